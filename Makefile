@@ -1,0 +1,81 @@
+# connectcampaigns developer build. `make` builds the C module in place,
+# `make test` runs the C unit tests and the busted specs, `make demo` runs
+# examples/quickstart.lua against a local stand-in server.
+
+LUA         ?= lua5.4
+LUA_VERSION ?= 5.4
+BUSTED      ?= busted
+PKG_CONFIG  ?= pkg-config
+CC          ?= cc
+LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I/usr/include/lua$(LUA_VERSION))
+DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson 2>/dev/null)
+DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson 2>/dev/null || echo -lcurl -lcrypto -lcjson)
+WARN        ?= -Wall -Wextra -Wshadow -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
+               -Wundef -Wformat=2
+USE_WERROR  ?= $(if $(CI),1,0)
+OPT         ?= -O2 -g
+# extension points that never clobber a user's CFLAGS/LDFLAGS
+CC_CFLAGS   ?=
+CC_LDFLAGS  ?=
+
+ALL_CFLAGS  = -std=c99 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(OPT) $(WARN) \
+              $(if $(filter 1,$(USE_WERROR)),-Werror) $(DEPS_CFLAGS) $(CFLAGS) $(CC_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
+
+CORE_SRC = csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
+           csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
+           csrc/http.c
+BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
+CORE_OBJ = $(CORE_SRC:csrc/%.c=build/%.o)
+BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
+MODULE   = lua/connectcampaigns/core.so
+CTESTS   = build/test_sigv4 build/test_shape
+
+.PHONY: all test ctest spec demo deps clean asan valgrind
+
+all: $(MODULE)
+
+build:
+	@mkdir -p build
+
+build/%.o: csrc/%.c csrc/*.h | build
+	$(CC) $(ALL_CFLAGS) $(LUA_INC) -c $< -o $@
+
+$(MODULE): $(CORE_OBJ) $(BIND_OBJ)
+	$(CC) -shared -o $@ $^ $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)
+
+build/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(CORE_OBJ) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
+
+deps:
+	@sh tools/deps.sh
+
+ctest: $(CTESTS)
+	@for t in $(CTESTS); do ./$$t || exit 1; done
+
+spec: $(MODULE)
+	$(BUSTED) --lua=$(LUA) spec
+
+test: deps all ctest spec
+
+demo: deps all
+	@sh tools/demo.sh
+
+# The specs and C tests under AddressSanitizer + UBSan.
+asan:
+	$(MAKE) clean
+	$(MAKE) OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	        CC_LDFLAGS="-fsanitize=address,undefined" all $(CTESTS)
+	@for t in $(CTESTS); do ./$$t || exit 1; done
+	ASAN_OPTIONS=detect_leaks=1 LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	    $(BUSTED) --lua=$(LUA) spec
+	$(MAKE) clean
+
+# The C tests and the specs under valgrind (the specs with a plain build).
+valgrind: all $(CTESTS)
+	@for t in $(CTESTS); do valgrind -q --leak-check=full --error-exitcode=1 ./$$t || exit 1; done
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+	    $(LUA) tools/run_busted.lua spec
+
+clean:
+	rm -rf build $(MODULE)

@@ -1,0 +1,129 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cc_buf_init(cc_buf_t *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+}
+
+void cc_buf_free(cc_buf_t *b)
+{
+    free(b->data);
+    cc_buf_init(b);
+}
+
+void cc_buf_reset(cc_buf_t *b)
+{
+    b->len = 0;
+    b->oom = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+/* Makes room for n more bytes plus a terminating NUL. */
+static int buf_reserve(cc_buf_t *b, size_t n)
+{
+    size_t need, cap;
+    char *p;
+    if (b->oom)
+        return 0;
+    if (n > (size_t)-1 - b->len - 1) {
+        b->oom = 1;
+        return 0;
+    }
+    need = b->len + n + 1;
+    if (need <= b->cap)
+        return 1;
+    cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        b->oom = 1;
+        return 0;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 1;
+}
+
+void cc_buf_append(cc_buf_t *b, const void *p, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void cc_buf_puts(cc_buf_t *b, const char *s)
+{
+    cc_buf_append(b, s, strlen(s));
+}
+
+void cc_buf_putc(cc_buf_t *b, char c)
+{
+    cc_buf_append(b, &c, 1);
+}
+
+void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if (!buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+void cc_buf_put_uri_encoded(cc_buf_t *b, const char *s, size_t n, int keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_unreserved(c) || (keep_slash && c == '/')) {
+            cc_buf_putc(b, (char)c);
+        } else {
+            char enc[3];
+            enc[0] = '%';
+            enc[1] = hex[c >> 4];
+            enc[2] = hex[c & 15];
+            cc_buf_append(b, enc, 3);
+        }
+    }
+}
+
+const char *cc_buf_cstr(cc_buf_t *b)
+{
+    if (b->data == NULL)
+        return "";
+    return b->data;
+}
+
+int cc_buf_ok(const cc_buf_t *b)
+{
+    return !b->oom;
+}

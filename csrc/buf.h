@@ -1,0 +1,35 @@
+/* A growable byte buffer. Out of memory is sticky: appends after a failed
+ * growth do nothing and cc_buf_ok() reports it, so builders check once. */
+#ifndef CC_BUF_H
+#define CC_BUF_H
+
+#include <stddef.h>
+
+typedef struct cc_buf {
+    char *data; /* always NUL-terminated when len > 0 or after cc_buf_cstr */
+    size_t len;
+    size_t cap;
+    int oom;
+} cc_buf_t;
+
+void cc_buf_init(cc_buf_t *b);
+/* Frees the storage; the buffer is empty and usable again. */
+void cc_buf_free(cc_buf_t *b);
+/* Empties the buffer but keeps its storage for reuse. */
+void cc_buf_reset(cc_buf_t *b);
+void cc_buf_append(cc_buf_t *b, const void *p, size_t n);
+void cc_buf_puts(cc_buf_t *b, const char *s);
+void cc_buf_putc(cc_buf_t *b, char c);
+void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Percent-encodes every byte but the RFC 3986 unreserved ones (and '/' when
+ * keep_slash), upper-case hex, as SigV4 and the URI labels want. */
+void cc_buf_put_uri_encoded(cc_buf_t *b, const char *s, size_t n, int keep_slash);
+/* The contents as a C string (never NULL); valid until the next change. */
+const char *cc_buf_cstr(cc_buf_t *b);
+int cc_buf_ok(const cc_buf_t *b);
+
+#endif

@@ -1,0 +1,325 @@
+/* Response parsing: a JSON body read by the output shape, and error answers
+ * read the way botocore's rest-json parser reads them. */
+#include "shape.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "timestamp.h"
+
+static int parse_value(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
+                       cc_err_t *err);
+
+static int oom(cc_err_t *err)
+{
+    return cc_err_set(err, CC_E_NOMEM, "out of memory parsing the response");
+}
+
+/* A value whose JSON type does not fit its shape is dropped, as unknown members are. */
+#define MISMATCH 1000
+
+static int parse_structure(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
+                           cc_err_t *err)
+{
+    size_t i, n = 0, set = 0;
+    const cc_value_t *unknown = NULL;
+    if (in->kind != CC_V_TABLE)
+        return MISMATCH;
+    if (!cc_value_new_table(a, out, in->u.tab.n + 1))
+        return oom(err);
+    for (i = 0; i < in->u.tab.n; i++) {
+        const cc_entry_t *e = &in->u.tab.items[i];
+        const cc_member_t *m = NULL;
+        size_t k;
+        int rc;
+        if (e->key.kind != CC_V_STR || e->val.kind == CC_V_NIL)
+            continue;
+        for (k = 0; k < s->nmembers; k++)
+            if (s->members[k].location == CC_LOC_BODY && strlen(s->members[k].wire_name) == e->key.u.str.len &&
+                memcmp(s->members[k].wire_name, e->key.u.str.s, e->key.u.str.len) == 0)
+                m = &s->members[k];
+        if (m == NULL) {
+            if (s->is_union && !(e->key.u.str.len == 6 && memcmp(e->key.u.str.s, "__type", 6) == 0))
+                unknown = &e->key;
+            set++;
+            continue;
+        }
+        set++;
+        rc = parse_value(m->shape, &e->val, a, &out->u.tab.items[n].val, err);
+        if (rc == MISMATCH)
+            continue;
+        if (rc != CC_OK)
+            return rc;
+        cc_value_set_str(&out->u.tab.items[n].key, m->name, strlen(m->name));
+        n++;
+    }
+    if (s->is_union && set != 1)
+        return cc_err_set(err, CC_E_PARSE,
+                          "Invalid service response: %s must have one and only one member set", s->name);
+    if (s->is_union && unknown) {
+        cc_value_t *name;
+        cc_entry_t *e = &out->u.tab.items[n++];
+        cc_value_set_str(&e->key, "SDK_UNKNOWN_MEMBER", 18);
+        if (!cc_value_new_table(a, &e->val, 1))
+            return oom(err);
+        cc_value_set_str(&e->val.u.tab.items[0].key, "name", 4);
+        name = &e->val.u.tab.items[0].val;
+        cc_value_set_str(name, unknown->u.str.s, unknown->u.str.len);
+        e->val.u.tab.n = 1;
+    }
+    out->u.tab.n = n;
+    return CC_OK;
+}
+
+static int parse_list(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
+                      cc_err_t *err)
+{
+    size_t i, n = 0;
+    if (in->kind != CC_V_TABLE)
+        return MISMATCH;
+    if (!cc_value_new_table(a, out, in->u.tab.n))
+        return oom(err);
+    /* cc_json_decode keys arrays 1..n in order */
+    for (i = 0; i < in->u.tab.n; i++) {
+        const cc_entry_t *e = &in->u.tab.items[i];
+        int rc;
+        if (e->key.kind != CC_V_INT || e->val.kind == CC_V_NIL)
+            continue;
+        rc = parse_value(s->member, &e->val, a, &out->u.tab.items[n].val, err);
+        if (rc == MISMATCH)
+            continue;
+        if (rc != CC_OK)
+            return rc;
+        out->u.tab.items[n].key.kind = CC_V_INT;
+        out->u.tab.items[n].key.u.i = (long long)n + 1;
+        n++;
+    }
+    out->u.tab.n = n;
+    return CC_OK;
+}
+
+static int parse_map(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
+                     cc_err_t *err)
+{
+    size_t i, n = 0;
+    if (in->kind != CC_V_TABLE)
+        return MISMATCH;
+    if (!cc_value_new_table(a, out, in->u.tab.n))
+        return oom(err);
+    for (i = 0; i < in->u.tab.n; i++) {
+        const cc_entry_t *e = &in->u.tab.items[i];
+        int rc;
+        if (e->key.kind != CC_V_STR || e->val.kind == CC_V_NIL)
+            continue;
+        rc = parse_value(s->value, &e->val, a, &out->u.tab.items[n].val, err);
+        if (rc == MISMATCH)
+            continue;
+        if (rc != CC_OK)
+            return rc;
+        out->u.tab.items[n].key = e->key;
+        n++;
+    }
+    out->u.tab.n = n;
+    return CC_OK;
+}
+
+static int parse_number(const cc_shape_t *s, const cc_value_t *in, cc_value_t *out)
+{
+    int integral = s->type == CC_SHAPE_INTEGER || s->type == CC_SHAPE_LONG;
+    double d;
+    if (in->kind == CC_V_INT) {
+        if (integral) {
+            *out = *in;
+        } else {
+            out->kind = CC_V_NUM;
+            out->u.n = (double)in->u.i;
+        }
+        return CC_OK;
+    }
+    if (in->kind == CC_V_NUM) {
+        if (integral)
+            return MISMATCH;
+        *out = *in;
+        return CC_OK;
+    }
+    /* botocore reads these strings as the special floats */
+    if (in->kind == CC_V_STR && !integral) {
+        if (in->u.str.len == 3 && memcmp(in->u.str.s, "NaN", 3) == 0)
+            d = NAN;
+        else if (in->u.str.len == 8 && memcmp(in->u.str.s, "Infinity", 8) == 0)
+            d = INFINITY;
+        else if (in->u.str.len == 9 && memcmp(in->u.str.s, "-Infinity", 9) == 0)
+            d = -INFINITY;
+        else
+            return MISMATCH;
+        out->kind = CC_V_NUM;
+        out->u.n = d;
+        return CC_OK;
+    }
+    return MISMATCH;
+}
+
+static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
+{
+    double t;
+    if (in->kind == CC_V_INT || in->kind == CC_V_NUM) {
+        *out = *in;
+        return CC_OK;
+    }
+    if (in->kind != CC_V_STR)
+        return MISMATCH;
+    if (!cc_ts_parse_iso8601(in->u.str.s, in->u.str.len, &t)) {
+        char *end;
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)in->u.str.len, in->u.str.s);
+        t = strtod(tmp, &end);
+        if (end == tmp || *end != '\0' || !isfinite(t))
+            return cc_err_set(err, CC_E_PARSE, "Invalid service response: a timestamp that cannot be read");
+    }
+    if (t == floor(t) && fabs(t) < 9007199254740992.0) {
+        out->kind = CC_V_INT;
+        out->u.i = (long long)t;
+    } else {
+        out->kind = CC_V_NUM;
+        out->u.n = t;
+    }
+    return CC_OK;
+}
+
+static int parse_value(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
+                       cc_err_t *err)
+{
+    switch (s->type) {
+    case CC_SHAPE_STRUCTURE: return parse_structure(s, in, a, out, err);
+    case CC_SHAPE_LIST: return parse_list(s, in, a, out, err);
+    case CC_SHAPE_MAP: return parse_map(s, in, a, out, err);
+    case CC_SHAPE_STRING:
+    case CC_SHAPE_BLOB:
+        if (in->kind != CC_V_STR)
+            return MISMATCH;
+        *out = *in;
+        return CC_OK;
+    case CC_SHAPE_BOOLEAN:
+        if (in->kind != CC_V_BOOL)
+            return MISMATCH;
+        *out = *in;
+        return CC_OK;
+    case CC_SHAPE_INTEGER:
+    case CC_SHAPE_LONG:
+    case CC_SHAPE_DOUBLE:
+    case CC_SHAPE_FLOAT: return parse_number(s, in, out);
+    case CC_SHAPE_TIMESTAMP: return parse_timestamp(in, out, err);
+    }
+    return MISMATCH;
+}
+
+int cc_shape_parse_value(const cc_shape_t *shape, const cc_value_t *in, cc_arena_t *a,
+                         cc_value_t *out, cc_err_t *err)
+{
+    int rc = parse_value(shape, in, a, out, err);
+    if (rc == MISMATCH)
+        return cc_err_set(err, CC_E_PARSE, "Invalid service response: %s is not a %s", shape->name,
+                          shape->type == CC_SHAPE_STRUCTURE ? "JSON object" : "value of its type");
+    return rc;
+}
+
+/* {====== Error answers ====== */
+static const char *str_field(const cc_value_t *body, const char *name)
+{
+    const cc_value_t *v = cc_value_field(body, name);
+    return v && v->kind == CC_V_STR ? v->u.str.s : NULL;
+}
+
+/* Keeps what is before the first ':' and after the last '#'. */
+static const char *clean_code(cc_arena_t *a, const char *code)
+{
+    const char *hash = strrchr(code, '#');
+    size_t n;
+    if (hash)
+        code = hash + 1;
+    n = strcspn(code, ":");
+    while (n > 0 && (code[n - 1] == ' ' || code[n - 1] == '\t'))
+        n--;
+    return cc_arena_strndup(a, code, n);
+}
+
+static const char *reason_phrase(long status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    }
+    return "";
+}
+
+static int parse_error(const cc_model_t *m, long status, const char *body, size_t len,
+                       const char *hdr, cc_arena_t *a, cc_service_error_t *se, cc_err_t *err)
+{
+    cc_value_t tree;
+    cc_err_t ignored;
+    const char *code = NULL, *msg = NULL;
+    int have_body = len > 0 && cc_json_decode(body, len, a, &tree, &ignored) == CC_OK &&
+                    tree.kind == CC_V_TABLE;
+    memset(se, 0, sizeof *se);
+    se->fields.kind = CC_V_NIL;
+    if (hdr && *hdr)
+        code = hdr;
+    else if (have_body && (code = str_field(&tree, "code")) == NULL)
+        code = str_field(&tree, "__type");
+    if (have_body && (msg = str_field(&tree, "message")) == NULL)
+        msg = str_field(&tree, "Message");
+    if (code) {
+        se->code = clean_code(a, code);
+    } else {
+        char num[16];
+        snprintf(num, sizeof num, "%ld", status);
+        se->code = cc_arena_strndup(a, num, strlen(num));
+    }
+    se->message = msg ? msg : reason_phrase(status);
+    if (se->code == NULL)
+        return oom(err);
+    se->shape = cc_model_find_error(m, se->code);
+    if (se->shape && have_body) {
+        int rc = parse_value(se->shape, &tree, a, &se->fields, err);
+        if (rc == MISMATCH || rc == CC_E_PARSE)
+            se->fields.kind = CC_V_NIL;
+        else if (rc != CC_OK)
+            return rc;
+    }
+    return cc_err_set(err, CC_E_SERVICE, "%s", se->code);
+}
+/* }====== */
+
+int cc_parse_response(const cc_model_t *m, const cc_operation_t *op, long status,
+                      const char *body, size_t len, const char *error_type_header,
+                      cc_arena_t *a, cc_value_t *out, cc_service_error_t *se, cc_err_t *err)
+{
+    cc_value_t tree;
+    size_t i;
+    if (status < 200 || status >= 300)
+        return parse_error(m, status, body, len, error_type_header, a, se, err);
+    for (i = 0; i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'); i++)
+        ;
+    if (op->output == NULL || i == len) {
+        /* no output shape, or an empty body: an empty result */
+        return cc_value_new_table(a, out, 0) ? CC_OK : oom(err);
+    }
+    if (cc_json_decode(body, len, a, &tree, err) != CC_OK)
+        return err->code == CC_E_PARSE
+                   ? cc_err_set(err, CC_E_PARSE, "Invalid service response: the body of %s is not JSON", op->name)
+                   : err->code;
+    return cc_shape_parse_value(op->output, &tree, a, out, err);
+}

@@ -1,0 +1,213 @@
+#include "http.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+struct cc_http {
+    CURL *curl;
+    cc_http_options_t opts;
+    char *ca_file;
+    cc_buf_t body;
+    cc_buf_t headers;
+    size_t header_pairs;
+    int too_large;
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+static void curl_global(void)
+{
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const char *cc_http_curl_version(void)
+{
+    return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+/* Both callbacks are pure C: no Lua runs inside libcurl frames. */
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+    cc_http_t *h = ud;
+    size_t n = size * nmemb;
+    if (h->body.len + n > h->opts.max_response) {
+        h->too_large = 1;
+        return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+    }
+    cc_buf_append(&h->body, p, n);
+    return cc_buf_ok(&h->body) ? n : 0;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+    cc_http_t *h = ud;
+    size_t n = size * nmemb, i, colon;
+    if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+        /* a new status line (after 100 Continue, say): only the last answer counts */
+        cc_buf_reset(&h->headers);
+        h->header_pairs = 0;
+        return n;
+    }
+    for (colon = 0; colon < n && p[colon] != ':'; colon++)
+        ;
+    if (colon == n || colon == 0)
+        return n;
+    for (i = 0; i < colon; i++) {
+        char c = p[i];
+        cc_buf_putc(&h->headers, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+    }
+    cc_buf_putc(&h->headers, '\0');
+    i = colon + 1;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    while (n > i && (p[n - 1] == '\r' || p[n - 1] == '\n' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    cc_buf_append(&h->headers, p + i, n - i);
+    cc_buf_putc(&h->headers, '\0');
+    h->header_pairs++;
+    return size * nmemb;
+}
+
+/* Options that stay the same for every request of the handle: set once. */
+static void set_fixed_options(cc_http_t *h)
+{
+    CURL *c = h->curl;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+    /* TLS verification is always on; a private CA goes through ca_file */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (h->opts.ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, h->opts.ca_file);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    /* send the path exactly as it was signed */
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->opts.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, NULL);
+}
+
+cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
+{
+    cc_http_t *h;
+    pthread_once(&curl_once, curl_global);
+    if (curl_init_rc != CURLE_OK) {
+        cc_err_set(err, CC_E_INTERNAL, "libcurl failed to initialize");
+        return NULL;
+    }
+    h = calloc(1, sizeof *h);
+    if (h == NULL) {
+        cc_err_set(err, CC_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    h->opts = *opts;
+    if (h->opts.max_response == 0)
+        h->opts.max_response = 16u << 20;
+    cc_buf_init(&h->body);
+    cc_buf_init(&h->headers);
+    if (opts->ca_file && (h->ca_file = strdup(opts->ca_file)) == NULL) {
+        cc_http_free(h);
+        cc_err_set(err, CC_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    h->opts.ca_file = h->ca_file;
+    if ((h->curl = curl_easy_init()) == NULL) {
+        cc_http_free(h);
+        cc_err_set(err, CC_E_INTERNAL, "curl_easy_init failed");
+        return NULL;
+    }
+    set_fixed_options(h);
+    return h;
+}
+
+void cc_http_free(cc_http_t *h)
+{
+    if (h == NULL)
+        return;
+    if (h->curl)
+        curl_easy_cleanup(h->curl);
+    cc_buf_free(&h->body);
+    cc_buf_free(&h->headers);
+    free(h->ca_file);
+    free(h);
+}
+
+int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err)
+{
+    struct curl_slist *list = NULL, *tmp;
+    CURLcode rc;
+    size_t i;
+    int out = CC_OK;
+    long status = 0;
+    cc_buf_reset(&h->body);
+    cc_buf_reset(&h->headers);
+    h->header_pairs = 0;
+    h->too_large = 0;
+    h->errbuf[0] = '\0';
+    for (i = 0; i < req->nheaders; i++) {
+        if ((tmp = curl_slist_append(list, req->headers[i])) == NULL)
+            goto nomem;
+        list = tmp;
+    }
+    /* no Expect: 100-continue round trip, and none of curl's default headers
+     * that the request did not sign (Accept, a form Content-Type) */
+    if ((tmp = curl_slist_append(list, "Expect:")) == NULL)
+        goto nomem;
+    list = tmp;
+    if ((tmp = curl_slist_append(list, "Accept:")) == NULL)
+        goto nomem;
+    list = tmp;
+    if (!req->has_body) {
+        if ((tmp = curl_slist_append(list, "Content-Type:")) == NULL)
+            goto nomem;
+        list = tmp;
+    }
+    curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, list);
+    if (strcmp(req->method, "GET") == 0 && !req->has_body) {
+        curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
+    } else if (req->has_body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
+        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->has_body ? req->body_len : 0));
+        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->has_body && req->body ? req->body : "");
+        curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, strcmp(req->method, "POST") == 0 ? NULL : req->method);
+    } else {
+        curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
+    }
+    rc = curl_easy_perform(h->curl);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(list);
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        out = cc_err_set(err, CC_E_TIMEOUT, "request timed out: %s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+    } else if (h->too_large) {
+        out = cc_err_set(err, CC_E_NETWORK, "response body larger than %zu bytes", h->opts.max_response);
+    } else if (rc != CURLE_OK) {
+        out = cc_err_set(err, CC_E_NETWORK, "%s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+    } else if (!cc_buf_ok(&h->body) || !cc_buf_ok(&h->headers)) {
+        out = cc_err_set(err, CC_E_NOMEM, "out of memory reading the response");
+    }
+    if (out != CC_OK)
+        return out;
+    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+    resp->status = status;
+    resp->body = cc_buf_cstr(&h->body);
+    resp->body_len = h->body.len;
+    resp->headers = cc_buf_cstr(&h->headers);
+    resp->headers_len = h->headers.len;
+    return CC_OK;
+nomem:
+    curl_slist_free_all(list);
+    return cc_err_set(err, CC_E_NOMEM, "out of memory");
+}

@@ -1,0 +1,50 @@
+/* The libcurl transport: one easy handle per client, reused (keep-alive). */
+#ifndef CC_HTTP_H
+#define CC_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+typedef struct cc_http cc_http_t;
+
+typedef struct cc_http_options {
+    const char *ca_file;  /* NULL: the system's CA store */
+    long timeout_ms;      /* whole transfer; 0: none */
+    long connect_timeout_ms;
+    size_t max_response;  /* bytes of body; larger answers fail */
+} cc_http_options_t;
+
+typedef struct cc_http_request {
+    const char *method;
+    const char *url;
+    const char *const *headers; /* "Name: value" lines */
+    size_t nheaders;
+    const char *body; /* may be NULL */
+    size_t body_len;
+    int has_body;
+} cc_http_request_t;
+
+/* The answer, owned by the handle and valid until its next request. */
+typedef struct cc_http_response {
+    long status;
+    const char *body;
+    size_t body_len;
+    /* headers as "name\0value\0" pairs, names lower-cased */
+    const char *headers;
+    size_t headers_len;
+} cc_http_response_t;
+
+/* Caller frees with cc_http_free. */
+cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err);
+void cc_http_free(cc_http_t *h);
+
+/* Sends req and waits for the answer. CC_E_TIMEOUT or CC_E_NETWORK when no
+ * answer came; any HTTP status is CC_OK. */
+int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err);
+
+/* The libcurl version string, for the User-Agent. */
+const char *cc_http_curl_version(void);
+
+#endif

@@ -1,0 +1,317 @@
+#include "model.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static const char *json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static int shape_cmp(const void *a, const void *b)
+{
+    return strcmp(((const cc_shape_t *)a)->name, ((const cc_shape_t *)b)->name);
+}
+
+static int op_cmp(const void *a, const void *b)
+{
+    return strcmp(((const cc_operation_t *)a)->name, ((const cc_operation_t *)b)->name);
+}
+
+const cc_shape_t *cc_model_find_shape(const cc_model_t *m, const char *name)
+{
+    cc_shape_t key;
+    key.name = name;
+    return bsearch(&key, m->shapes, m->nshapes, sizeof key, shape_cmp);
+}
+
+static cc_shape_type_t shape_type(const char *t, int *ok)
+{
+    static const struct { const char *name; cc_shape_type_t type; } types[] = {
+        {"structure", CC_SHAPE_STRUCTURE}, {"list", CC_SHAPE_LIST},
+        {"map", CC_SHAPE_MAP},             {"string", CC_SHAPE_STRING},
+        {"integer", CC_SHAPE_INTEGER},     {"long", CC_SHAPE_LONG},
+        {"double", CC_SHAPE_DOUBLE},       {"float", CC_SHAPE_FLOAT},
+        {"boolean", CC_SHAPE_BOOLEAN},     {"timestamp", CC_SHAPE_TIMESTAMP},
+        {"blob", CC_SHAPE_BLOB},
+    };
+    size_t i;
+    *ok = 0;
+    for (i = 0; t && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(t, types[i].name) == 0) {
+            *ok = 1;
+            return types[i].type;
+        }
+    return CC_SHAPE_STRING;
+}
+
+static const cc_shape_t *ref_shape(const cc_model_t *m, const cJSON *ref, cc_err_t *err, const char *where)
+{
+    const char *name = json_str(ref, "shape");
+    const cc_shape_t *s = name ? cc_model_find_shape(m, name) : NULL;
+    if (s == NULL)
+        cc_err_set(err, CC_E_INTERNAL, "model: %s refers to an unknown shape", where);
+    return s;
+}
+
+static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t *err)
+{
+    const cJSON *members = cJSON_GetObjectItemCaseSensitive(js, "members");
+    const cJSON *required = cJSON_GetObjectItemCaseSensitive(js, "required");
+    const cJSON *it, *r;
+    size_t i = 0;
+    s->nmembers = (size_t)cJSON_GetArraySize(members);
+    if (s->nmembers == 0)
+        return CC_OK;
+    s->members = calloc(s->nmembers, sizeof *s->members);
+    if (s->members == NULL)
+        return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
+    cJSON_ArrayForEach(it, members) {
+        cc_member_t *mem = &s->members[i++];
+        const char *loc = json_str(it, "location");
+        const char *wire = json_str(it, "locationName");
+        mem->name = it->string;
+        mem->wire_name = wire ? wire : it->string;
+        mem->shape = ref_shape(m, it, err, s->name);
+        if (mem->shape == NULL)
+            return err->code;
+        mem->location = !loc ? CC_LOC_BODY
+                        : strcmp(loc, "uri") == 0 ? CC_LOC_URI
+                        : strcmp(loc, "querystring") == 0 ? CC_LOC_QUERY
+                        : CC_LOC_HEADER;
+        cJSON_ArrayForEach(r, required) {
+            if (cJSON_IsString(r) && strcmp(r->valuestring, mem->name) == 0)
+                mem->required = 1;
+        }
+    }
+    return CC_OK;
+}
+
+static int compile_shape(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t *err)
+{
+    const cJSON *it;
+    int ok;
+    s->type = shape_type(json_str(js, "type"), &ok);
+    if (!ok)
+        return cc_err_set(err, CC_E_INTERNAL, "model: shape %s has an unknown type", s->name);
+    if ((it = cJSON_GetObjectItemCaseSensitive(js, "min")) && cJSON_IsNumber(it)) {
+        s->has_min = 1;
+        s->min = it->valuedouble;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(js, "max")) && cJSON_IsNumber(it)) {
+        s->has_max = 1;
+        s->max = it->valuedouble;
+    }
+    s->pattern = json_str(js, "pattern");
+    s->is_union = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "union"));
+    s->sensitive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "sensitive"));
+    s->is_error = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "exception"));
+    if ((it = cJSON_GetObjectItemCaseSensitive(js, "error")) != NULL) {
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(it, "httpStatusCode");
+        s->http_status = cJSON_IsNumber(code) ? code->valueint : 400;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(js, "retryable")) != NULL) {
+        s->retryable = 1;
+        s->throttling = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "throttling"));
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(js, "enum")) != NULL) {
+        const cJSON *e;
+        size_t i = 0;
+        s->nenums = (size_t)cJSON_GetArraySize(it);
+        s->enums = calloc(s->nenums ? s->nenums : 1, sizeof *s->enums);
+        if (s->enums == NULL)
+            return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
+        cJSON_ArrayForEach(e, it) s->enums[i++] = cJSON_IsString(e) ? e->valuestring : "";
+    }
+    switch (s->type) {
+    case CC_SHAPE_STRUCTURE:
+        return compile_members(m, s, js, err);
+    case CC_SHAPE_LIST:
+        s->member = ref_shape(m, cJSON_GetObjectItemCaseSensitive(js, "member"), err, s->name);
+        return s->member ? CC_OK : err->code;
+    case CC_SHAPE_MAP:
+        s->key = ref_shape(m, cJSON_GetObjectItemCaseSensitive(js, "key"), err, s->name);
+        s->value = ref_shape(m, cJSON_GetObjectItemCaseSensitive(js, "value"), err, s->name);
+        return s->key && s->value ? CC_OK : err->code;
+    default:
+        return CC_OK;
+    }
+}
+
+static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
+                             const cJSON *paginators, cc_err_t *err)
+{
+    const cJSON *http = cJSON_GetObjectItemCaseSensitive(js, "http");
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(js, "input");
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(js, "output");
+    const cJSON *errors = cJSON_GetObjectItemCaseSensitive(js, "errors");
+    const cJSON *pag = cJSON_GetObjectItemCaseSensitive(paginators, js->string);
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(http, "responseCode");
+    const cJSON *e;
+    size_t i;
+    op->name = js->string;
+    cc_snake_case(op->name, op->snake, sizeof op->snake);
+    op->method = json_str(http, "method");
+    op->uri = json_str(http, "requestUri");
+    op->success_code = cJSON_IsNumber(code) ? code->valueint : 200;
+    if (op->method == NULL || op->uri == NULL)
+        return cc_err_set(err, CC_E_INTERNAL, "model: operation %s has no http binding", op->name);
+    if (in && (op->input = ref_shape(m, in, err, op->name)) == NULL)
+        return err->code;
+    if (out && (op->output = ref_shape(m, out, err, op->name)) == NULL)
+        return err->code;
+    op->nerrors = (size_t)cJSON_GetArraySize(errors);
+    op->errors = calloc(op->nerrors ? op->nerrors : 1, sizeof *op->errors);
+    if (op->errors == NULL)
+        return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
+    i = 0;
+    cJSON_ArrayForEach(e, errors) {
+        if ((op->errors[i++] = ref_shape(m, e, err, op->name)) == NULL)
+            return err->code;
+    }
+    for (i = 0; op->input && i < op->input->nmembers; i++)
+        if (op->input->members[i].location == CC_LOC_BODY)
+            op->has_body_members = 1;
+    if (pag) {
+        op->input_token = json_str(pag, "input_token");
+        op->output_token = json_str(pag, "output_token");
+        op->limit_key = json_str(pag, "limit_key");
+        op->result_key = json_str(pag, "result_key");
+    }
+    return CC_OK;
+}
+
+void cc_model_free(cc_model_t *m)
+{
+    size_t i;
+    if (m == NULL)
+        return;
+    for (i = 0; m->shapes && i < m->nshapes; i++) {
+        free(m->shapes[i].members);
+        free(m->shapes[i].enums);
+    }
+    for (i = 0; m->ops && i < m->nops; i++)
+        free(m->ops[i].errors);
+    free(m->shapes);
+    free(m->ops);
+    cJSON_Delete(m->root);
+    free(m);
+}
+
+cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
+{
+    cc_model_t *m = calloc(1, sizeof *m);
+    const cJSON *shapes, *ops, *meta, *pag, *it;
+    size_t i;
+    if (m == NULL) {
+        cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
+        return NULL;
+    }
+    m->root = cJSON_Parse(json);
+    if (m->root == NULL) {
+        cc_err_set(err, CC_E_INTERNAL, "model: not valid JSON");
+        goto fail;
+    }
+    shapes = cJSON_GetObjectItemCaseSensitive(m->root, "shapes");
+    ops = cJSON_GetObjectItemCaseSensitive(m->root, "operations");
+    meta = cJSON_GetObjectItemCaseSensitive(m->root, "metadata");
+    pag = cJSON_GetObjectItemCaseSensitive(m->root, "paginators");
+    m->nshapes = (size_t)cJSON_GetArraySize(shapes);
+    m->nops = (size_t)cJSON_GetArraySize(ops);
+    m->shapes = calloc(m->nshapes ? m->nshapes : 1, sizeof *m->shapes);
+    m->ops = calloc(m->nops ? m->nops : 1, sizeof *m->ops);
+    if (m->shapes == NULL || m->ops == NULL) {
+        cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
+        goto fail;
+    }
+    i = 0;
+    cJSON_ArrayForEach(it, shapes) m->shapes[i++].name = it->string;
+    qsort(m->shapes, m->nshapes, sizeof *m->shapes, shape_cmp);
+    cJSON_ArrayForEach(it, shapes) {
+        cc_shape_t *s = (cc_shape_t *)cc_model_find_shape(m, it->string);
+        if (compile_shape(m, s, it, err) != CC_OK)
+            goto fail;
+    }
+    i = 0;
+    cJSON_ArrayForEach(it, ops) {
+        if (compile_operation(m, &m->ops[i++], it, pag, err) != CC_OK)
+            goto fail;
+    }
+    qsort(m->ops, m->nops, sizeof *m->ops, op_cmp);
+    m->api_version = json_str(meta, "apiVersion");
+    m->endpoint_prefix = json_str(meta, "endpointPrefix");
+    m->signing_name = json_str(meta, "signingName");
+    m->service_id = json_str(meta, "serviceId");
+    if (m->signing_name == NULL)
+        m->signing_name = m->endpoint_prefix;
+    return m;
+fail:
+    cc_model_free(m);
+    return NULL;
+}
+
+const cc_operation_t *cc_model_find_op(const cc_model_t *m, const char *name)
+{
+    size_t i;
+    for (i = 0; i < m->nops; i++)
+        if (strcmp(m->ops[i].name, name) == 0 || strcmp(m->ops[i].snake, name) == 0)
+            return &m->ops[i];
+    return NULL;
+}
+
+const cc_shape_t *cc_model_find_error(const cc_model_t *m, const char *code)
+{
+    const cc_shape_t *s = cc_model_find_shape(m, code);
+    return s && s->is_error ? s : NULL;
+}
+
+const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, size_t len)
+{
+    size_t i;
+    for (i = 0; i < s->nmembers; i++)
+        if (strlen(s->members[i].name) == len && memcmp(s->members[i].name, name, len) == 0)
+            return &s->members[i];
+    return NULL;
+}
+
+void cc_snake_case(const char *in, char *out, size_t outsz)
+{
+    size_t o = 0, i;
+    for (i = 0; in[i] && o + 2 < outsz; i++) {
+        char c = in[i];
+        int upper = c >= 'A' && c <= 'Z';
+        if (upper && i > 0) {
+            char prev = in[i - 1], next = in[i + 1];
+            int prev_lower = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
+            int next_lower = next >= 'a' && next <= 'z';
+            int prev_upper = prev >= 'A' && prev <= 'Z';
+            if (prev_lower || (prev_upper && next_lower))
+                out[o++] = '_';
+        }
+        out[o++] = upper ? (char)(c - 'A' + 'a') : c;
+    }
+    out[o] = '\0';
+}
+
+/* {====== The process-wide model ====== */
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+static cc_model_t *model_shared;
+static cc_err_t model_err;
+
+static void model_build(void)
+{
+    model_shared = cc_model_compile(cc_model_json, &model_err);
+}
+
+const cc_model_t *cc_model_get(cc_err_t *err)
+{
+    pthread_once(&model_once, model_build);
+    if (model_shared == NULL && err)
+        *err = model_err;
+    return model_shared;
+}
+/* }====== */

@@ -1,0 +1,434 @@
+#include "sigv4.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define SHA256_LEN 32
+
+/* {====== Algorithms, fetched once per process ====== */
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+static EVP_MD *alg_sha256;
+static EVP_MAC *alg_hmac;
+
+static void algs_fetch(void)
+{
+    alg_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    alg_hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+/* }====== */
+
+struct cc_signer {
+    EVP_MD_CTX *md;
+    EVP_MAC_CTX *mac;
+    /* derived-key cache */
+    int have_key;
+    unsigned char secret_digest[SHA256_LEN];
+    char date[9];
+    char region[64];
+    char service[64];
+    unsigned char key[SHA256_LEN];
+    unsigned long derivations;
+};
+
+cc_signer_t *cc_signer_new(cc_err_t *err)
+{
+    cc_signer_t *s;
+    pthread_once(&algs_once, algs_fetch);
+    if (alg_sha256 == NULL || alg_hmac == NULL) {
+        cc_err_set(err, CC_E_INTERNAL, "OpenSSL has no SHA256 or HMAC");
+        return NULL;
+    }
+    s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        cc_err_set(err, CC_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    s->md = EVP_MD_CTX_new();
+    s->mac = EVP_MAC_CTX_new(alg_hmac);
+    if (s->md == NULL || s->mac == NULL) {
+        cc_signer_free(s);
+        cc_err_set(err, CC_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    return s;
+}
+
+void cc_signer_free(cc_signer_t *s)
+{
+    if (s == NULL)
+        return;
+    EVP_MD_CTX_free(s->md);
+    EVP_MAC_CTX_free(s->mac);
+    OPENSSL_cleanse(s->key, sizeof s->key);
+    free(s);
+}
+
+unsigned long cc_signer_derivations(const cc_signer_t *s)
+{
+    return s->derivations;
+}
+
+static int sha256(cc_signer_t *s, const void *p, size_t n, unsigned char out[SHA256_LEN])
+{
+    unsigned int len = 0;
+    return EVP_DigestInit_ex2(s->md, alg_sha256, NULL) && EVP_DigestUpdate(s->md, p, n) &&
+           EVP_DigestFinal_ex(s->md, out, &len) && len == SHA256_LEN;
+}
+
+static int hmac(cc_signer_t *s, const void *key, size_t klen, const void *p, size_t n,
+                unsigned char out[SHA256_LEN])
+{
+    OSSL_PARAM params[2];
+    size_t len = 0;
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(s->mac, key, klen, params) && EVP_MAC_update(s->mac, p, n) &&
+           EVP_MAC_final(s->mac, out, &len, SHA256_LEN) && len == SHA256_LEN;
+}
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* {====== Canonical request ====== */
+void cc_sigv4_canonical_path(const char *path, size_t len, cc_buf_t *out)
+{
+    /* segment start offsets of the normalized path, as a stack */
+    size_t starts[256], nseg = 0, i = 0;
+    cc_buf_t norm;
+    int trailing = len > 0 && path[len - 1] == '/';
+    cc_buf_init(&norm);
+    while (i < len) {
+        size_t j = i;
+        while (j < len && path[j] != '/')
+            j++;
+        if (j - i == 0 || (j - i == 1 && path[i] == '.')) {
+            /* empty or "." segment: nothing */
+        } else if (j - i == 2 && path[i] == '.' && path[i + 1] == '.') {
+            if (nseg > 0)
+                norm.len = starts[--nseg];
+        } else if (nseg < sizeof starts / sizeof starts[0]) {
+            starts[nseg++] = norm.len;
+            cc_buf_putc(&norm, '/');
+            cc_buf_append(&norm, path + i, j - i);
+        }
+        i = j + 1;
+    }
+    if (norm.len == 0 || trailing)
+        cc_buf_putc(&norm, '/');
+    cc_buf_put_uri_encoded(out, norm.data ? norm.data : "/", norm.data ? norm.len : 1, 1);
+    if (!cc_buf_ok(&norm))
+        out->oom = 1;
+    cc_buf_free(&norm);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Appends s, %XX-decoded then strictly encoded. */
+static void put_reencoded(cc_buf_t *b, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        }
+        cc_buf_put_uri_encoded(b, &c, 1, 0);
+    }
+}
+
+typedef struct {
+    size_t key_off, key_len, val_off, val_len;
+    const char *key, *val; /* set once the buffer stops moving */
+} qpair_t;
+
+static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c)
+        return c;
+    return alen < blen ? -1 : alen > blen;
+}
+
+static int qpair_cmp(const void *a, const void *b)
+{
+    const qpair_t *x = a, *y = b;
+    int c = bytes_cmp(x->key, x->key_len, y->key, y->key_len);
+    return c ? c : bytes_cmp(x->val, x->val_len, y->val, y->val_len);
+}
+
+int cc_sigv4_canonical_query(const char *q, size_t len, cc_buf_t *out)
+{
+    size_t npairs = 1, i, n = 0, start = 0;
+    qpair_t *pairs;
+    cc_buf_t enc;
+    if (q == NULL || len == 0)
+        return 1;
+    for (i = 0; i < len; i++)
+        npairs += q[i] == '&';
+    pairs = malloc(npairs * sizeof *pairs);
+    if (pairs == NULL)
+        return 0;
+    cc_buf_init(&enc);
+    for (i = 0; i <= len; i++) {
+        if (i == len || q[i] == '&') {
+            const char *p = q + start, *eq = memchr(p, '=', i - start);
+            size_t klen = eq ? (size_t)(eq - p) : i - start;
+            if (i > start) {
+                pairs[n].key_off = enc.len;
+                put_reencoded(&enc, p, klen);
+                pairs[n].key_len = enc.len - pairs[n].key_off;
+                pairs[n].val_off = enc.len;
+                if (eq)
+                    put_reencoded(&enc, eq + 1, (size_t)(q + i - eq - 1));
+                pairs[n].val_len = enc.len - pairs[n].val_off;
+                n++;
+            }
+            start = i + 1;
+        }
+    }
+    if (cc_buf_ok(&enc) && n > 0) {
+        for (i = 0; i < n; i++) {
+            pairs[i].key = enc.data + pairs[i].key_off;
+            pairs[i].val = enc.data + pairs[i].val_off;
+        }
+        qsort(pairs, n, sizeof *pairs, qpair_cmp);
+        for (i = 0; i < n; i++) {
+            if (i)
+                cc_buf_putc(out, '&');
+            cc_buf_append(out, pairs[i].key, pairs[i].key_len);
+            cc_buf_putc(out, '=');
+            cc_buf_append(out, pairs[i].val, pairs[i].val_len);
+        }
+    }
+    i = cc_buf_ok(&enc);
+    cc_buf_free(&enc);
+    free(pairs);
+    return (int)i;
+}
+
+typedef struct {
+    char *name; /* lower-cased copy */
+    size_t name_len;
+    size_t index;
+    const cc_header_t *h;
+} hsort_t;
+
+static int hsort_cmp(const void *a, const void *b)
+{
+    const hsort_t *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int header_skipped(const char *lname)
+{
+    /* what botocore leaves unsigned: proxies and agents may change these */
+    return strcmp(lname, "authorization") == 0 || strcmp(lname, "user-agent") == 0 ||
+           strcmp(lname, "expect") == 0 || strcmp(lname, "x-amzn-trace-id") == 0;
+}
+
+/* Appends the value trimmed, inner runs of white space folded to one space. */
+static void put_header_value(cc_buf_t *b, const char *v, size_t n)
+{
+    size_t i;
+    int pending_space = 0, started = 0;
+    for (i = 0; i < n; i++) {
+        char c = v[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            pending_space = started;
+            continue;
+        }
+        if (pending_space)
+            cc_buf_putc(b, ' ');
+        pending_space = 0;
+        started = 1;
+        cc_buf_putc(b, c);
+    }
+}
+
+int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payload_hash,
+                               cc_buf_t *out, cc_buf_t *signed_headers)
+{
+    hsort_t *hs = NULL;
+    size_t i, n = 0, k;
+    int ok = 1;
+    cc_buf_puts(out, req->method);
+    cc_buf_putc(out, '\n');
+    cc_sigv4_canonical_path(req->path, req->path_len, out);
+    cc_buf_putc(out, '\n');
+    if (!cc_sigv4_canonical_query(req->query, req->query_len, out))
+        return 0;
+    cc_buf_putc(out, '\n');
+    if (req->nheaders) {
+        hs = calloc(req->nheaders, sizeof *hs);
+        if (hs == NULL)
+            return 0;
+    }
+    for (i = 0; i < req->nheaders; i++) {
+        const cc_header_t *h = &req->headers[i];
+        char *lname = malloc(h->name_len + 1);
+        if (lname == NULL) {
+            ok = 0;
+            break;
+        }
+        for (k = 0; k < h->name_len; k++) {
+            char c = h->name[k];
+            lname[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        lname[h->name_len] = '\0';
+        if (header_skipped(lname)) {
+            free(lname);
+            continue;
+        }
+        hs[n].name = lname;
+        hs[n].name_len = h->name_len;
+        hs[n].index = i;
+        hs[n].h = h;
+        n++;
+    }
+    if (ok) {
+        qsort(hs, n, sizeof *hs, hsort_cmp);
+        for (i = 0; i < n; i++) {
+            int same_as_prev = i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0;
+            if (same_as_prev) {
+                cc_buf_putc(out, ',');
+            } else {
+                if (i > 0) {
+                    cc_buf_putc(out, '\n');
+                    cc_buf_putc(signed_headers, ';');
+                }
+                cc_buf_puts(out, hs[i].name);
+                cc_buf_putc(out, ':');
+                cc_buf_puts(signed_headers, hs[i].name);
+            }
+            put_header_value(out, hs[i].h->value, hs[i].h->value_len);
+        }
+        if (n > 0)
+            cc_buf_putc(out, '\n');
+        cc_buf_putc(out, '\n');
+        cc_buf_append(out, signed_headers->data ? signed_headers->data : "", signed_headers->len);
+        cc_buf_putc(out, '\n');
+        cc_buf_puts(out, payload_hash);
+    }
+    for (i = 0; i < n; i++)
+        free(hs[i].name);
+    free(hs);
+    return ok && cc_buf_ok(out) && cc_buf_ok(signed_headers);
+}
+/* }====== */
+
+/* {====== Signing ====== */
+static int derive_key(cc_signer_t *s, const char *secret, const char *date, const char *region,
+                      const char *service)
+{
+    unsigned char digest[SHA256_LEN], k[SHA256_LEN];
+    cc_buf_t seed;
+    int ok;
+    size_t rlen = strlen(region), slen = strlen(service);
+    if (rlen >= sizeof s->region || slen >= sizeof s->service)
+        return 0;
+    if (!sha256(s, secret, strlen(secret), digest))
+        return 0;
+    if (s->have_key && memcmp(digest, s->secret_digest, SHA256_LEN) == 0 &&
+        strcmp(s->date, date) == 0 && strcmp(s->region, region) == 0 &&
+        strcmp(s->service, service) == 0)
+        return 1;
+    cc_buf_init(&seed);
+    cc_buf_puts(&seed, "AWS4");
+    cc_buf_puts(&seed, secret);
+    ok = cc_buf_ok(&seed) && hmac(s, seed.data, seed.len, date, 8, k) &&
+         hmac(s, k, SHA256_LEN, region, rlen, k) && hmac(s, k, SHA256_LEN, service, slen, k) &&
+         hmac(s, k, SHA256_LEN, "aws4_request", 12, s->key);
+    if (seed.data)
+        OPENSSL_cleanse(seed.data, seed.len);
+    cc_buf_free(&seed);
+    OPENSSL_cleanse(k, sizeof k);
+    s->have_key = ok;
+    if (ok) {
+        memcpy(s->secret_digest, digest, SHA256_LEN);
+        memcpy(s->date, date, 8);
+        s->date[8] = '\0';
+        memcpy(s->region, region, rlen + 1);
+        memcpy(s->service, service, slen + 1);
+        s->derivations++;
+    }
+    return ok;
+}
+
+int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_credentials_t *creds,
+                   const char *region, const char *service, const char *amz_date,
+                   cc_buf_t *authz, cc_buf_t *creq_out, cc_buf_t *sts_out, cc_err_t *err)
+{
+    unsigned char digest[SHA256_LEN], sig[SHA256_LEN];
+    char payload_hex[2 * SHA256_LEN + 1], creq_hex[2 * SHA256_LEN + 1], sig_hex[2 * SHA256_LEN + 1];
+    char date[9];
+    cc_buf_t creq, sh, sts;
+    int rc = CC_OK;
+    if (creds == NULL || creds->access_key_id == NULL || creds->secret_access_key == NULL)
+        return cc_err_set(err, CC_E_CREDENTIALS, "no credentials to sign with");
+    if (strlen(amz_date) != 16)
+        return cc_err_set(err, CC_E_INTERNAL, "X-Amz-Date must be YYYYMMDDThhmmssZ");
+    memcpy(date, amz_date, 8);
+    date[8] = '\0';
+    cc_buf_init(&creq);
+    cc_buf_init(&sh);
+    cc_buf_init(&sts);
+    if (!sha256(s, req->payload ? req->payload : "", req->payload_len, digest)) {
+        rc = cc_err_set(err, CC_E_INTERNAL, "SHA-256 failed");
+        goto done;
+    }
+    hex(digest, SHA256_LEN, payload_hex);
+    if (!cc_sigv4_canonical_request(req, payload_hex, &creq, &sh) ||
+        !sha256(s, creq.data, creq.len, digest)) {
+        rc = cc_err_set(err, CC_E_NOMEM, "out of memory building the canonical request");
+        goto done;
+    }
+    hex(digest, SHA256_LEN, creq_hex);
+    cc_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", amz_date, date, region,
+                  service, creq_hex);
+    if (!cc_buf_ok(&sts) || !derive_key(s, creds->secret_access_key, date, region, service) ||
+        !hmac(s, s->key, SHA256_LEN, sts.data, sts.len, sig)) {
+        rc = cc_err_set(err, CC_E_INTERNAL, "signing failed (region or service name too long?)");
+        goto done;
+    }
+    hex(sig, SHA256_LEN, sig_hex);
+    cc_buf_printf(authz, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
+                  creds->access_key_id, date, region, service, cc_buf_cstr(&sh), sig_hex);
+    if (creq_out)
+        cc_buf_append(creq_out, creq.data, creq.len);
+    if (sts_out)
+        cc_buf_append(sts_out, sts.data, sts.len);
+    if (!cc_buf_ok(authz))
+        rc = cc_err_set(err, CC_E_NOMEM, "out of memory");
+done:
+    cc_buf_free(&creq);
+    cc_buf_free(&sh);
+    cc_buf_free(&sts);
+    return rc;
+}
+/* }====== */

@@ -1,0 +1,142 @@
+#include "timestamp.h"
+
+#include <math.h>
+#include <stdio.h>
+
+/* Howard Hinnant's civil-date algorithms: exact, no timegm(), no time zone. */
+long long cc_days_from_civil(long long y, unsigned m, unsigned d)
+{
+    long long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void cc_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+    long long era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Reads exactly n digits at s[*i]; returns -1 if they are not all there. */
+static long digits(const char *s, size_t len, size_t *i, int n)
+{
+    long v = 0;
+    int k;
+    for (k = 0; k < n; k++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9')
+            return -1;
+        v = v * 10 + (s[(*i)++] - '0');
+    }
+    return v;
+}
+
+static int days_in_month(long long y, unsigned m)
+{
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch)
+{
+    size_t i = 0;
+    long y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
+    double frac = 0.0;
+    int sign = 0;
+    if ((y = digits(s, len, &i, 4)) < 0 || i >= len || s[i++] != '-' ||
+        (mo = digits(s, len, &i, 2)) < 1 || mo > 12 || i >= len || s[i++] != '-' ||
+        (d = digits(s, len, &i, 2)) < 1 || d > days_in_month(y, (unsigned)mo))
+        return 0;
+    if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+        i++;
+        if ((h = digits(s, len, &i, 2)) < 0 || h > 23 || i >= len || s[i++] != ':' ||
+            (mi = digits(s, len, &i, 2)) < 0 || mi > 59)
+            return 0;
+        if (i < len && s[i] == ':') {
+            i++;
+            if ((sec = digits(s, len, &i, 2)) < 0 || sec > 60)
+                return 0;
+            if (i < len && (s[i] == '.' || s[i] == ',')) {
+                double scale = 0.1;
+                size_t start = ++i;
+                while (i < len && s[i] >= '0' && s[i] <= '9') {
+                    frac += (s[i++] - '0') * scale;
+                    scale /= 10;
+                }
+                if (i == start)
+                    return 0;
+            }
+        }
+        if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+            sign = s[i++] == '-' ? -1 : 1;
+            if ((oh = digits(s, len, &i, 2)) < 0 || oh > 23)
+                return 0;
+            if (i < len && s[i] == ':')
+                i++;
+            if (i < len && (om = digits(s, len, &i, 2)) < 0)
+                return 0;
+            if (om > 59)
+                return 0;
+        }
+    }
+    if (i != len)
+        return 0;
+    *epoch = (double)(cc_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+                      mi * 60 + sec - sign * (oh * 3600 + om * 60)) +
+             frac;
+    return 1;
+}
+
+int cc_ts_format_iso8601(double epoch, char *out)
+{
+    double whole;
+    long long secs, days, rem, y;
+    unsigned m, d;
+    long micros;
+    if (!isfinite(epoch) || epoch < -62135596800.0 || epoch > 253402300799.0)
+        return 0;
+    whole = floor(epoch);
+    micros = (long)llround((epoch - whole) * 1e6);
+    if (micros >= 1000000) {
+        whole += 1;
+        micros -= 1000000;
+    }
+    secs = (long long)whole;
+    days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    rem = secs - days * 86400;
+    cc_civil_from_days(days, &y, &m, &d);
+    /* the modulos only tell the compiler the ranges the checks above ensure */
+    if (micros)
+        snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%06luZ", (unsigned)(y % 10000), m % 100u,
+                 d % 100u, (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60),
+                 (unsigned)(rem % 60), (unsigned long)micros % 1000000u);
+    else
+        snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(y % 10000), m % 100u,
+                 d % 100u, (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60),
+                 (unsigned)(rem % 60));
+    return 1;
+}
+
+void cc_ts_amz_date(long long epoch, char *out)
+{
+    long long days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
+    long long rem = epoch - days * 86400, y;
+    unsigned m, d;
+    cc_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 17, "%04u%02u%02uT%02u%02u%02uZ", (unsigned)(y % 10000), m % 100u, d % 100u,
+             (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+}

@@ -1,0 +1,24 @@
+/* Timestamps: ISO-8601 in and out, epoch seconds in between. */
+#ifndef CC_TIMESTAMP_H
+#define CC_TIMESTAMP_H
+
+#include <stddef.h>
+
+/* Parses YYYY-MM-DD[(T| )hh:mm[:ss[.frac]]][Z|(+|-)hh[:mm]|(+|-)hhmm] (no
+ * offset means UTC) into epoch seconds. Returns 1 on success, 0 otherwise. */
+int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch);
+
+/* Writes epoch seconds as UTC YYYY-MM-DDThh:mm:ssZ, with .ffffff before the Z
+ * when there is a fraction of a second (as botocore). out needs 32 bytes.
+ * Returns 0 when the time cannot be represented (not finite, before year 1,
+ * after year 9999). */
+int cc_ts_format_iso8601(double epoch, char *out);
+
+/* The SigV4 X-Amz-Date form YYYYMMDDThhmmssZ of whole epoch seconds; out needs 17 bytes. */
+void cc_ts_amz_date(long long epoch, char *out);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+long long cc_days_from_civil(long long y, unsigned m, unsigned d);
+void cc_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d);
+
+#endif

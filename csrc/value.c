@@ -1,0 +1,122 @@
+#include "value.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* C99 has no max_align_t: this union is aligned for anything we store */
+typedef union {
+    long double ld;
+    long long ll;
+    void *p;
+    double d;
+} arena_align_t;
+
+struct cc_arena_chunk {
+    cc_arena_chunk_t *next;
+    size_t used;
+    size_t cap;
+    arena_align_t data[];
+};
+
+#define ARENA_CHUNK_MIN 4096
+
+void cc_arena_init(cc_arena_t *a)
+{
+    a->head = NULL;
+}
+
+void cc_arena_free(cc_arena_t *a)
+{
+    cc_arena_chunk_t *c = a->head;
+    while (c) {
+        cc_arena_chunk_t *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+}
+
+void *cc_arena_alloc(cc_arena_t *a, size_t n)
+{
+    const size_t align = sizeof(arena_align_t);
+    cc_arena_chunk_t *c = a->head;
+    void *p;
+    if (n > ((size_t)-1) / 2)
+        return NULL;
+    n = (n + align - 1) & ~(align - 1);
+    if (n == 0)
+        n = align;
+    if (c == NULL || c->cap - c->used < n) {
+        size_t cap = n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN;
+        c = malloc(sizeof *c + cap);
+        if (c == NULL)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = a->head;
+        a->head = c;
+    }
+    p = (unsigned char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+char *cc_arena_strndup(cc_arena_t *a, const char *s, size_t n)
+{
+    char *p = cc_arena_alloc(a, n + 1);
+    if (p == NULL)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+const cc_value_t *cc_value_field(const cc_value_t *t, const char *key)
+{
+    size_t i, klen = strlen(key);
+    if (t == NULL || t->kind != CC_V_TABLE)
+        return NULL;
+    for (i = 0; i < t->u.tab.n; i++) {
+        const cc_value_t *k = &t->u.tab.items[i].key;
+        if (k->kind == CC_V_STR && k->u.str.len == klen && memcmp(k->u.str.s, key, klen) == 0)
+            return &t->u.tab.items[i].val;
+    }
+    return NULL;
+}
+
+const char *cc_value_type_name(const cc_value_t *v)
+{
+    switch (v->kind) {
+    case CC_V_NIL: return "nil";
+    case CC_V_BOOL: return "boolean";
+    case CC_V_INT: return "integer";
+    case CC_V_NUM: return "number";
+    case CC_V_STR: return "string";
+    case CC_V_TABLE: return "table";
+    case CC_V_OTHER: return v->u.other ? v->u.other : "userdata";
+    }
+    return "unknown";
+}
+
+int cc_value_new_table(cc_arena_t *a, cc_value_t *v, size_t n)
+{
+    v->kind = CC_V_TABLE;
+    v->u.tab.n = 0;
+    v->u.tab.items = NULL;
+    if (n == 0)
+        return 1;
+    v->u.tab.items = cc_arena_alloc(a, n * sizeof(cc_entry_t));
+    if (v->u.tab.items == NULL)
+        return 0;
+    memset(v->u.tab.items, 0, n * sizeof(cc_entry_t));
+    return 1;
+}
+
+void cc_value_set_str(cc_value_t *v, const char *s, size_t len)
+{
+    v->kind = CC_V_STR;
+    v->u.str.s = s;
+    v->u.str.len = len;
+}

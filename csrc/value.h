@@ -1,0 +1,67 @@
+/* A neutral value tree: what a Lua table becomes before the shape engine
+ * validates and serializes it, and what a response becomes before the
+ * binding turns it into Lua tables. All of it lives in one arena. */
+#ifndef CC_VALUE_H
+#define CC_VALUE_H
+
+#include <stddef.h>
+
+typedef enum {
+    CC_V_NIL,
+    CC_V_BOOL,
+    CC_V_INT,
+    CC_V_NUM,
+    CC_V_STR,
+    CC_V_TABLE,
+    CC_V_OTHER /* a function, userdata, ...: never valid input */
+} cc_vkind_t;
+
+typedef struct cc_entry cc_entry_t;
+
+typedef struct cc_value {
+    cc_vkind_t kind;
+    union {
+        int b;
+        long long i;
+        double n;
+        struct {
+            const char *s; /* not necessarily NUL-terminated */
+            size_t len;
+        } str;
+        struct {
+            cc_entry_t *items;
+            size_t n;
+        } tab;
+        const char *other; /* the Lua type name */
+    } u;
+} cc_value_t;
+
+struct cc_entry {
+    cc_value_t key;
+    cc_value_t val;
+};
+
+/* {====== Arena ====== */
+typedef struct cc_arena_chunk cc_arena_chunk_t;
+typedef struct cc_arena {
+    cc_arena_chunk_t *head;
+} cc_arena_t;
+
+void cc_arena_init(cc_arena_t *a);
+/* Frees every chunk; the arena is empty and usable again. */
+void cc_arena_free(cc_arena_t *a);
+/* Memory owned by the arena, aligned for any type; NULL when out of memory. */
+void *cc_arena_alloc(cc_arena_t *a, size_t n);
+/* A NUL-terminated copy of n bytes owned by the arena; NULL when out of memory. */
+char *cc_arena_strndup(cc_arena_t *a, const char *s, size_t n);
+/* }====== */
+
+/* Looks a string key up in a table value; NULL when absent. */
+const cc_value_t *cc_value_field(const cc_value_t *t, const char *key);
+/* A short name of the value's type for messages ("string", "table", ...). */
+const char *cc_value_type_name(const cc_value_t *v);
+/* Sets a table value with room for n entries from the arena (entries zeroed). */
+int cc_value_new_table(cc_arena_t *a, cc_value_t *v, size_t n);
+void cc_value_set_str(cc_value_t *v, const char *s, size_t len);
+
+#endif
