@@ -1,0 +1,29 @@
+/* The few Lua C API calls that differ between Lua 5.4 and the Lua 5.1 API of
+ * LuaJIT 2.1 (OpenResty), kept here so the binding reads as plain 5.4. */
+#ifndef CC_COMPAT_H
+#define CC_COMPAT_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#if defined(__GNUC__)
+#define CC_API __attribute__((visibility("default")))
+#else
+#define CC_API
+#endif
+
+#if LUA_VERSION_NUM < 502
+#define lua_newuserdatauv(L, sz, nuv) lua_newuserdata((L), (sz))
+#define lua_rawlen(L, i) lua_objlen((L), (i))
+#define luaL_newlibtable(L, l) lua_createtable((L), 0, sizeof(l) / sizeof((l)[0]) - 1)
+#define luaL_newlib(L, l) (luaL_newlibtable((L), (l)), luaL_setfuncs((L), (l), 0))
+void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup);
+#endif
+
+#if LUA_VERSION_NUM < 503
+#define cc_lua_isinteger(L, i) 0
+#else
+#define cc_lua_isinteger(L, i) lua_isinteger((L), (i))
+#endif
+
+#endif

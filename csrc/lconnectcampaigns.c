@@ -1,0 +1,414 @@
+/* The Lua binding of the core: module connectcampaigns.core. Converts Lua
+ * tables to value trees and back; everything else is the core's. */
+#include "lbind.h"
+
+#include <string.h>
+
+#include "json.h"
+#include "model.h"
+#include "timestamp.h"
+
+#define BOX_META "connectcampaigns.Scratch"
+#define MAX_DEPTH 64
+
+#if LUA_VERSION_NUM < 502
+void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
+{
+    luaL_checkstack(L, nup + 1, "too many upvalues");
+    for (; l->name != NULL; l++) {
+        int i;
+        for (i = 0; i < nup; i++)
+            lua_pushvalue(L, -nup);
+        lua_pushcclosure(L, l->func, nup);
+        lua_setfield(L, -(nup + 2), l->name);
+    }
+    lua_pop(L, nup);
+}
+#endif
+
+/* {====== Scratch boxes ====== */
+void cc_lua_box_release(cc_box_t *b)
+{
+    cc_arena_free(&b->arena);
+    cc_request_parts_free(&b->parts);
+}
+
+static int box_gc(lua_State *L)
+{
+    cc_lua_box_release(luaL_checkudata(L, 1, BOX_META));
+    return 0;
+}
+
+cc_box_t *cc_lua_newbox(lua_State *L)
+{
+    cc_box_t *b = lua_newuserdatauv(L, sizeof *b, 0);
+    cc_arena_init(&b->arena);
+    cc_request_parts_init(&b->parts);
+    luaL_getmetatable(L, BOX_META);
+    lua_setmetatable(L, -2);
+    return b;
+}
+/* }====== */
+
+/* {====== Lua <-> value trees ====== */
+static void to_value(lua_State *L, int idx, cc_arena_t *a, cc_value_t *out, int depth)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        out->kind = CC_V_NIL;
+        return;
+    case LUA_TBOOLEAN:
+        out->kind = CC_V_BOOL;
+        out->u.b = lua_toboolean(L, idx);
+        return;
+    case LUA_TNUMBER:
+        if (cc_lua_isinteger(L, idx)) {
+            out->kind = CC_V_INT;
+            out->u.i = (long long)lua_tointeger(L, idx);
+        } else {
+            out->kind = CC_V_NUM;
+            out->u.n = (double)lua_tonumber(L, idx);
+        }
+        return;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        cc_value_set_str(out, s, len);
+        return;
+    }
+    case LUA_TTABLE: {
+        size_t n = 0, i = 0;
+        if (depth > MAX_DEPTH) {
+            out->kind = CC_V_OTHER;
+            out->u.other = "table (nested too deeply, or a cycle)";
+            return;
+        }
+        idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+        luaL_checkstack(L, 4, "table nested too deeply");
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            n++;
+            lua_pop(L, 1);
+        }
+        if (!cc_value_new_table(a, out, n))
+            luaL_error(L, "out of memory");
+        lua_pushnil(L);
+        while (lua_next(L, idx)) { /* no code runs between the passes: same keys */
+            if (i < n) {
+                to_value(L, -2, a, &out->u.tab.items[i].key, depth + 1);
+                to_value(L, -1, a, &out->u.tab.items[i].val, depth + 1);
+                i++;
+            }
+            lua_pop(L, 1);
+        }
+        out->u.tab.n = i;
+        return;
+    }
+    default:
+        out->kind = CC_V_OTHER;
+        out->u.other = luaL_typename(L, idx);
+        return;
+    }
+}
+
+void cc_lua_to_value(lua_State *L, int idx, cc_arena_t *a, cc_value_t *out)
+{
+    to_value(L, idx, a, out, 0);
+}
+
+void cc_lua_push_value(lua_State *L, const cc_value_t *v)
+{
+    size_t i, narr = 0;
+    switch (v->kind) {
+    case CC_V_NIL: lua_pushnil(L); return;
+    case CC_V_BOOL: lua_pushboolean(L, v->u.b); return;
+    case CC_V_INT: lua_pushinteger(L, (lua_Integer)v->u.i); return;
+    case CC_V_NUM: lua_pushnumber(L, (lua_Number)v->u.n); return;
+    case CC_V_STR: lua_pushlstring(L, v->u.str.s, v->u.str.len); return;
+    case CC_V_OTHER: lua_pushnil(L); return;
+    case CC_V_TABLE: break;
+    }
+    luaL_checkstack(L, 3, "response nested too deeply");
+    for (i = 0; i < v->u.tab.n; i++)
+        narr += v->u.tab.items[i].key.kind == CC_V_INT;
+    lua_createtable(L, (int)narr, (int)(v->u.tab.n - narr));
+    for (i = 0; i < v->u.tab.n; i++) {
+        const cc_entry_t *e = &v->u.tab.items[i];
+        if (e->val.kind == CC_V_NIL || e->key.kind == CC_V_NIL)
+            continue;
+        cc_lua_push_value(L, &e->key);
+        cc_lua_push_value(L, &e->val);
+        lua_rawset(L, -3);
+    }
+}
+/* }====== */
+
+int cc_lua_fail(lua_State *L, const char *code, const char *message)
+{
+    lua_pushnil(L);
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, message);
+    lua_setfield(L, -2, "message");
+    return 2;
+}
+
+static const cc_model_t *check_model(lua_State *L)
+{
+    cc_err_t err;
+    const cc_model_t *m = cc_model_get(&err);
+    if (m == NULL)
+        luaL_error(L, "connectcampaigns: %s", err.msg);
+    return m;
+}
+
+static const cc_operation_t *check_op(lua_State *L, int idx)
+{
+    const char *name = luaL_checkstring(L, idx);
+    const cc_operation_t *op = cc_model_find_op(check_model(L), name);
+    if (op == NULL)
+        luaL_error(L, "unknown operation '%s'", name);
+    return op;
+}
+
+/*** Lists the model's operations.
+ * @treturn table array of {name, snake, method, uri, paginator?} */
+static int l_operations(lua_State *L)
+{
+    const cc_model_t *m = check_model(L);
+    size_t i;
+    lua_createtable(L, (int)m->nops, 0);
+    for (i = 0; i < m->nops; i++) {
+        const cc_operation_t *op = &m->ops[i];
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, op->name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, op->snake);
+        lua_setfield(L, -2, "snake");
+        lua_pushstring(L, op->method);
+        lua_setfield(L, -2, "method");
+        lua_pushstring(L, op->uri);
+        lua_setfield(L, -2, "uri");
+        if (op->result_key) {
+            lua_createtable(L, 0, 4);
+            lua_pushstring(L, op->input_token);
+            lua_setfield(L, -2, "input_token");
+            lua_pushstring(L, op->output_token);
+            lua_setfield(L, -2, "output_token");
+            if (op->limit_key) {
+                lua_pushstring(L, op->limit_key);
+                lua_setfield(L, -2, "limit_key");
+            }
+            lua_pushstring(L, op->result_key);
+            lua_setfield(L, -2, "result_key");
+            lua_setfield(L, -2, "paginator");
+        }
+        lua_rawseti(L, -2, (int)i + 1);
+    }
+    return 1;
+}
+
+/*** The service's model metadata: signing name, endpoint prefix, API version. */
+static int l_metadata(lua_State *L)
+{
+    const cc_model_t *m = check_model(L);
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, m->signing_name);
+    lua_setfield(L, -2, "signing_name");
+    lua_pushstring(L, m->endpoint_prefix);
+    lua_setfield(L, -2, "endpoint_prefix");
+    lua_pushstring(L, m->api_version);
+    lua_setfield(L, -2, "api_version");
+    lua_pushstring(L, m->service_id);
+    lua_setfield(L, -2, "service_id");
+    return 1;
+}
+
+static int l_model_json(lua_State *L)
+{
+    lua_pushstring(L, cc_model_json);
+    return 1;
+}
+
+/*** Validates params and serializes an operation's request.
+ * @tparam string op operation name (CreateCampaign or create_campaign)
+ * @tparam table params
+ * @treturn[1] table {method, path, query, body?}
+ * @treturn[2] nil
+ * @treturn[2] table error {code, message} */
+static int l_build(lua_State *L)
+{
+    const cc_operation_t *op = check_op(L, 1);
+    cc_box_t *box;
+    cc_value_t params;
+    cc_err_t err;
+    int rc;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    box = cc_lua_newbox(L); /* owner first, then acquire */
+    cc_lua_to_value(L, 2, &box->arena, &params);
+    rc = cc_serialize_request(op, &params, &box->parts, &err);
+    if (rc != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+    }
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, op->method);
+    lua_setfield(L, -2, "method");
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.path), box->parts.path.len);
+    lua_setfield(L, -2, "path");
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.query), box->parts.query.len);
+    lua_setfield(L, -2, "query");
+    if (box->parts.has_body) {
+        lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
+        lua_setfield(L, -2, "body");
+    }
+    lua_pushstring(L, op->name);
+    lua_setfield(L, -2, "operation");
+    cc_lua_box_release(box);
+    return 1;
+}
+
+/*** Parses a response of an operation.
+ * @tparam string op
+ * @tparam integer status
+ * @tparam string body
+ * @tparam[opt] string error_type the x-amzn-ErrorType header
+ * @treturn[1] table the result
+ * @treturn[2] nil
+ * @treturn[2] table {code, message, fields?} */
+static int l_parse(lua_State *L)
+{
+    const cc_model_t *m = check_model(L);
+    const cc_operation_t *op = check_op(L, 1);
+    long status = (long)luaL_checkinteger(L, 2);
+    size_t len;
+    const char *body = luaL_optlstring(L, 3, "", &len);
+    const char *errtype = luaL_optstring(L, 4, NULL);
+    cc_box_t *box = cc_lua_newbox(L);
+    cc_value_t out;
+    cc_service_error_t se;
+    cc_err_t err;
+    int rc = cc_parse_response(m, op, status, body, len, errtype, &box->arena, &out, &se, &err);
+    if (rc == CC_OK) {
+        cc_lua_push_value(L, &out);
+    } else if (rc == CC_E_SERVICE) {
+        lua_pushnil(L);
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, se.code);
+        lua_setfield(L, -2, "code");
+        lua_pushstring(L, se.message);
+        lua_setfield(L, -2, "message");
+        if (se.fields.kind == CC_V_TABLE) {
+            cc_lua_push_value(L, &se.fields);
+            lua_setfield(L, -2, "fields");
+        }
+        lua_pushboolean(L, se.shape && se.shape->retryable);
+        lua_setfield(L, -2, "modeled_retryable");
+        lua_pushboolean(L, se.shape && se.shape->throttling);
+        lua_setfield(L, -2, "modeled_throttling");
+    } else {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+    }
+    cc_lua_box_release(box);
+    return rc == CC_OK ? 1 : 2;
+}
+
+/*** Decodes JSON text into Lua values (null becomes nil). */
+static int l_json_decode(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    cc_box_t *box = cc_lua_newbox(L);
+    cc_value_t v;
+    cc_err_t err;
+    if (cc_json_decode(s, len, &box->arena, &v, &err) != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    cc_lua_push_value(L, &v);
+    cc_lua_box_release(box);
+    return 1;
+}
+
+/*** Encodes Lua values as JSON (sequences as arrays, other tables as objects with sorted keys). */
+static int l_json_encode(lua_State *L)
+{
+    cc_box_t *box;
+    cc_value_t v;
+    cc_err_t err;
+    luaL_checkany(L, 1);
+    box = cc_lua_newbox(L);
+    cc_lua_to_value(L, 1, &box->arena, &v);
+    if (cc_json_encode(&box->parts.body, &v, &err) != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
+    cc_lua_box_release(box);
+    return 1;
+}
+
+/*** X-Amz-Date of whole epoch seconds. */
+static int l_amz_date(lua_State *L)
+{
+    char out[17];
+    cc_ts_amz_date((long long)luaL_checknumber(L, 1), out);
+    lua_pushstring(L, out);
+    return 1;
+}
+
+/*** Epoch seconds as UTC ISO-8601; nil when out of range. */
+static int l_iso8601(lua_State *L)
+{
+    char out[32];
+    if (!cc_ts_format_iso8601((double)luaL_checknumber(L, 1), out))
+        return 0;
+    lua_pushstring(L, out);
+    return 1;
+}
+
+/*** ISO-8601 text to epoch seconds; nil when it cannot be read. */
+static int l_parse_iso8601(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    double t;
+    if (!cc_ts_parse_iso8601(s, len, &t))
+        return 0;
+    if (t == (double)(lua_Integer)t)
+        lua_pushinteger(L, (lua_Integer)t);
+    else
+        lua_pushnumber(L, t);
+    return 1;
+}
+
+CC_API int luaopen_connectcampaigns_core(lua_State *L);
+
+CC_API int luaopen_connectcampaigns_core(lua_State *L)
+{
+    static const luaL_Reg funcs[] = {
+        {"operations", l_operations},
+        {"metadata", l_metadata},
+        {"model_json", l_model_json},
+        {"build", l_build},
+        {"parse", l_parse},
+        {"json_decode", l_json_decode},
+        {"json_encode", l_json_encode},
+        {"amz_date", l_amz_date},
+        {"iso8601", l_iso8601},
+        {"parse_iso8601", l_parse_iso8601},
+        {NULL, NULL},
+    };
+    check_model(L);
+    if (luaL_newmetatable(L, BOX_META)) {
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    luaL_newlib(L, funcs);
+    cc_lua_signer_open(L);
+    cc_lua_http_open(L);
+    return 1;
+}

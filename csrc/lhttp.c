@@ -1,0 +1,176 @@
+/* Binding of the libcurl transport: connectcampaigns.Http userdata. */
+#include "lbind.h"
+
+#include <string.h>
+
+#include "http.h"
+
+#define HTTP_META "connectcampaigns.Http"
+
+typedef struct {
+    cc_http_t *http;
+} lhttp_t;
+
+static lhttp_t *check_http(lua_State *L)
+{
+    lhttp_t *h = luaL_checkudata(L, 1, HTTP_META);
+    if (h->http == NULL)
+        luaL_error(L, "attempt to use a closed " HTTP_META);
+    return h;
+}
+
+static int http_gc(lua_State *L)
+{
+    lhttp_t *h = luaL_checkudata(L, 1, HTTP_META);
+    cc_http_free(h->http);
+    h->http = NULL;
+    return 0;
+}
+
+static int http_tostring(lua_State *L)
+{
+    lhttp_t *h = luaL_checkudata(L, 1, HTTP_META);
+    lua_pushfstring(L, HTTP_META " (%s%p)", h->http ? "" : "closed, ", (void *)h);
+    return 1;
+}
+
+/*** Sends a request and waits for the answer.
+ * @tparam table req {method, url, headers = {name = value}, body?}
+ * @treturn[1] table {status, headers = {lower-case name = value}, body}
+ * @treturn[2] nil
+ * @treturn[2] table {code = "NetworkError"|"TimeoutError", message} */
+static int meth_request(lua_State *L)
+{
+    lhttp_t *h = check_http(L);
+    cc_http_request_t req;
+    cc_http_response_t resp;
+    const char **lines;
+    size_t n = 0, i = 0;
+    cc_err_t err;
+    int rc, lines_idx;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    memset(&req, 0, sizeof req);
+    /* phase 1: read and build every string in Lua (may raise; nothing owned) */
+    lua_getfield(L, 2, "method");
+    req.method = luaL_checkstring(L, -1);
+    lua_getfield(L, 2, "url");
+    req.url = luaL_checkstring(L, -1);
+    lua_getfield(L, 2, "body");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        req.body = lua_tolstring(L, -1, &req.body_len);
+        req.has_body = 1;
+    }
+    lua_getfield(L, 2, "headers");
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            n++;
+            lua_pop(L, 1);
+        }
+    }
+    lines = lua_newuserdatauv(L, (n ? n : 1) * sizeof *lines, 0);
+    lua_createtable(L, (int)n, 0); /* keeps the "Name: value" strings alive */
+    lines_idx = lua_gettop(L);
+    if (n) {
+        lua_pushnil(L);
+        while (lua_next(L, lines_idx - 2)) {
+            if (lua_type(L, -2) == LUA_TSTRING && (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) && i < n) {
+                lines[i] = lua_pushfstring(L, "%s: %s", lua_tostring(L, -2), lua_tostring(L, -1));
+                lua_rawseti(L, lines_idx, (int)i + 1);
+                i++;
+            }
+            lua_pop(L, 1);
+        }
+    }
+    req.headers = lines;
+    req.nheaders = i;
+    /* phase 2: the transfer; pure C, answers kept in the handle */
+    rc = cc_http_perform(h->http, &req, &resp, &err);
+    if (rc != CC_OK)
+        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+    /* phase 3: push */
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, (lua_Integer)resp.status);
+    lua_setfield(L, -2, "status");
+    lua_pushlstring(L, resp.body, resp.body_len);
+    lua_setfield(L, -2, "body");
+    lua_newtable(L);
+    {
+        const char *p = resp.headers, *end = resp.headers + resp.headers_len;
+        while (p < end) {
+            const char *name = p, *value = p + strlen(p) + 1;
+            if (value >= end)
+                break;
+            lua_pushstring(L, name);
+            lua_pushvalue(L, -1);
+            lua_rawget(L, -3);
+            if (lua_isnil(L, -1)) {
+                lua_pop(L, 1);
+                lua_pushstring(L, value);
+            } else { /* repeated header: join as HTTP allows */
+                lua_pushfstring(L, "%s, %s", lua_tostring(L, -1), value);
+                lua_remove(L, -2);
+            }
+            lua_rawset(L, -3);
+            p = value + strlen(value) + 1;
+        }
+    }
+    lua_setfield(L, -2, "headers");
+    return 1;
+}
+
+static lua_Number opt_number_field(lua_State *L, int t, const char *k, lua_Number def)
+{
+    lua_Number v;
+    lua_getfield(L, t, k);
+    v = lua_isnil(L, -1) ? def : luaL_checknumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/*** A transport with one reused libcurl handle.
+ * @tparam[opt] table opts {ca_file, timeout (s), connect_timeout (s), max_response (bytes)} */
+static int l_http_new(lua_State *L)
+{
+    cc_http_options_t opts;
+    lhttp_t *h;
+    cc_err_t err;
+    memset(&opts, 0, sizeof opts);
+    if (lua_istable(L, 1)) {
+        lua_getfield(L, 1, "ca_file");
+        opts.ca_file = lua_tostring(L, -1); /* copied by cc_http_new */
+        opts.timeout_ms = (long)(opt_number_field(L, 1, "timeout", 0) * 1000);
+        opts.connect_timeout_ms = (long)(opt_number_field(L, 1, "connect_timeout", 0) * 1000);
+        opts.max_response = (size_t)opt_number_field(L, 1, "max_response", 0);
+    }
+    h = lua_newuserdatauv(L, sizeof *h, 0);
+    h->http = NULL;
+    luaL_getmetatable(L, HTTP_META);
+    lua_setmetatable(L, -2);
+    if ((h->http = cc_http_new(&opts, &err)) == NULL)
+        return luaL_error(L, "%s", err.msg);
+    return 1;
+}
+
+static int l_curl_version(lua_State *L)
+{
+    lua_pushstring(L, cc_http_curl_version());
+    return 1;
+}
+
+void cc_lua_http_open(lua_State *L)
+{
+    static const luaL_Reg meta[] = {
+        {"__gc", http_gc}, {"__close", http_gc}, {"__tostring", http_tostring}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"request", meth_request}, {"close", http_gc}, {NULL, NULL}};
+    if (luaL_newmetatable(L, HTTP_META)) {
+        luaL_setfuncs(L, meta, 0);
+        luaL_newlib(L, methods);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_http_new);
+    lua_setfield(L, -2, "http");
+    lua_pushcfunction(L, l_curl_version);
+    lua_setfield(L, -2, "curl_version");
+}
