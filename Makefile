@@ -54,7 +54,7 @@ ctest: $(CTESTS)
 	@for t in $(CTESTS); do ./$$t || exit 1; done
 
 spec: $(MODULE)
-	$(BUSTED) --lua=$(LUA) spec
+	$(BUSTED) --lua=$(LUA) --output=plainTerminal spec
 
 test: deps all ctest spec
 

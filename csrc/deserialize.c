@@ -21,12 +21,23 @@ static int oom(cc_err_t *err)
 /* A value whose JSON type does not fit its shape is dropped, as unknown members are. */
 #define MISMATCH 1000
 
+/* cc_json_decode keys arrays by integers and objects by strings */
+static int is_json_array(const cc_value_t *v)
+{
+    return v->kind == CC_V_TABLE && v->u.tab.n > 0 && v->u.tab.items[0].key.kind == CC_V_INT;
+}
+
+static int is_json_object(const cc_value_t *v)
+{
+    return v->kind == CC_V_TABLE && (v->u.tab.n == 0 || v->u.tab.items[0].key.kind == CC_V_STR);
+}
+
 static int parse_structure(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
                            cc_err_t *err)
 {
     size_t i, n = 0, set = 0;
     const cc_value_t *unknown = NULL;
-    if (in->kind != CC_V_TABLE)
+    if (!is_json_object(in))
         return MISMATCH;
     if (!cc_value_new_table(a, out, in->u.tab.n + 1))
         return oom(err);
@@ -78,7 +89,7 @@ static int parse_list(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, 
                       cc_err_t *err)
 {
     size_t i, n = 0;
-    if (in->kind != CC_V_TABLE)
+    if (in->kind != CC_V_TABLE || (in->u.tab.n > 0 && !is_json_array(in)))
         return MISMATCH;
     if (!cc_value_new_table(a, out, in->u.tab.n))
         return oom(err);
@@ -105,7 +116,7 @@ static int parse_map(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, c
                      cc_err_t *err)
 {
     size_t i, n = 0;
-    if (in->kind != CC_V_TABLE)
+    if (!is_json_object(in))
         return MISMATCH;
     if (!cc_value_new_table(a, out, in->u.tab.n))
         return oom(err);

@@ -106,7 +106,7 @@ static char *find_header(raw_req_t *r, const char *name)
 
 static void run_case(cc_signer_t *signer, const char *dir, const char *name)
 {
-    char path[1024], *req_text, *creq_want, *sts_want, *authz_want, *sreq;
+    char path[2048], *req_text, *creq_want, *sts_want, *authz_want, *sreq;
     raw_req_t r;
     cc_buf_t authz, creq, sts;
     cc_err_t err;

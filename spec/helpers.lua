@@ -1,0 +1,80 @@
+-- Shared spec helpers: the loopback stub server and the test credentials.
+local core = require "connectcampaigns.core"
+
+local H = {}
+
+H.LUA = os.getenv("LUA") or "lua5.4"
+H.KEY_ID = "AKIDSTUB"
+H.SECRET = "stub/secret+key"
+H.CREDS = { access_key_id = H.KEY_ID, secret_access_key = H.SECRET }
+
+local Stub = {}
+Stub.__index = Stub
+
+local function control(self, path, body)
+  local resp, err = self.http:request {
+    method = body and "POST" or "GET",
+    url = self.url .. "/__stub/" .. path,
+    headers = { ["Content-Type"] = "application/json" },
+    body = body,
+  }
+  assert(resp, err and err.message)
+  assert(resp.status == 200, "stub control " .. path .. ": HTTP " .. tostring(resp.status))
+  return resp.body
+end
+
+--- Starts spec/support/stub_server.lua on a free loopback port.
+function H.start_stub()
+  local cmd = string.format(
+    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./lua/?.so;;' exec %s spec/support/stub_server.lua %s '%s'",
+    H.LUA, H.KEY_ID, H.SECRET)
+  local pipe = assert(io.popen(cmd, "r"))
+  local port = pipe:read("*l")
+  assert(port and port:match("^%d+$"), "stub server did not start")
+  local self = setmetatable({ pipe = pipe, port = tonumber(port),
+    url = "http://127.0.0.1:" .. port, http = core.http { timeout = 10 } }, Stub)
+  return self
+end
+
+--- Queues answers: each {status=, headers=, body=}.
+function Stub:respond(...)
+  control(self, "respond", assert(core.json_encode({ ... })))
+end
+
+--- The requests received since the last reset, oldest first.
+function Stub:requests()
+  return assert(core.json_decode(control(self, "requests")))
+end
+
+function Stub:last()
+  local all = self:requests()
+  return all[#all]
+end
+
+function Stub:reset()
+  control(self, "reset", "{}")
+end
+
+function Stub:stop()
+  pcall(control, self, "stop", "{}")
+  self.pipe:close()
+  self.http:close()
+end
+
+--- A client pointed at the stub, with a pinned clock unless told otherwise.
+function H.client(stub, extra)
+  local cc = require "connectcampaigns"
+  local opts = { region = "us-east-1", endpoint = stub.url, credentials = H.CREDS, timeout = 10 }
+  for k, v in pairs(extra or {}) do opts[k] = v end
+  return assert(cc.new(opts))
+end
+
+--- Reads a fixture file.
+function H.fixture(name)
+  local f = assert(io.open("spec/fixtures/" .. name, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+return H

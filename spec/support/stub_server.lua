@@ -1,0 +1,87 @@
+-- A loopback stand-in for the service, started and stopped by the specs.
+-- It checks the SigV4 signature of every request against the bytes it
+-- actually received, records the request, and answers with what the spec
+-- queued through its control paths (/__stub/...), or 200 "{}".
+--
+-- usage: lua5.4 spec/support/stub_server.lua [ACCESS_KEY_ID SECRET_ACCESS_KEY]
+-- Prints the port it listens on, then serves until told to stop (or 300 s).
+
+local httpd = require "connectcampaigns.httpd"
+local core = require "connectcampaigns.core"
+
+local key_id = arg[1] or "AKIDSTUB"
+local secret = arg[2] or "stub/secret+key"
+local signer = core.signer()
+local recorded, queue = {}, {}
+
+local function verify(req)
+  local authz = req.headers.authorization
+  if not authz then return false, "missing Authorization" end
+  local id, date, region, service, signed, sig = authz:match(
+    "^AWS4%-HMAC%-SHA256 Credential=([^/]+)/(%d+)/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=(%x+)$")
+  if not id then return false, "malformed Authorization" end
+  if id ~= key_id then return false, "unknown access key" end
+  local amz_date = req.headers["x-amz-date"]
+  if not amz_date or amz_date:sub(1, 8) ~= date then return false, "X-Amz-Date does not match the scope" end
+  local headers, want = {}, {}
+  for name in signed:gmatch("[^;]+") do want[name] = true end
+  for _, h in ipairs(req.raw_headers) do
+    local lname = h[1]:lower()
+    if want[lname] then
+      headers[lname] = headers[lname] and (headers[lname] .. "," .. h[2]) or h[2]
+    end
+  end
+  for name in pairs(want) do
+    if not headers[name] then return false, "signed header " .. name .. " was not sent" end
+  end
+  local expected = signer:sign({ method = req.method, path = req.path, query = req.query,
+    headers = headers, body = req.body }, { access_key_id = key_id, secret_access_key = secret },
+    region, service, amz_date)
+  if expected ~= authz then return false, "signature mismatch" end
+  return true, nil, region, service
+end
+
+local function json(v) return (assert(core.json_encode(v))) end
+
+local function control(req)
+  local what = req.path:match("^/__stub/(.*)$")
+  if what == "respond" then
+    local list = assert(core.json_decode(req.body))
+    for _, r in ipairs(list) do queue[#queue + 1] = r end
+    return { status = 200, body = "{}" }
+  elseif what == "requests" then
+    return { status = 200, body = #recorded == 0 and "[]" or json(recorded) }
+  elseif what == "reset" then
+    recorded, queue = {}, {}
+    return { status = 200, body = "{}" }
+  elseif what == "stop" then
+    return { status = 200, body = "{}", stop = true, close = true }
+  end
+  return { status = 404, body = "{}" }
+end
+
+httpd.serve {
+  max_seconds = 300,
+  on_listen = function(_, port)
+    io.stdout:write(port, "\n")
+    io.stdout:flush()
+  end,
+  handler = function(req)
+    if req.path:sub(1, 8) == "/__stub/" then return control(req) end
+    local ok, why, region, service = verify(req)
+    local headers = {}
+    for _, h in ipairs(req.raw_headers) do headers[h[1]:lower()] = h[2] end
+    recorded[#recorded + 1] = { method = req.method, path = req.path, query = req.query,
+      headers = headers, body = req.body, signature_ok = ok, why = why, region = region,
+      service = service }
+    if not ok then
+      return { status = 403, headers = { ["x-amzn-ErrorType"] = "InvalidSignatureException",
+        ["x-amzn-RequestId"] = "stub-req-" .. #recorded },
+        body = json({ message = "signature check failed: " .. why }) }
+    end
+    local r = table.remove(queue, 1) or { status = 200, body = "{}" }
+    local rh = r.headers or {}
+    if rh["x-amzn-RequestId"] == nil then rh["x-amzn-RequestId"] = "stub-req-" .. #recorded end
+    return { status = r.status or 200, headers = rh, body = r.body or "", drop = r.drop }
+  end,
+}

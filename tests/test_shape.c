@@ -1,0 +1,259 @@
+/* Unit tests of the shape engine, JSON, timestamps and URI encoding, on the
+ * real embedded model, without Lua. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../csrc/json.h"
+#include "../csrc/model.h"
+#include "../csrc/shape.h"
+#include "../csrc/timestamp.h"
+#include "check.h"
+
+static const cc_model_t *model;
+
+/* Input tree from JSON text (integers stay integers). */
+static cc_value_t from_json(cc_arena_t *a, const char *text)
+{
+    cc_value_t v;
+    cc_err_t err;
+    if (cc_json_decode(text, strlen(text), a, &v, &err) != CC_OK) {
+        fprintf(stderr, "bad test JSON: %s\n", text);
+        exit(2);
+    }
+    return v;
+}
+
+/* Serializes op with params JSON; returns the error message or "" and fills parts. */
+static const char *build(const char *op, const char *params, cc_request_parts_t *parts)
+{
+    static cc_err_t err;
+    cc_arena_t a;
+    cc_value_t v;
+    int rc;
+    cc_arena_init(&a);
+    v = from_json(&a, params);
+    cc_request_parts_free(parts);
+    cc_request_parts_init(parts);
+    rc = cc_serialize_request(cc_model_find_op(model, op), &v, parts, &err);
+    cc_arena_free(&a);
+    return rc == CC_OK ? "" : err.msg;
+}
+
+static void test_requests(void)
+{
+    cc_request_parts_t p;
+    cc_request_parts_init(&p);
+
+    CHECK_STR(build("describe_campaign", "{\"id\":\"arn:aws:x/y\"}", &p), "", "describe builds");
+    CHECK_STR(cc_buf_cstr(&p.path), "/v2/campaigns/arn%3Aaws%3Ax%2Fy", "label: only unreserved kept, upper-case hex");
+    CHECK(!p.has_body, "GET without body members sends no body");
+
+    CHECK_STR(build("untag_resource", "{\"arn\":\"arn:aws:connect-campaigns:us-east-1:1:campaign/c\",\"tagKeys\":[\"a\",\"b c\",\"d~e\"]}", &p), "", "untag builds");
+    CHECK_STR(cc_buf_cstr(&p.query), "tagKeys=a&tagKeys=b%20c&tagKeys=d~e", "list query repeats its key");
+
+    CHECK_STR(build("list_campaigns", "{}", &p), "", "list builds");
+    CHECK_STR(cc_buf_cstr(&p.body), "{}", "body members, none set: {}");
+    CHECK(p.has_body, "list_campaigns has a body");
+
+    CHECK_STR(build("update_campaign_communication_limits",
+                    "{\"id\":\"c1\",\"communicationLimitsOverride\":{\"allChannelSubtypes\":{\"communicationLimitsList\":[]},\"instanceLimitsHandling\":\"OPT_OUT\"}}", &p), "", "limits build");
+    CHECK_STR(cc_buf_cstr(&p.body), "{\"communicationLimitsOverride\": {\"allChannelSubtypes\": {\"communicationLimitsList\": []}, \"instanceLimitsHandling\": \"OPT_OUT\"}}",
+              "empty list is [], uri member not in body");
+
+    CHECK_STR(build("create_campaign",
+                    "{\"tags\":{\"z\":\"1\",\"a\":\"2\"},\"connectInstanceId\":\"i\",\"name\":\"n\\u00e9\\ud83d\\ude00\\\"\\n\","
+                    "\"channelSubtypeConfig\":{\"telephony\":{\"capacity\":1,\"outboundMode\":{\"agentless\":{}},"
+                    "\"defaultOutboundConfig\":{\"connectContactFlowId\":\"f\",\"answerMachineDetectionConfig\":{\"enableAnswerMachineDetection\":false}}}}}", &p), "", "create builds");
+    CHECK_STR(cc_buf_cstr(&p.body),
+              "{\"name\": \"n\\u00e9\\ud83d\\ude00\\\"\\n\", \"connectInstanceId\": \"i\", \"channelSubtypeConfig\": {\"telephony\": {\"capacity\": 1, "
+              "\"outboundMode\": {\"agentless\": {}}, \"defaultOutboundConfig\": {\"connectContactFlowId\": \"f\", "
+              "\"answerMachineDetectionConfig\": {\"enableAnswerMachineDetection\": false}}}}, \"tags\": {\"a\": \"2\", \"z\": \"1\"}}",
+              "model order, sorted map keys, false kept, empty structure {}, Python escapes");
+
+    CHECK_STR(build("update_campaign_schedule",
+                    "{\"id\":\"c\",\"schedule\":{\"startTime\":\"2024-03-01T10:00:00+05:30\",\"endTime\":1709300000}}", &p), "", "schedule builds");
+    CHECK_STR(cc_buf_cstr(&p.body), "{\"schedule\": {\"startTime\": \"2024-03-01T04:30:00Z\", \"endTime\": \"2024-03-01T13:33:20Z\"}}",
+              "timestamps sent as UTC ISO-8601");
+
+    CHECK_STR(build("delete_campaign_communication_time", "{\"id\":\"c\",\"config\":\"TELEPHONY\"}", &p), "", "query scalar");
+    CHECK_STR(cc_buf_cstr(&p.query), "config=TELEPHONY", "query scalar written");
+    cc_request_parts_free(&p);
+}
+
+static void test_validation(void)
+{
+    cc_request_parts_t p;
+    cc_arena_t a;
+    cc_value_t v;
+    cc_err_t err;
+    cc_request_parts_init(&p);
+#define REJECTS(op, params, msg) CHECK_STR(build(op, params, &p), msg, msg)
+    REJECTS("create_campaign", "{\"name\":\"n\"}", "Missing required parameter in input: \"connectInstanceId\"");
+    REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"zeta\":1,\"alpha\":2}",
+            "Unknown parameter in input: \"alpha\", must be one of: name, connectInstanceId, channelSubtypeConfig, type, source, "
+            "connectCampaignFlowArn, schedule, entryLimitsConfig, communicationTimeConfig, communicationLimitsOverride, tags");
+    REJECTS("create_campaign", "{\"name\":5,\"connectInstanceId\":\"i\"}",
+            "Invalid type for parameter name, type: integer, valid types: string");
+    REJECTS("create_campaign", "{\"name\":\"\",\"connectInstanceId\":\"i\"}",
+            "Invalid length for parameter name, value: 0, valid min length: 1");
+    REJECTS("update_campaign_communication_limits",
+            "{\"id\":\"c\",\"communicationLimitsOverride\":{\"allChannelSubtypes\":{\"communicationLimitsList\":[{\"maxCountPerRecipient\":1,\"frequency\":1,\"unit\":\"DAY\"},{\"maxCountPerRecipient\":1,\"frequency\":1.5,\"unit\":\"DAY\"}]}}}",
+            "Invalid type for parameter communicationLimitsOverride.allChannelSubtypes.communicationLimitsList[2].frequency, type: number (not integral), valid types: integer");
+    REJECTS("update_campaign_communication_limits",
+            "{\"id\":\"c\",\"communicationLimitsOverride\":{\"allChannelSubtypes\":{\"communicationLimitsList\":[{\"maxCountPerRecipient\":1,\"frequency\":0,\"unit\":\"DAY\"}]}}}",
+            "Invalid value for parameter communicationLimitsOverride.allChannelSubtypes.communicationLimitsList[1].frequency, value: 0, valid min value: 1");
+    REJECTS("create_campaign",
+            "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"channelSubtypeConfig\":{\"telephony\":{\"outboundMode\":{\"agentless\":{},\"predictive\":{\"bandwidthAllocation\":1}},\"defaultOutboundConfig\":{\"connectContactFlowId\":\"f\"}}}}",
+            "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. Can only set one of the following keys: progressive, predictive, agentless, preview.");
+    REJECTS("create_campaign",
+            "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"channelSubtypeConfig\":{\"telephony\":{\"outboundMode\":{},\"defaultOutboundConfig\":{\"connectContactFlowId\":\"f\"}}}}",
+            "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. Can only set one of the following keys: progressive, predictive, agentless, preview.");
+    REJECTS("create_campaign",
+            "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"channelSubtypeConfig\":{\"sms\":{\"capacity\":0,\"outboundMode\":{\"agentless\":{}},\"defaultOutboundConfig\":{\"connectSourcePhoneNumberArn\":\"a\",\"wisdomTemplateArn\":\"w\"}}}}",
+            "Invalid value for parameter channelSubtypeConfig.sms.capacity, value: 0, valid min value: 0.01");
+    REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"schedule\":{\"startTime\":\"yesterday\",\"endTime\":1}}",
+            "Invalid timestamp for parameter schedule.startTime: expected epoch seconds or an ISO-8601 date and time");
+    REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"tags\":[\"x\"]}",
+            "Invalid type for a key of parameter tags, type: integer, valid types: string");
+    REJECTS("untag_resource", "{\"arn\":\"arn:aws:connect-campaigns:us-east-1:1:campaign/c\",\"tagKeys\":{\"a\":\"b\"}}",
+            "Invalid type for parameter tagKeys, type: table (not a sequence), valid types: table (a sequence)");
+    REJECTS("describe_campaign", "{\"id\":true}", "Invalid type for parameter id, type: boolean, valid types: string");
+
+    /* hand-made trees for what JSON cannot say: 3.0, bad UTF-8, functions */
+    cc_arena_init(&a);
+    v = from_json(&a, "{\"id\":\"c\",\"communicationLimitsOverride\":{\"allChannelSubtypes\":{\"communicationLimitsList\":[{\"maxCountPerRecipient\":2,\"frequency\":1,\"unit\":\"DAY\"}]}}}");
+    {
+        cc_value_t *lim = (cc_value_t *)cc_value_field(cc_value_field(cc_value_field(cc_value_field(&v,
+            "communicationLimitsOverride"), "allChannelSubtypes"), "communicationLimitsList"), "x");
+        const cc_value_t *list = cc_value_field(cc_value_field(cc_value_field(&v, "communicationLimitsOverride"), "allChannelSubtypes"), "communicationLimitsList");
+        cc_value_t *freq = (cc_value_t *)cc_value_field(&list->u.tab.items[0].val, "frequency");
+        (void)lim;
+        freq->kind = CC_V_NUM;
+        freq->u.n = 3.0;
+        CHECK(cc_serialize_request(cc_model_find_op(model, "UpdateCampaignCommunicationLimits"), &v, &p, &err) == CC_OK,
+              "3.0 is an integer");
+        CHECK(strstr(cc_buf_cstr(&p.body), "\"frequency\": 3,") != NULL, "3.0 is sent as 3");
+    }
+    v = from_json(&a, "{\"id\":\"x\"}");
+    ((cc_value_t *)cc_value_field(&v, "id"))->u.str.s = "\xff\xfe";
+    ((cc_value_t *)cc_value_field(&v, "id"))->u.str.len = 2;
+    CHECK(cc_validate_input(cc_model_find_op(model, "DescribeCampaign")->input, &v, &err) == CC_E_PARAM, "bad UTF-8 refused");
+    CHECK_STR(err.msg, "Invalid value for parameter id: not valid UTF-8", "bad UTF-8 named");
+    ((cc_value_t *)cc_value_field(&v, "id"))->kind = CC_V_OTHER;
+    ((cc_value_t *)cc_value_field(&v, "id"))->u.other = "function";
+    cc_validate_input(cc_model_find_op(model, "DescribeCampaign")->input, &v, &err);
+    CHECK_STR(err.msg, "Invalid type for parameter id, type: function, valid types: string", "function refused");
+    cc_arena_free(&a);
+    cc_request_parts_free(&p);
+}
+
+static void test_responses(void)
+{
+    cc_arena_t a;
+    cc_value_t out;
+    cc_service_error_t se;
+    cc_err_t err;
+    const cc_operation_t *describe = cc_model_find_op(model, "DescribeCampaign");
+    const char *body =
+        "{\"campaign\":{\"id\":\"c\",\"arn\":\"a\",\"name\":\"n\",\"connectInstanceId\":\"i\",\"unknownTop\":1,\"type\":null,"
+        "\"schedule\":{\"startTime\":\"2024-01-01T00:00:00.250Z\",\"endTime\":1704067200},"
+        "\"channelSubtypeConfig\":{\"sms\":{\"capacity\":1,\"outboundMode\":{\"futureMode\":{}},"
+        "\"defaultOutboundConfig\":{\"connectSourcePhoneNumberArn\":\"p\",\"wisdomTemplateArn\":\"w\"}}}}}";
+    const cc_value_t *c, *sched, *sms, *mode;
+    cc_arena_init(&a);
+    CHECK(cc_parse_response(model, describe, 200, body, strlen(body), NULL, &a, &out, &se, &err) == CC_OK, "parse ok");
+    c = cc_value_field(&out, "campaign");
+    CHECK(c && cc_value_field(c, "unknownTop") == NULL, "unknown member dropped");
+    CHECK(c && cc_value_field(c, "type") == NULL, "null is absent");
+    sched = cc_value_field(c, "schedule");
+    CHECK(sched && cc_value_field(sched, "startTime")->kind == CC_V_NUM &&
+          fabs(cc_value_field(sched, "startTime")->u.n - 1704067200.25) < 1e-6, "timestamp string to epoch, fraction kept");
+    CHECK(sched && cc_value_field(sched, "endTime")->kind == CC_V_INT && cc_value_field(sched, "endTime")->u.i == 1704067200,
+          "epoch timestamp kept");
+    sms = cc_value_field(cc_value_field(c, "channelSubtypeConfig"), "sms");
+    CHECK(sms && cc_value_field(sms, "capacity")->kind == CC_V_NUM, "double shape gives a float");
+    mode = cc_value_field(cc_value_field(sms, "outboundMode"), "SDK_UNKNOWN_MEMBER");
+    CHECK(mode && cc_value_field(mode, "name") && strncmp(cc_value_field(mode, "name")->u.str.s, "futureMode", 10) == 0,
+          "unknown union member becomes SDK_UNKNOWN_MEMBER");
+
+    CHECK(cc_parse_response(model, describe, 200, "{not json", 9, NULL, &a, &out, &se, &err) == CC_E_PARSE, "malformed 2xx");
+    CHECK(cc_parse_response(model, describe, 200, "[1]", 3, NULL, &a, &out, &se, &err) == CC_E_PARSE, "2xx array refused");
+    CHECK(cc_parse_response(model, cc_model_find_op(model, "DeleteCampaign"), 200, "", 0, NULL, &a, &out, &se, &err) == CC_OK &&
+          out.kind == CC_V_TABLE && out.u.tab.n == 0, "no output: empty table");
+
+#define ERR_CASE(hdr, b, want_code, want_msg)                                                         \
+    CHECK(cc_parse_response(model, describe, 400, b, strlen(b), hdr, &a, &out, &se, &err) == CC_E_SERVICE, want_code); \
+    CHECK_STR(se.code, want_code, "code " want_code);                                                 \
+    CHECK_STR(se.message, want_msg, "message of " want_code)
+    ERR_CASE("ValidationException:http://internal.amazon.com/coral/", "{\"message\":\"m1\"}", "ValidationException", "m1");
+    ERR_CASE(NULL, "{\"code\":\"ConflictException\",\"Message\":\"m2\"}", "ConflictException", "m2");
+    ERR_CASE(NULL, "{\"__type\":\"com.amazon.coral#ResourceNotFoundException:extra\",\"message\":\"m3\"}", "ResourceNotFoundException", "m3");
+    ERR_CASE(NULL, "<html>", "400", "Bad Request");
+    CHECK(cc_parse_response(model, describe, 409, "{\"message\":\"m\",\"state\":\"Paused\"}", 33, "InvalidCampaignStateException", &a, &out, &se, &err) == CC_E_SERVICE,
+          "state error");
+    CHECK(se.shape && se.shape->http_status == 409, "error shape found");
+    CHECK(cc_value_field(&se.fields, "state") && strcmp(cc_value_field(&se.fields, "state")->u.str.s, "Paused") == 0,
+          "modeled error member parsed");
+    cc_arena_free(&a);
+}
+
+static void test_json_and_time(void)
+{
+    cc_buf_t b;
+    char out[32];
+    double t;
+    cc_buf_init(&b);
+    cc_json_put_double(&b, 0.1);
+    cc_buf_putc(&b, ' ');
+    cc_json_put_double(&b, 2.0);
+    cc_buf_putc(&b, ' ');
+    cc_json_put_double(&b, 1e-7);
+    cc_buf_putc(&b, ' ');
+    cc_json_put_double(&b, 123456.789);
+    CHECK_STR(cc_buf_cstr(&b), "0.1 2.0 1e-07 123456.789", "doubles as Python's repr");
+    cc_buf_reset(&b);
+    cc_json_put_string(&b, "a\x01\x7f/\t\xe2\x82\xac", 8);
+    CHECK_STR(cc_buf_cstr(&b), "\"a\\u0001\x7f/\\t\\u20ac\"", "string escapes as json.dumps");
+    cc_buf_free(&b);
+
+    CHECK(cc_ts_parse_iso8601("2024-02-29T23:59:60Z", 20, &t) && t == 1709251200.0, "leap second and leap day");
+    CHECK(cc_ts_parse_iso8601("2024-01-01", 10, &t) && t == 1704067200.0, "date only is midnight UTC");
+    CHECK(cc_ts_parse_iso8601("2024-01-01T01:00:00-0130", 24, &t) && t == 1704067200.0 + 9000, "offset without colon");
+    CHECK(!cc_ts_parse_iso8601("2023-02-29T00:00:00Z", 20, &t), "no Feb 29 in 2023");
+    CHECK(!cc_ts_parse_iso8601("2024-01-01T00:00:00Zjunk", 24, &t), "trailing junk refused");
+    CHECK(cc_ts_format_iso8601(-1.0, out) && strcmp(out, "1969-12-31T23:59:59Z") == 0, "before the epoch");
+    CHECK(cc_ts_format_iso8601(1.5, out) && strcmp(out, "1970-01-01T00:00:01.500000Z") == 0, "fraction as microseconds");
+    CHECK(!cc_ts_format_iso8601(NAN, out), "NaN has no date");
+    cc_ts_amz_date(1440938160, out);
+    CHECK_STR(out, "20150830T123600Z", "X-Amz-Date");
+}
+
+static void test_model(void)
+{
+    size_t i, with_paginator = 0;
+    char snake[64];
+    CHECK(model->nops == 37, "all 37 operations compiled");
+    for (i = 0; i < model->nops; i++)
+        with_paginator += model->ops[i].result_key != NULL;
+    CHECK(with_paginator == 2, "two paginated operations");
+    cc_snake_case("GetCampaignStateBatch", snake, sizeof snake);
+    CHECK_STR(snake, "get_campaign_state_batch", "snake case");
+    CHECK_STR(model->signing_name, "connect-campaigns", "signing name");
+}
+
+int main(void)
+{
+    cc_err_t err;
+    model = cc_model_get(&err);
+    if (!model) {
+        fprintf(stderr, "model: %s\n", err.msg);
+        return 1;
+    }
+    test_model();
+    test_requests();
+    test_validation();
+    test_responses();
+    test_json_and_time();
+    return CHECK_DONE("shape");
+}
