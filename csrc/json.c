@@ -112,6 +112,10 @@ void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
 void cc_format_double(double d, char *out)
 {
     int prec;
+    if (d == floor(d) && fabs(d) < 1e16) {
+        snprintf(out, 32, "%.0f", d);
+        return;
+    }
     for (prec = 1; prec <= 17; prec++) {
         snprintf(out, 32, "%.*g", prec, d);
         if (strtod(out, NULL) == d)

@@ -80,6 +80,7 @@ function M.serve(opts)
   if opts.on_listen then opts.on_listen(host, tonumber(port)) end
   local deadline = opts.max_seconds and (socket.gettime() + opts.max_seconds)
   local conns = {} -- sock -> pending bytes
+  local peers = {} -- sock -> the client's port (tells reused connections apart)
   local running = true
   while running do
     if deadline and socket.gettime() > deadline then break end
@@ -93,6 +94,8 @@ function M.serve(opts)
           c:settimeout(0)
           c:setoption("tcp-nodelay", true)
           conns[c] = ""
+          local _, peer_port = c:getpeername()
+          peers[c] = tonumber(peer_port)
         end
       elseif conns[sock] then
         local data, err, partial = sock:receive(65536)
@@ -115,6 +118,7 @@ function M.serve(opts)
               break
             end
             buf = rest
+            req.peer_port = peers[sock]
             local ok, resp = pcall(opts.handler, req)
             if not ok then
               resp = { status = 500, headers = { ["x-amzn-ErrorType"] = "InternalServerException" },

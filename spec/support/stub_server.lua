@@ -7,6 +7,7 @@
 -- Prints the port it listens on, then serves until told to stop (or 300 s).
 
 local httpd = require "connectcampaigns.httpd"
+local socket = require "socket"
 local core = require "connectcampaigns.core"
 
 local key_id = arg[1] or "AKIDSTUB"
@@ -73,13 +74,14 @@ httpd.serve {
     for _, h in ipairs(req.raw_headers) do headers[h[1]:lower()] = h[2] end
     recorded[#recorded + 1] = { method = req.method, path = req.path, query = req.query,
       headers = headers, body = req.body, signature_ok = ok, why = why, region = region,
-      service = service }
+      service = service, peer_port = req.peer_port }
     if not ok then
       return { status = 403, headers = { ["x-amzn-ErrorType"] = "InvalidSignatureException",
         ["x-amzn-RequestId"] = "stub-req-" .. #recorded },
         body = json({ message = "signature check failed: " .. why }) }
     end
     local r = table.remove(queue, 1) or { status = 200, body = "{}" }
+    if r.delay then socket.sleep(r.delay) end
     local rh = r.headers or {}
     if rh["x-amzn-RequestId"] == nil then rh["x-amzn-RequestId"] = "stub-req-" .. #recorded end
     return { status = r.status or 200, headers = rh, body = r.body or "", drop = r.drop }

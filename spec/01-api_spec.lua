@@ -1,0 +1,204 @@
+local cc = require "connectcampaigns"
+local core = require "connectcampaigns.core"
+local H = require "helpers"
+
+-- A transport that records what it is given and answers with a canned reply.
+local function recorder(reply)
+  local seen = {}
+  return seen, function(req)
+    seen[#seen + 1] = req
+    return reply or { status = 200, headers = {}, body = "{}" }
+  end
+end
+
+describe("connectcampaigns", function()
+  describe("the model", function()
+    it("makes every one of the 37 operations a client method and a module function", function()
+      local model = assert(core.json_decode(core.model_json()))
+      local count = 0
+      for name in pairs(model.operations) do
+        count = count + 1
+        local snake = name:gsub("(%l)(%u)", "%1_%2"):lower()
+        assert.is_function(cc.Client[snake], snake)
+        assert.is_function(cc[snake], snake)
+      end
+      assert.are.equal(37, count)
+      assert.are.equal(37, #cc.operations)
+    end)
+
+    it("carries no documentation text", function()
+      assert.is_nil(core.model_json():find('"documentation"', 1, true))
+    end)
+  end)
+
+  describe("new", function()
+    it("refuses a missing region with an error, not a raise", function()
+      local saved = { os.getenv("AWS_REGION"), os.getenv("AWS_DEFAULT_REGION") }
+      if saved[1] or saved[2] then return end -- the environment decides; nothing to check
+      local c, err = cc.new { credentials = H.CREDS }
+      assert.is_nil(c)
+      assert.are.equal("InvalidConfiguration", err.code)
+      assert.matches("no region", err.message)
+    end)
+
+    it("refuses bad options", function()
+      local cases = {
+        { { region = "us-east-1", endpoint = "ftp://x" }, "endpoint scheme must be http or https" },
+        { { region = "us-east-1", endpoint = "http://u:p@host" }, "user information" },
+        { { region = "us-east-1", credentials = { access_key_id = "A" } }, "secret_access_key" },
+        { { region = "us-east-1", timeout = -1 }, "timeout" },
+        { { region = "us-east-1", max_attempts = 0 }, "max_attempts" },
+        { { region = "us-east-1", max_attempts = 2.5 }, "max_attempts" },
+        { { region = "us-east-1", transport = "curl" }, "transport" },
+        { { region = "us east" }, "region" },
+      }
+      for _, case in ipairs(cases) do
+        local c, err = cc.new(case[1])
+        assert.is_nil(c)
+        assert.are.equal("InvalidConfiguration", err.code)
+        assert.matches(case[2], err.message, 1, true)
+      end
+    end)
+
+    it("raises only for a non-table argument", function()
+      assert.has_error(function() cc.new("us-east-1") end,
+        "bad argument #1 to 'new' (table expected, got string)")
+    end)
+
+    it("accepts max_attempts now (retries come later)", function()
+      assert.is_not_nil(cc.new { region = "us-east-1", max_attempts = 3, credentials = H.CREDS })
+    end)
+
+    it("never shows credentials when printed or walked", function()
+      local c = assert(cc.new { region = "eu-west-1", credentials = { access_key_id = "AKIDSHOW",
+        secret_access_key = "SUPERSECRET", session_token = "TOKENTOKEN" } })
+      local s = tostring(c)
+      assert.matches("eu%-west%-1", s)
+      assert.is_nil(s:find("SUPERSECRET", 1, true))
+      for k, v in pairs(c) do
+        assert.is_nil(tostring(v):find("SUPERSECRET", 1, true), k)
+      end
+      assert.is_nil(next(c))
+    end)
+  end)
+
+  describe("calls", function()
+    it("raise when a method is called without self", function()
+      local c = H.client({ url = "http://127.0.0.1:9" })
+      assert.has_error(function() c.describe_campaign { id = "x" } end,
+        "bad self: call it as client:describe_campaign{...} (with a colon)")
+    end)
+
+    it("raise for a non-table argument", function()
+      local c = H.client({ url = "http://127.0.0.1:9" })
+      assert.has_error(function() c:describe_campaign("x") end,
+        "bad argument #1 to 'describe_campaign' (table expected, got string)")
+    end)
+
+    it("return an empty table for an operation with no output", function()
+      local seen, transport = recorder()
+      local c = H.client({ url = "http://127.0.0.1:9" }, { transport = transport })
+      local out, err = c:delete_campaign { id = "c1" }
+      assert.is_nil(err)
+      assert.are.same({}, out)
+      assert.are.equal("DELETE", seen[1].method)
+    end)
+
+    it("turn a raising transport into a NetworkError and stay usable", function()
+      local calls = 0
+      local c = H.client({ url = "http://127.0.0.1:9" }, { transport = function()
+        calls = calls + 1
+        if calls == 1 then error("boom") end
+        return { status = 200, headers = {}, body = '{"state":"Running","id":"c"}' }
+      end })
+      local out, err = c:get_campaign_state { id = "c" }
+      assert.is_nil(out)
+      assert.are.equal("NetworkError", err.code)
+      assert.matches("boom", err.message)
+      out = assert(c:get_campaign_state { id = "c" })
+      assert.are.equal("Running", out.state)
+    end)
+
+    it("pass a transport's own error code through", function()
+      local c = H.client({ url = "http://127.0.0.1:9" }, { transport = function()
+        return nil, { code = "TimeoutError", message = "too slow" }
+      end })
+      local _, err = c:get_campaign_state { id = "c" }
+      assert.are.equal("TimeoutError", err.code)
+      assert.is_true(err.retryable)
+    end)
+
+    it("return CredentialsError when none can be had", function()
+      if os.getenv("AWS_ACCESS_KEY_ID") then return end
+      local seen, transport = recorder()
+      local c = assert(cc.new { region = "us-east-1", transport = transport })
+      local out, err = c:describe_campaign { id = "c" }
+      assert.is_nil(out)
+      assert.are.equal("CredentialsError", err.code)
+      assert.are.equal(0, #seen)
+    end)
+
+    it("prepare a signed request without sending it", function()
+      local c = H.client({ url = "http://127.0.0.1:4566/base" }, { clock = function() return 1440938160 end })
+      local req = assert(c:prepare("DescribeCampaign", { id = "a:b/c" }))
+      assert.are.equal("GET", req.method)
+      assert.are.equal("http://127.0.0.1:4566/base/v2/campaigns/a%3Ab%2Fc", req.url)
+      assert.are.equal("127.0.0.1:4566", req.headers.Host)
+      assert.are.equal("20150830T123600Z", req.headers["X-Amz-Date"])
+      assert.matches("^AWS4%-HMAC%-SHA256 Credential=AKIDSTUB/20150830/us%-east%-1/connect%-campaigns/aws4_request, "
+        .. "SignedHeaders=host;x%-amz%-date, Signature=%x+$", req.headers.Authorization)
+      assert.matches("^connectcampaigns%-lua/" .. cc.VERSION:gsub("%.", "%%."), req.headers["User-Agent"])
+    end)
+
+    it("sign the session token and send it", function()
+      local seen, transport = recorder()
+      local c = assert(cc.new { region = "us-east-1", transport = transport, credentials = {
+        access_key_id = "AKID", secret_access_key = "S", session_token = "TOKEN" } })
+      assert(c:list_campaigns {})
+      assert.are.equal("TOKEN", seen[1].headers["X-Amz-Security-Token"])
+      assert.matches("SignedHeaders=content%-type;host;x%-amz%-date;x%-amz%-security%-token,", seen[1].headers.Authorization)
+    end)
+
+    it("use the default endpoint of the region", function()
+      local seen, transport = recorder()
+      local c = assert(cc.new { region = "eu-west-2", transport = transport, credentials = H.CREDS })
+      assert(c:list_campaigns {})
+      assert.are.equal("https://connect-campaigns.eu-west-2.amazonaws.com/v2/campaigns-summary", seen[1].url)
+      assert.are.equal("connect-campaigns.eu-west-2.amazonaws.com", seen[1].headers.Host)
+    end)
+  end)
+
+  describe("module-level calls", function()
+    it("use a default client built from the environment", function()
+      if not (os.getenv("AWS_REGION") or os.getenv("AWS_DEFAULT_REGION")) then
+        cc.reset_default_client()
+        local out, err = cc.describe_campaign { id = "x" }
+        assert.is_nil(out)
+        assert.are.equal("InvalidConfiguration", err.code)
+      end
+      assert.has_error(function() cc.describe_campaign("x") end,
+        "bad argument #1 to 'describe_campaign' (table expected, got string)")
+    end)
+  end)
+
+  describe("errors", function()
+    it("read as Code: message (HTTP status, request id)", function()
+      local e = cc.Error and require("connectcampaigns.errors").new("ResourceNotFoundException", "no campaign c",
+        { status = 404, request_id = "r-1" })
+      assert.are.equal("ResourceNotFoundException: no campaign c (HTTP 404, request id r-1)", tostring(e))
+      assert.is_false(e.retryable)
+      assert.is_true(cc.is_error(e))
+      local p = require("connectcampaigns.errors").new("ParamValidationError", "bad")
+      assert.are.equal("ParamValidationError: bad", tostring(p))
+    end)
+
+    it("mark throttling and server errors retryable", function()
+      local errors = require "connectcampaigns.errors"
+      assert.is_true(errors.new("ThrottlingException", "slow down", { status = 429 }).retryable)
+      assert.is_true(errors.new("InternalServerException", "oops", { status = 500 }).retryable)
+      assert.is_true(errors.new("503", "", { status = 503 }).retryable)
+      assert.is_false(errors.new("ConflictException", "", { status = 409 }).retryable)
+      assert.is_false(errors.new("ParamValidationError", "").retryable)
+    end)
+  end)
+end)

@@ -1,0 +1,153 @@
+-- Every validation rule, through the Lua API: a ParamValidationError naming
+-- the path of the bad value, and nothing sent.
+local H = require "helpers"
+
+describe("input validation", function()
+  local sent, client
+  before_each(function()
+    sent = 0
+    client = H.client({ url = "http://127.0.0.1:9" }, { transport = function()
+      sent = sent + 1
+      return { status = 200, headers = {}, body = "{}" }
+    end })
+  end)
+
+  local function rejects(op, params, message)
+    local out, err = client[op](client, params)
+    assert.is_nil(out)
+    assert.are.equal("ParamValidationError", err.code)
+    assert.are.equal(message, err.message)
+    assert.is_nil(err.status)
+    assert.is_false(err.retryable)
+    assert.are.equal(0, sent)
+  end
+
+  local function limits(list)
+    return { id = "c1", communicationLimitsOverride = { allChannelSubtypes = { communicationLimitsList = list } } }
+  end
+
+  it("names an unknown member and lists the valid ones", function()
+    rejects("update_campaign_name", { id = "c", name = "n", nmae = "typo" },
+      'Unknown parameter in input: "nmae", must be one of: id, name')
+  end)
+
+  it("names a missing required member, nested too", function()
+    rejects("create_campaign", { name = "n" }, 'Missing required parameter in input: "connectInstanceId"')
+    rejects("update_campaign_communication_limits", limits { { maxCountPerRecipient = 1, frequency = 1 } },
+      'Missing required parameter in communicationLimitsOverride.allChannelSubtypes.communicationLimitsList[1]: "unit"')
+  end)
+
+  it("checks strings, booleans, integers and numbers", function()
+    rejects("update_campaign_name", { id = "c", name = 42 },
+      "Invalid type for parameter name, type: integer, valid types: string")
+    rejects("update_campaign_communication_limits", limits { { maxCountPerRecipient = 1, frequency = 1.5, unit = "DAY" } },
+      "Invalid type for parameter communicationLimitsOverride.allChannelSubtypes.communicationLimitsList[1].frequency, "
+      .. "type: number (not integral), valid types: integer")
+    rejects("update_campaign_communication_limits", limits {
+        { maxCountPerRecipient = 1, frequency = 1, unit = "DAY" },
+        { maxCountPerRecipient = 1, frequency = "2", unit = "DAY" } },
+      "Invalid type for parameter communicationLimitsOverride.allChannelSubtypes.communicationLimitsList[2].frequency, "
+      .. "type: string, valid types: integer")
+    rejects("create_campaign", { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
+        capacity = "full", outboundMode = { agentless = {} }, defaultOutboundConfig = { connectContactFlowId = "f" } } } },
+      "Invalid type for parameter channelSubtypeConfig.telephony.capacity, type: string, valid types: number")
+    rejects("create_campaign", { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
+        outboundMode = { agentless = {} }, defaultOutboundConfig = { connectContactFlowId = "f",
+        answerMachineDetectionConfig = { enableAnswerMachineDetection = "yes" } } } } },
+      "Invalid type for parameter channelSubtypeConfig.telephony.defaultOutboundConfig.answerMachineDetectionConfig"
+      .. ".enableAnswerMachineDetection, type: string, valid types: boolean")
+    rejects("create_campaign", { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
+        capacity = 0 / 0, outboundMode = { agentless = {} }, defaultOutboundConfig = { connectContactFlowId = "f" } } } },
+      "Invalid value for parameter channelSubtypeConfig.telephony.capacity: not a finite number")
+  end)
+
+  it("accepts 3.0 as an integer and sends it as 3", function()
+    local body
+    client = H.client({ url = "http://127.0.0.1:9" }, { transport = function(req)
+      body = req.body
+      return { status = 200, headers = {}, body = "" }
+    end })
+    assert(client:update_campaign_communication_limits(limits { { maxCountPerRecipient = 3.0, frequency = 7, unit = "DAY" } }))
+    assert.matches('"maxCountPerRecipient": 3,', body, 1, true)
+  end)
+
+  it("wants tables for structures, lists and maps", function()
+    rejects("create_campaign", { name = "n", connectInstanceId = "i", schedule = "tomorrow" },
+      "Invalid type for parameter schedule, type: string, valid types: table")
+    rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = "a" },
+      "Invalid type for parameter tagKeys, type: string, valid types: table (a sequence)")
+    rejects("create_campaign", { name = "n", connectInstanceId = "i", tags = "a=b" },
+      "Invalid type for parameter tags, type: string, valid types: table (with string keys)")
+    rejects("update_campaign_name", { id = "c", name = print },
+      "Invalid type for parameter name, type: function, valid types: string")
+  end)
+
+  it("wants a list to be a sequence", function()
+    rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = { "a", nil, "c" } },
+      "Invalid type for parameter tagKeys, type: table (not a sequence), valid types: table (a sequence)")
+    rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = { "a", x = "b" } },
+      "Invalid type for parameter tagKeys, type: table (not a sequence), valid types: table (a sequence)")
+  end)
+
+  it("wants string keys in a map", function()
+    rejects("tag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tags = { [1] = "x" } },
+      "Invalid type for a key of parameter tags, type: integer, valid types: string")
+    rejects("tag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tags = { [true] = "x" } },
+      "Invalid type for a key of parameter tags, type: boolean, valid types: string")
+  end)
+
+  it("wants exactly one member of a union", function()
+    local msg = "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. "
+      .. "Can only set one of the following keys: progressive, predictive, agentless, preview."
+    local function telephony(mode)
+      return { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
+        outboundMode = mode, defaultOutboundConfig = { connectContactFlowId = "f" } } } }
+    end
+    rejects("create_campaign", telephony {}, msg)
+    rejects("create_campaign", telephony { agentless = {}, progressive = { bandwidthAllocation = 1 } }, msg)
+  end)
+
+  it("checks the min length of strings and lists, and the min of numbers", function()
+    rejects("describe_campaign", { id = "" }, "Invalid length for parameter id, value: 0, valid min length: 1")
+    rejects("tag_resource", { arn = "arn:short", tags = {} },
+      "Invalid length for parameter arn, value: 9, valid min length: 20")
+    rejects("get_campaign_state_batch", { campaignIds = {} },
+      "Invalid length for parameter campaignIds, value: 0, valid min length: 1")
+    rejects("list_campaigns", { maxResults = 0 }, "Invalid value for parameter maxResults, value: 0, valid min value: 1")
+    rejects("create_campaign", { name = "n", connectInstanceId = "i", channelSubtypeConfig = { sms = {
+        capacity = 0.001, outboundMode = { agentless = {} },
+        defaultOutboundConfig = { connectSourcePhoneNumberArn = "a", wisdomTemplateArn = "w" } } } },
+      "Invalid value for parameter channelSubtypeConfig.sms.capacity, value: 0.001, valid min value: 0.01")
+  end)
+
+  it("counts characters, not bytes, for a min length", function()
+    -- "é" is two bytes and one character: the name's min is 1, so it passes
+    assert(client:update_campaign_name { id = "c", name = "é" })
+  end)
+
+  it("refuses strings that are not UTF-8", function()
+    rejects("update_campaign_name", { id = "c", name = "caf\xe9" },
+      "Invalid value for parameter name: not valid UTF-8")
+    rejects("tag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tags = { ["\xff"] = "v" } },
+      "Invalid value for parameter tags.\xff: not valid UTF-8")
+  end)
+
+  it("reads timestamps as epoch seconds or ISO-8601 only", function()
+    rejects("update_campaign_schedule", { id = "c", schedule = { startTime = "next monday", endTime = 1 } },
+      "Invalid timestamp for parameter schedule.startTime: expected epoch seconds or an ISO-8601 date and time")
+    rejects("update_campaign_schedule", { id = "c", schedule = { startTime = 1, endTime = true } },
+      "Invalid type for parameter schedule.endTime, type: boolean, valid types: number (epoch seconds), string (ISO-8601)")
+  end)
+
+  it("survives cycles and deep nesting", function()
+    local t = {}
+    t.allChannelSubtypes = t
+    rejects("update_campaign_communication_limits", { id = "c", communicationLimitsOverride = t },
+      'Unknown parameter in communicationLimitsOverride.allChannelSubtypes: "allChannelSubtypes", '
+      .. "must be one of: communicationLimitsList")
+    local list = {}
+    list[1] = list
+    rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = list },
+      "Invalid type for parameter tagKeys[1], type: table, valid types: string")
+  end)
+end)
