@@ -28,7 +28,7 @@ CORE_SRC = csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/
 BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=build/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
-MODULE   = lua/connectcampaigns/core.so
+MODULE   = build/connectcampaigns/core.so
 CTESTS   = build/test_sigv4 build/test_shape
 
 .PHONY: all test ctest spec demo deps clean asan valgrind
@@ -42,6 +42,7 @@ build/%.o: csrc/%.c csrc/*.h | build
 	$(CC) $(ALL_CFLAGS) $(LUA_INC) -c $< -o $@
 
 $(MODULE): $(CORE_OBJ) $(BIND_OBJ)
+	@mkdir -p build/connectcampaigns
 	$(CC) -shared -o $@ $^ $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)
 
 build/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
@@ -78,4 +79,4 @@ valgrind: all $(CTESTS)
 	    $(LUA) tools/run_busted.lua spec
 
 clean:
-	rm -rf build $(MODULE)
+	rm -rf build

@@ -315,6 +315,69 @@ static int l_parse(lua_State *L)
     return rc == CC_OK ? 1 : 2;
 }
 
+/*** Writes a table as the JSON of an operation's output (or input) shape.
+ * @tparam string op
+ * @tparam table value
+ * @tparam[opt="output"] string which "output" or "input"
+ * @treturn[1] string JSON
+ * @treturn[2] nil
+ * @treturn[2] table error */
+static int l_encode_shape(lua_State *L)
+{
+    const cc_operation_t *op = check_op(L, 1);
+    const char *which = luaL_optstring(L, 3, "output");
+    const cc_shape_t *shape = strcmp(which, "input") == 0 ? op->input : op->output;
+    cc_box_t *box;
+    cc_value_t v;
+    cc_err_t err;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (shape == NULL) {
+        lua_pushliteral(L, "{}");
+        return 1;
+    }
+    box = cc_lua_newbox(L);
+    cc_lua_to_value(L, 2, &box->arena, &v);
+    if (cc_serialize_shape(shape, &v, &box->parts.body, &err) != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
+    cc_lua_box_release(box);
+    return 1;
+}
+
+/*** Reads JSON text by an operation's input (or output) shape: unknown
+ * members dropped, timestamps as epoch seconds.
+ * @treturn[1] table
+ * @treturn[2] nil
+ * @treturn[2] table error */
+static int l_decode_shape(lua_State *L)
+{
+    const cc_operation_t *op = check_op(L, 1);
+    size_t len;
+    const char *text = luaL_checklstring(L, 2, &len);
+    const char *which = luaL_optstring(L, 3, "input");
+    const cc_shape_t *shape = strcmp(which, "output") == 0 ? op->output : op->input;
+    cc_box_t *box;
+    cc_value_t tree, out;
+    cc_err_t err;
+    if (shape == NULL) {
+        lua_newtable(L);
+        return 1;
+    }
+    box = cc_lua_newbox(L);
+    if (len == 0)
+        text = "{}", len = 2;
+    if (cc_json_decode(text, len, &box->arena, &tree, &err) != CC_OK ||
+        cc_shape_parse_value(shape, &tree, &box->arena, &out, &err) != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    cc_lua_push_value(L, &out);
+    cc_lua_box_release(box);
+    return 1;
+}
+
 /*** Decodes JSON text into Lua values (null becomes nil). */
 static int l_json_decode(lua_State *L)
 {
@@ -395,6 +458,8 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"build", l_build},
         {"parse", l_parse},
         {"json_decode", l_json_decode},
+        {"encode_shape", l_encode_shape},
+        {"decode_shape", l_decode_shape},
         {"json_encode", l_json_encode},
         {"amz_date", l_amz_date},
         {"iso8601", l_iso8601},

@@ -268,3 +268,13 @@ int cc_serialize_request(const cc_operation_t *op, const cc_value_t *params,
         return cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", op->name);
     return CC_OK;
 }
+
+int cc_serialize_shape(const cc_shape_t *shape, const cc_value_t *value, cc_buf_t *out, cc_err_t *err)
+{
+    if (cc_validate_input(shape, value, err) != CC_OK)
+        return err->code;
+    put_value(out, shape, value);
+    if (!cc_buf_ok(out))
+        return cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", shape->name);
+    return CC_OK;
+}

@@ -28,6 +28,10 @@ void cc_request_parts_free(cc_request_parts_t *p);
 int cc_serialize_request(const cc_operation_t *op, const cc_value_t *params,
                          cc_request_parts_t *out, cc_err_t *err);
 
+/* Validates value against shape and writes it as JSON into out (for the
+ * emulator's answers and for tests). */
+int cc_serialize_shape(const cc_shape_t *shape, const cc_value_t *value, cc_buf_t *out, cc_err_t *err);
+
 /* A service error answer, its strings and fields in the arena. */
 typedef struct cc_service_error {
     const char *code;

@@ -26,7 +26,7 @@ end
 --- Starts spec/support/stub_server.lua on a free loopback port.
 function H.start_stub()
   local cmd = string.format(
-    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./lua/?.so;;' exec %s spec/support/stub_server.lua %s '%s'",
+    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' exec %s spec/support/stub_server.lua %s '%s'",
     H.LUA, H.KEY_ID, H.SECRET)
   local pipe = assert(io.popen(cmd, "r"))
   local port = pipe:read("*l")
