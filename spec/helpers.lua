@@ -36,6 +36,35 @@ function H.start_stub()
   return self
 end
 
+--- Starts the emulator (bin/connectcampaigns-emulator) on a free loopback port.
+-- @treturn table {url, stop()}
+function H.start_emulator(extra_args)
+  local cmd = string.format(
+    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' exec %s bin/connectcampaigns-emulator "
+      .. "--port 0 --max-seconds 300 %s",
+    H.LUA, extra_args or "")
+  local pipe = assert(io.popen(cmd, "r"))
+  local line = pipe:read("*l") or ""
+  local url = assert(line:match("^listening on (http://[%d.]+:%d+)$"), "emulator did not start: " .. line)
+  local http = core.http { timeout = 10 }
+  return {
+    url = url,
+    stop = function()
+      pcall(http.request, http, { method = "POST", url = url .. "/__emulator/shutdown", headers = {}, body = "" })
+      pipe:close()
+      http:close()
+    end,
+  }
+end
+
+--- Runs a shell command; returns its output and whether it succeeded.
+function H.run(cmd)
+  local p = assert(io.popen(cmd .. " 2>&1", "r"))
+  local out = p:read("*a")
+  local ok = p:close()
+  return out, ok
+end
+
 --- Queues answers: each {status=, headers=, body=}.
 function Stub:respond(...)
   control(self, "respond", assert(core.json_encode({ ... })))

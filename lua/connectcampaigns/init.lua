@@ -39,8 +39,15 @@ local Client = {}
 Client.__index = Client
 Client.__name = "connectcampaigns.Client"
 
-local function is_client(v)
-  return getmetatable(v) == Client and private[v] ~= nil
+-- Raises for a call without self (client.method{} instead of client:method{})
+-- and for a closed client: both are misuse, not failures of the world.
+local function check_client(v, method, level)
+  if getmetatable(v) ~= Client then
+    error("bad self: call it as client:" .. method .. "{...} (with a colon)", level + 1)
+  end
+  if private[v] == nil then
+    error("attempt to use a closed connectcampaigns.Client", level + 1)
+  end
 end
 
 Client.__tostring = function(self)
@@ -227,6 +234,10 @@ end
 -- @treturn[2] nil
 -- @treturn[2] Error
 function Client:prepare(opname, params)
+  check_client(self, "prepare", 2)
+  if type(params) ~= "table" then
+    error(string.format("bad argument #2 to 'prepare' (table expected, got %s)", type(params)), 2)
+  end
   local p = private[self]
   local req, err = core.build(opname, params)
   if not req then return nil, errors.new(err.code, err.message) end
@@ -254,9 +265,7 @@ end
 
 --- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`).
 function Client:call(opname, params)
-  if not is_client(self) then
-    error("bad self: call client methods with a colon, client:" .. tostring(opname) .. "{...}", 2)
-  end
+  check_client(self, "call", 2)
   if params == nil then
     params = {}
   elseif type(params) ~= "table" then
@@ -292,9 +301,7 @@ Client.__close = Client.close
 for _, op in ipairs(operations) do
   local name = op.name
   Client[op.snake] = function(self, params)
-    if not is_client(self) then
-      error("bad self: call it as client:" .. op.snake .. "{...} (with a colon)", 2)
-    end
+    check_client(self, op.snake, 2)
     if params ~= nil and type(params) ~= "table" then
       error(string.format("bad argument #1 to '%s' (table expected, got %s)", op.snake, type(params)), 2)
     end

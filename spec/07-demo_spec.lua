@@ -1,0 +1,70 @@
+-- The quickstart against the emulator, and an install with LuaRocks.
+local H = require "helpers"
+
+describe("the quickstart", function()
+  local emu
+  setup(function() emu = H.start_emulator() end)
+  teardown(function() if emu then emu.stop() end end)
+
+  it("creates, tunes, describes, runs, lists and deletes a campaign", function()
+    local out, ok = H.run(string.format(
+      "AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test CONNECTCAMPAIGNS_ENDPOINT=%s "
+        .. "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' %s examples/quickstart.lua",
+      emu.url, H.LUA))
+    assert.is_true(ok, out)
+    local id = assert(out:match("created campaign ([%x%-]+)"), out)
+    assert.matches("campaign as described:", out, 1, true)
+    assert.matches("name: spring%-renewals", out)
+    assert.matches("startTime: 2026%-03%-01 09:00:00 UTC", out)
+    assert.matches("maxCountPerRecipient: 3", out)
+    assert.matches("start_campaign   %-> Running", out)
+    assert.matches("pause_campaign   %-> Paused", out)
+    assert.matches("resume_campaign  %-> Running", out)
+    assert.matches("1 campaign%(s%) on instance", out)
+    assert.matches("deleted campaign " .. id:gsub("%-", "%%-"), out)
+  end)
+
+  it("is refused by the emulator with the wrong secret", function()
+    local cc = require "connectcampaigns"
+    local c = assert(cc.new { region = "us-east-1", endpoint = emu.url,
+      credentials = { access_key_id = "test", secret_access_key = "not-test" } })
+    local out, err = c:list_campaigns {}
+    assert.is_nil(out)
+    assert.are.equal("InvalidSignatureException", err.code)
+    assert.are.equal(403, err.status)
+    c:close()
+  end)
+
+  it("refuses a transition the service refuses, with the current state", function()
+    local cc = require "connectcampaigns"
+    local c = assert(cc.new { region = "us-east-1", endpoint = emu.url,
+      credentials = { access_key_id = "test", secret_access_key = "test" } })
+    local created = assert(c:create_campaign { name = "n", connectInstanceId = "inst-9" })
+    local out, err = c:pause_campaign { id = created.id }
+    assert.is_nil(out)
+    assert.are.equal("InvalidCampaignStateException", err.code)
+    assert.are.equal(409, err.status)
+    assert.are.equal("Initialized", err.state)
+    local _, nf = c:describe_campaign { id = "no-such-campaign" }
+    assert.are.equal("ResourceNotFoundException", nf.code)
+    assert.are.equal(404, nf.status)
+    c:close()
+  end)
+end)
+
+describe("luarocks make", function()
+  it("installs a module that plain lua5.4 can require", function()
+    local tmp = assert(H.run("mktemp -d")):gsub("%s+$", "")
+    local out, ok = H.run(string.format(
+      "cp -r csrc lua bin connectcampaigns-*.rockspec %s/ && cd %s && luarocks --lua-version=5.4 make --tree %s/tree",
+      tmp, tmp, tmp))
+    assert.is_true(ok, out)
+    out, ok = H.run(string.format(
+      "cd / && LUA_PATH='%s/tree/share/lua/5.4/?.lua;%s/tree/share/lua/5.4/?/init.lua' LUA_CPATH='%s/tree/lib/lua/5.4/?.so' "
+        .. "%s -e 'local cc = require \"connectcampaigns\"; print(cc.VERSION, #cc.operations, "
+        .. "type(cc.new{region=\"us-east-1\"}.describe_campaign))'", tmp, tmp, tmp, H.LUA))
+    H.run("rm -rf " .. tmp)
+    assert.is_true(ok, out)
+    assert.matches("^0%.1%.0\t37\tfunction", out)
+  end)
+end)
