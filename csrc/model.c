@@ -307,6 +307,16 @@ static void model_build(void)
     model_shared = cc_model_compile(cc_model_json, &model_err);
 }
 
+/* Runs when the library is unloaded for the last time (lua_close of the last
+ * state that required it, or process exit): no state uses the model then. */
+#if defined(__GNUC__)
+__attribute__((destructor)) static void model_release(void)
+{
+    cc_model_free(model_shared);
+    model_shared = NULL;
+}
+#endif
+
 const cc_model_t *cc_model_get(cc_err_t *err)
 {
     pthread_once(&model_once, model_build);

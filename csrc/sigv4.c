@@ -1,6 +1,5 @@
 #include "sigv4.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,19 +9,11 @@
 
 #define SHA256_LEN 32
 
-/* {====== Algorithms, fetched once per process ====== */
-static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
-static EVP_MD *alg_sha256;
-static EVP_MAC *alg_hmac;
-
-static void algs_fetch(void)
-{
-    alg_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    alg_hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-}
-/* }====== */
-
 struct cc_signer {
+    /* fetched once per signer (per client), not per call; owned here rather
+     * than in process globals, which would outlive the module's unloading */
+    EVP_MD *alg_sha256;
+    EVP_MAC *alg_hmac;
     EVP_MD_CTX *md;
     EVP_MAC_CTX *mac;
     /* derived-key cache */
@@ -37,19 +28,20 @@ struct cc_signer {
 
 cc_signer_t *cc_signer_new(cc_err_t *err)
 {
-    cc_signer_t *s;
-    pthread_once(&algs_once, algs_fetch);
-    if (alg_sha256 == NULL || alg_hmac == NULL) {
-        cc_err_set(err, CC_E_INTERNAL, "OpenSSL has no SHA256 or HMAC");
-        return NULL;
-    }
-    s = calloc(1, sizeof *s);
+    cc_signer_t *s = calloc(1, sizeof *s);
     if (s == NULL) {
         cc_err_set(err, CC_E_NOMEM, "out of memory");
         return NULL;
     }
+    s->alg_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    s->alg_hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (s->alg_sha256 == NULL || s->alg_hmac == NULL) {
+        cc_signer_free(s);
+        cc_err_set(err, CC_E_INTERNAL, "OpenSSL has no SHA256 or HMAC");
+        return NULL;
+    }
     s->md = EVP_MD_CTX_new();
-    s->mac = EVP_MAC_CTX_new(alg_hmac);
+    s->mac = EVP_MAC_CTX_new(s->alg_hmac);
     if (s->md == NULL || s->mac == NULL) {
         cc_signer_free(s);
         cc_err_set(err, CC_E_NOMEM, "out of memory");
@@ -64,6 +56,8 @@ void cc_signer_free(cc_signer_t *s)
         return;
     EVP_MD_CTX_free(s->md);
     EVP_MAC_CTX_free(s->mac);
+    EVP_MD_free(s->alg_sha256);
+    EVP_MAC_free(s->alg_hmac);
     OPENSSL_cleanse(s->key, sizeof s->key);
     free(s);
 }
@@ -76,7 +70,7 @@ unsigned long cc_signer_derivations(const cc_signer_t *s)
 static int sha256(cc_signer_t *s, const void *p, size_t n, unsigned char out[SHA256_LEN])
 {
     unsigned int len = 0;
-    return EVP_DigestInit_ex2(s->md, alg_sha256, NULL) && EVP_DigestUpdate(s->md, p, n) &&
+    return EVP_DigestInit_ex2(s->md, s->alg_sha256, NULL) && EVP_DigestUpdate(s->md, p, n) &&
            EVP_DigestFinal_ex(s->md, out, &len) && len == SHA256_LEN;
 }
 

@@ -52,7 +52,7 @@ describe("the quickstart", function()
   end)
 end)
 
-describe("luarocks make", function()
+describe("luarocks make #install", function()
   it("installs a module that plain lua5.4 can require", function()
     local tmp = assert(H.run("mktemp -d")):gsub("%s+$", "")
     local out, ok = H.run(string.format(
