@@ -15,9 +15,13 @@
 #if LUA_VERSION_NUM < 502
 #define lua_newuserdatauv(L, sz, nuv) lua_newuserdata((L), (sz))
 #define lua_rawlen(L, i) lua_objlen((L), (i))
+/* LuaJIT 2.1 has these from 5.2; plain Lua 5.1 does not */
+#ifndef luaL_newlib
+#define CC_NEED_SETFUNCS 1
 #define luaL_newlibtable(L, l) lua_createtable((L), 0, sizeof(l) / sizeof((l)[0]) - 1)
 #define luaL_newlib(L, l) (luaL_newlibtable((L), (l)), luaL_setfuncs((L), (l), 0))
 void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup);
+#endif
 #endif
 
 #if LUA_VERSION_NUM < 503

@@ -11,7 +11,7 @@
 #define BOX_META "connectcampaigns.Scratch"
 #define MAX_DEPTH 64
 
-#if LUA_VERSION_NUM < 502
+#ifdef CC_NEED_SETFUNCS
 void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
 {
     luaL_checkstack(L, nup + 1, "too many upvalues");
