@@ -32,6 +32,7 @@ build = {
     ["connectcampaigns.errors"] = "lua/connectcampaigns/errors.lua",
     ["connectcampaigns.httpd"] = "lua/connectcampaigns/httpd.lua",
     ["connectcampaigns.emulator"] = "lua/connectcampaigns/emulator.lua",
+    ["connectcampaigns.sigcheck"] = "lua/connectcampaigns/sigcheck.lua",
     ["connectcampaigns.core"] = {
       sources = {
         "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",

@@ -150,25 +150,6 @@ static int table_is_array(const cc_value_t *t)
     return 1;
 }
 
-static const cc_entry_t *entry_at(const cc_value_t *t, long long idx)
-{
-    size_t i;
-    for (i = 0; i < t->u.tab.n; i++)
-        if (t->u.tab.items[i].key.kind == CC_V_INT && t->u.tab.items[i].key.u.i == idx)
-            return &t->u.tab.items[i];
-    return NULL;
-}
-
-static int entry_key_cmp(const void *a, const void *b)
-{
-    const cc_entry_t *x = *(const cc_entry_t *const *)a, *y = *(const cc_entry_t *const *)b;
-    size_t n = x->key.u.str.len < y->key.u.str.len ? x->key.u.str.len : y->key.u.str.len;
-    int c = memcmp(x->key.u.str.s, y->key.u.str.s, n);
-    if (c)
-        return c;
-    return x->key.u.str.len < y->key.u.str.len ? -1 : x->key.u.str.len > y->key.u.str.len;
-}
-
 static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
 {
     size_t i;
@@ -192,23 +173,20 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
         for (i = 1; i <= v->u.tab.n; i++) {
             if (i > 1)
                 cc_buf_puts(b, ", ");
-            if (encode(b, &entry_at(v, (long long)i)->val, depth + 1, err) != CC_OK)
+            if (encode(b, cc_value_index(v, (long long)i), depth + 1, err) != CC_OK)
                 return err->code;
         }
         cc_buf_putc(b, ']');
         return CC_OK;
     } else {
-        const cc_entry_t **sorted = malloc((v->u.tab.n ? v->u.tab.n : 1) * sizeof *sorted);
+        const cc_entry_t **sorted;
         int rc = CC_OK;
-        if (sorted == NULL)
+        for (i = 0; i < v->u.tab.n; i++)
+            if (v->u.tab.items[i].key.kind != CC_V_STR)
+                return cc_err_set(err, CC_E_PARAM, "JSON object keys must be strings");
+        if ((sorted = cc_value_sorted_entries(v)) == NULL)
             return cc_err_set(err, CC_E_NOMEM, "out of memory");
-        for (i = 0; i < v->u.tab.n; i++) {
-            sorted[i] = &v->u.tab.items[i];
-            if (sorted[i]->key.kind != CC_V_STR)
-                rc = cc_err_set(err, CC_E_PARAM, "JSON object keys must be strings");
-        }
-        if (rc == CC_OK) {
-            qsort(sorted, v->u.tab.n, sizeof *sorted, entry_key_cmp);
+        {
             cc_buf_putc(b, '{');
             for (i = 0; i < v->u.tab.n && rc == CC_OK; i++) {
                 if (i)

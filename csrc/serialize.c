@@ -44,16 +44,6 @@ static double timestamp_of(const cc_value_t *v)
 /* {====== JSON body ====== */
 static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v);
 
-static int entry_cmp(const void *a, const void *b)
-{
-    const cc_entry_t *x = *(const cc_entry_t *const *)a, *y = *(const cc_entry_t *const *)b;
-    size_t n = x->key.u.str.len < y->key.u.str.len ? x->key.u.str.len : y->key.u.str.len;
-    int c = memcmp(x->key.u.str.s, y->key.u.str.s, n);
-    if (c)
-        return c;
-    return x->key.u.str.len < y->key.u.str.len ? -1 : x->key.u.str.len > y->key.u.str.len;
-}
-
 static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, int body_only)
 {
     size_t i;
@@ -78,16 +68,12 @@ static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v,
 
 static void put_map(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
 {
-    const cc_entry_t **sorted = malloc((v->u.tab.n ? v->u.tab.n : 1) * sizeof *sorted);
+    const cc_entry_t **sorted = cc_value_sorted_entries(v);
     size_t i;
     if (sorted == NULL) {
         b->oom = 1;
         return;
     }
-    for (i = 0; i < v->u.tab.n; i++)
-        sorted[i] = &v->u.tab.items[i];
-    /* Lua tables have no order: sorted keys make the body reproducible */
-    qsort(sorted, v->u.tab.n, sizeof *sorted, entry_cmp);
     cc_buf_putc(b, '{');
     for (i = 0; i < v->u.tab.n; i++) {
         if (i)
@@ -103,15 +89,11 @@ static void put_map(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
 static void put_list(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
 {
     long long idx;
-    size_t i;
     cc_buf_putc(b, '[');
     for (idx = 1; idx <= (long long)v->u.tab.n; idx++) {
-        for (i = 0; i < v->u.tab.n; i++)
-            if (v->u.tab.items[i].key.u.i == idx)
-                break;
         if (idx > 1)
             cc_buf_puts(b, ", ");
-        put_value(b, s->member, &v->u.tab.items[i].val);
+        put_value(b, s->member, cc_value_index(v, idx));
     }
     cc_buf_putc(b, ']');
 }
@@ -234,9 +216,7 @@ static void put_query(const cc_shape_t *in, const cc_value_t *params, cc_buf_t *
         if (m->shape->type == CC_SHAPE_LIST) {
             long long idx;
             for (idx = 1; idx <= (long long)v->u.tab.n; idx++)
-                for (k = 0; k < v->u.tab.n; k++)
-                    if (v->u.tab.items[k].key.u.i == idx)
-                        put_query_pair(query, m->wire_name, m->shape->member, &v->u.tab.items[k].val);
+                put_query_pair(query, m->wire_name, m->shape->member, cc_value_index(v, idx));
         } else if (m->shape->type == CC_SHAPE_MAP) {
             for (k = 0; k < v->u.tab.n; k++) {
                 char key[256];

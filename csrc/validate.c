@@ -99,19 +99,24 @@ static int is_sequence(const cc_value_t *v)
     return 1;
 }
 
-static const cc_value_t *element(const cc_value_t *v, long long idx)
+/* Writes "a, b, c": the member names of a structure, for messages. */
+static const char *member_names(const cc_shape_t *s, char *out, size_t size)
 {
-    size_t i;
-    for (i = 0; i < v->u.tab.n; i++)
-        if (v->u.tab.items[i].key.u.i == idx)
-            return &v->u.tab.items[i].val;
-    return NULL;
+    size_t i, n = 0;
+    out[0] = '\0';
+    for (i = 0; i < s->nmembers && n < size; i++) {
+        int w = snprintf(out + n, size - n, "%s%s", i ? ", " : "", s->members[i].name);
+        if (w > 0)
+            n += (size_t)w;
+    }
+    return out;
 }
 
 static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     const cc_value_t *unknown = NULL;
     size_t i, set = 0;
+    char names[400];
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
     for (i = 0; i < s->nmembers; i++)
@@ -130,18 +135,10 @@ static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *
                 unknown = k;
         }
     }
-    if (unknown) {
-        char names[400];
-        size_t n = 0;
-        names[0] = '\0';
-        for (i = 0; i < s->nmembers && n < sizeof names; i++) {
-            int w = snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "", s->members[i].name);
-            if (w > 0)
-                n += (size_t)w;
-        }
+    if (unknown)
         return cc_err_set(c->err, CC_E_PARAM, "Unknown parameter in %s: \"%.*s\", must be one of: %s",
-                          where(c), (int)unknown->u.str.len, unknown->u.str.s, names);
-    }
+                          where(c), (int)unknown->u.str.len, unknown->u.str.s,
+                          member_names(s, names, sizeof names));
     for (i = 0; i < s->nmembers; i++) {
         const cc_value_t *mv = cc_value_field(v, s->members[i].name);
         size_t old;
@@ -153,20 +150,11 @@ static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *
             return c->err->code;
         pop(c, old);
     }
-    if (s->is_union && set != 1) {
-        char names[400];
-        size_t n = 0;
-        names[0] = '\0';
-        for (i = 0; i < s->nmembers && n < sizeof names; i++) {
-            int w = snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "", s->members[i].name);
-            if (w > 0)
-                n += (size_t)w;
-        }
+    if (s->is_union && set != 1)
         return cc_err_set(c->err, CC_E_PARAM,
                           "Invalid number of parameters set for tagged union structure %s. Can only "
                           "set one of the following keys: %s.",
-                          where(c), names);
-    }
+                          where(c), member_names(s, names, sizeof names));
     return CC_OK;
 }
 
@@ -183,7 +171,7 @@ static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
         return c->err->code;
     for (i = 1; i <= (long long)v->u.tab.n; i++) {
         size_t old = push_index(c, i);
-        if (validate(c, s->member, element(v, i)) != CC_OK)
+        if (validate(c, s->member, cc_value_index(v, i)) != CC_OK)
             return c->err->code;
         pop(c, old);
     }

@@ -120,3 +120,42 @@ void cc_value_set_str(cc_value_t *v, const char *s, size_t len)
     v->u.str.s = s;
     v->u.str.len = len;
 }
+
+const cc_value_t *cc_value_index(const cc_value_t *t, long long idx)
+{
+    size_t i;
+    if (t == NULL || t->kind != CC_V_TABLE || idx < 1)
+        return NULL;
+    /* lua_next walks the array part in order, so the guess is usually right */
+    if ((size_t)idx <= t->u.tab.n) {
+        const cc_entry_t *e = &t->u.tab.items[idx - 1];
+        if (e->key.kind == CC_V_INT && e->key.u.i == idx)
+            return &e->val;
+    }
+    for (i = 0; i < t->u.tab.n; i++)
+        if (t->u.tab.items[i].key.kind == CC_V_INT && t->u.tab.items[i].key.u.i == idx)
+            return &t->u.tab.items[i].val;
+    return NULL;
+}
+
+static int entry_key_cmp(const void *a, const void *b)
+{
+    const cc_entry_t *x = *(const cc_entry_t *const *)a, *y = *(const cc_entry_t *const *)b;
+    size_t n = x->key.u.str.len < y->key.u.str.len ? x->key.u.str.len : y->key.u.str.len;
+    int c = memcmp(x->key.u.str.s, y->key.u.str.s, n);
+    if (c)
+        return c;
+    return x->key.u.str.len < y->key.u.str.len ? -1 : x->key.u.str.len > y->key.u.str.len;
+}
+
+const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t)
+{
+    size_t i, n = t->u.tab.n;
+    const cc_entry_t **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return NULL;
+    for (i = 0; i < n; i++)
+        sorted[i] = &t->u.tab.items[i];
+    qsort(sorted, n, sizeof *sorted, entry_key_cmp);
+    return sorted;
+}

@@ -58,6 +58,12 @@ char *cc_arena_strndup(cc_arena_t *a, const char *s, size_t n);
 
 /* Looks a string key up in a table value; NULL when absent. */
 const cc_value_t *cc_value_field(const cc_value_t *t, const char *key);
+/* The element at Lua index idx (1-based) of a sequence table; NULL if absent. */
+const cc_value_t *cc_value_index(const cc_value_t *t, long long idx);
+/* The entries of a table whose keys are all strings, sorted by key bytes
+ * (a Lua table has no order: sorting makes output reproducible). Caller
+ * frees the array with free(); NULL when out of memory. */
+const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t);
 /* A short name of the value's type for messages ("string", "table", ...). */
 const char *cc_value_type_name(const cc_value_t *v);
 /* Sets a table value with room for n entries from the arena (entries zeroed). */

@@ -8,6 +8,7 @@
 -- @module connectcampaigns.emulator
 
 local core = require "connectcampaigns.core"
+local sigcheck = require "connectcampaigns.sigcheck"
 
 local M = {}
 
@@ -332,31 +333,6 @@ end
 
 -- {====== Requests ======
 
--- Checks the request's SigV4 signature against the bytes received.
-function Emulator:verify(req)
-  local authz = req.headers.authorization
-  if not authz then return false, "Missing Authentication Token" end
-  local id, date, region, service, signed = authz:match(
-    "^AWS4%-HMAC%-SHA256 Credential=([^/]+)/(%d+)/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=%x+$")
-  if not id then return false, "Authorization header is malformed" end
-  if id ~= self.access_key_id then return false, "The security token included in the request is invalid" end
-  local amz_date = req.headers["x-amz-date"]
-  if not amz_date or amz_date:sub(1, 8) ~= date then return false, "X-Amz-Date does not match the credential scope" end
-  local want, headers = {}, {}
-  for name in signed:gmatch("[^;]+") do want[name] = true end
-  for _, h in ipairs(req.raw_headers) do
-    local l = h[1]:lower()
-    if want[l] then headers[l] = headers[l] and (headers[l] .. "," .. h[2]) or h[2] end
-  end
-  local expected = self.signer:sign({ method = req.method, path = req.path, query = req.query,
-    headers = headers, body = req.body }, { access_key_id = self.access_key_id,
-    secret_access_key = self.secret_access_key }, region, service, amz_date)
-  if expected ~= authz then
-    return false, "The request signature we calculated does not match the signature you provided"
-  end
-  return true
-end
-
 --- Answers one request (the httpd request table).
 function Emulator:handle(req)
   local opname, labels
@@ -376,7 +352,7 @@ function Emulator:handle(req)
     return service_error(path_matched and "ValidationException" or "ResourceNotFoundException",
       "No operation for " .. req.method .. " " .. req.path)
   end
-  local ok, why = self:verify(req)
+  local ok, why = sigcheck.verify(self.signer, req, self.access_key_id, self.secret_access_key)
   if not ok then
     local resp = service_error("AccessDeniedException", why)
     resp.status = 403

@@ -9,38 +9,12 @@
 local httpd = require "connectcampaigns.httpd"
 local socket = require "socket"
 local core = require "connectcampaigns.core"
+local sigcheck = require "connectcampaigns.sigcheck"
 
 local key_id = arg[1] or "AKIDSTUB"
 local secret = arg[2] or "stub/secret+key"
 local signer = core.signer()
 local recorded, queue = {}, {}
-
-local function verify(req)
-  local authz = req.headers.authorization
-  if not authz then return false, "missing Authorization" end
-  local id, date, region, service, signed, sig = authz:match(
-    "^AWS4%-HMAC%-SHA256 Credential=([^/]+)/(%d+)/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=(%x+)$")
-  if not id then return false, "malformed Authorization" end
-  if id ~= key_id then return false, "unknown access key" end
-  local amz_date = req.headers["x-amz-date"]
-  if not amz_date or amz_date:sub(1, 8) ~= date then return false, "X-Amz-Date does not match the scope" end
-  local headers, want = {}, {}
-  for name in signed:gmatch("[^;]+") do want[name] = true end
-  for _, h in ipairs(req.raw_headers) do
-    local lname = h[1]:lower()
-    if want[lname] then
-      headers[lname] = headers[lname] and (headers[lname] .. "," .. h[2]) or h[2]
-    end
-  end
-  for name in pairs(want) do
-    if not headers[name] then return false, "signed header " .. name .. " was not sent" end
-  end
-  local expected = signer:sign({ method = req.method, path = req.path, query = req.query,
-    headers = headers, body = req.body }, { access_key_id = key_id, secret_access_key = secret },
-    region, service, amz_date)
-  if expected ~= authz then return false, "signature mismatch" end
-  return true, nil, region, service
-end
 
 local function json(v) return (assert(core.json_encode(v))) end
 
@@ -69,7 +43,9 @@ httpd.serve {
   end,
   handler = function(req)
     if req.path:sub(1, 8) == "/__stub/" then return control(req) end
-    local ok, why, region, service = verify(req)
+    local ok, why, service = sigcheck.verify(signer, req, key_id, secret)
+    local region
+    if ok then region, why = why, nil end
     local headers = {}
     for _, h in ipairs(req.raw_headers) do headers[h[1]:lower()] = h[2] end
     recorded[#recorded + 1] = { method = req.method, path = req.path, query = req.query,
