@@ -41,6 +41,18 @@ static double timestamp_of(const cc_value_t *v)
     return t;
 }
 
+/* A number as json.dumps and str() write it: a Lua integer stays an integer,
+ * as a Python int does; an integral float for an integer shape loses ".0". */
+static void put_number(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
+{
+    if (v->kind == CC_V_INT)
+        cc_buf_printf(b, "%lld", v->u.i);
+    else if (s->type == CC_SHAPE_INTEGER || s->type == CC_SHAPE_LONG)
+        cc_buf_printf(b, "%lld", (long long)v->u.n);
+    else
+        cc_json_put_double(b, v->u.n);
+}
+
 /* {====== JSON body ====== */
 static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v);
 
@@ -109,15 +121,9 @@ static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
     case CC_SHAPE_BLOB: cc_json_put_string(b, v->u.str.s, v->u.str.len); break;
     case CC_SHAPE_BOOLEAN: cc_buf_puts(b, v->u.b ? "true" : "false"); break;
     case CC_SHAPE_INTEGER:
-    case CC_SHAPE_LONG: cc_buf_printf(b, "%lld", v->kind == CC_V_INT ? v->u.i : (long long)v->u.n); break;
+    case CC_SHAPE_LONG:
     case CC_SHAPE_DOUBLE:
-    case CC_SHAPE_FLOAT:
-        /* a Lua integer stays an integer, as a Python int does in json.dumps */
-        if (v->kind == CC_V_INT)
-            cc_buf_printf(b, "%lld", v->u.i);
-        else
-            cc_json_put_double(b, v->u.n);
-        break;
+    case CC_SHAPE_FLOAT: put_number(b, s, v); break;
     case CC_SHAPE_TIMESTAMP:
         cc_ts_format_iso8601(timestamp_of(v), ts);
         cc_json_put_string(b, ts, strlen(ts));
@@ -137,14 +143,9 @@ static void put_scalar_encoded(cc_buf_t *b, const cc_shape_t *s, const cc_value_
         return;
     case CC_SHAPE_INTEGER:
     case CC_SHAPE_LONG:
-        cc_buf_printf(b, "%lld", v->kind == CC_V_INT ? v->u.i : (long long)v->u.n);
-        return;
     case CC_SHAPE_DOUBLE:
     case CC_SHAPE_FLOAT:
-        if (v->kind == CC_V_INT)
-            cc_buf_printf(b, "%lld", v->u.i);
-        else
-            cc_json_put_double(b, v->u.n);
+        put_number(b, s, v);
         return;
     case CC_SHAPE_TIMESTAMP:
         cc_ts_format_iso8601(timestamp_of(v), tmp);
