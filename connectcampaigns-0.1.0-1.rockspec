@@ -31,13 +31,15 @@ build = {
     ["connectcampaigns"] = "lua/connectcampaigns/init.lua",
     ["connectcampaigns.errors"] = "lua/connectcampaigns/errors.lua",
     ["connectcampaigns.httpd"] = "lua/connectcampaigns/httpd.lua",
-    ["connectcampaigns.emulator"] = "lua/connectcampaigns/emulator.lua",
+    ["connectcampaigns.emulator"] = "lua/connectcampaigns/emulator/init.lua",
+    ["connectcampaigns.emulator.service"] = "lua/connectcampaigns/emulator/service.lua",
+    ["connectcampaigns.emulator.constraints"] = "lua/connectcampaigns/emulator/constraints.lua",
     ["connectcampaigns.sigcheck"] = "lua/connectcampaigns/sigcheck.lua",
     ["connectcampaigns.core"] = {
       sources = {
         "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",
         "csrc/model.c", "csrc/model_data.c", "csrc/sigv4.c", "csrc/validate.c",
-        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c",
+        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c",
         "csrc/lconnectcampaigns.c", "csrc/lsigner.c", "csrc/lhttp.c",
       },
       defines = { "_GNU_SOURCE" },
@@ -47,7 +49,8 @@ build = {
     },
   },
   install = {
-    -- the emulator serves with LuaSocket (Debian: lua-socket); the client does not need it
+    -- the emulator serves with LuaSocket and checks patterns with PCRE2 (Debian:
+    -- lua-socket, lua-rex-pcre2); the client needs neither
     bin = { ["connectcampaigns-emulator"] = "bin/connectcampaigns-emulator" },
   },
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "file.h"
 #include "json.h"
 #include "model.h"
 #include "timestamp.h"
@@ -413,6 +414,22 @@ static int l_json_encode(lua_State *L)
     return 1;
 }
 
+/*** Writes a file atomically (temporary file, fsync, rename).
+ * @treturn[1] true
+ * @treturn[2] nil
+ * @treturn[2] table error */
+static int l_write_file_atomic(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    size_t len;
+    const char *data = luaL_checklstring(L, 2, &len);
+    cc_err_t err;
+    if (cc_file_write_atomic(path, data, len, &err) != CC_OK)
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /*** X-Amz-Date of whole epoch seconds. */
 static int l_amz_date(lua_State *L)
 {
@@ -462,6 +479,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"decode_shape", l_decode_shape},
         {"json_encode", l_json_encode},
         {"amz_date", l_amz_date},
+        {"write_file_atomic", l_write_file_atomic},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

@@ -1,0 +1,80 @@
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return 0;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 1;
+}
+
+/* fsync of the folder holding path, so that the rename itself is durable */
+static void sync_parent(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int fd;
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int cc_file_write_atomic(const char *path, const void *data, size_t len, cc_err_t *err)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    int fd, saved;
+    if (tmp == NULL)
+        return cc_err_set(err, CC_E_NOMEM, "out of memory");
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        saved = errno;
+        free(tmp);
+        return cc_err_set(err, CC_E_INTERNAL, "cannot write %s: %s", path, strerror(saved));
+    }
+    if (!write_all(fd, data, len) || fsync(fd) != 0) {
+        saved = errno;
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return cc_err_set(err, CC_E_INTERNAL, "cannot write %s: %s", path, strerror(saved));
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        saved = errno;
+        unlink(tmp);
+        free(tmp);
+        return cc_err_set(err, CC_E_INTERNAL, "cannot replace %s: %s", path, strerror(saved));
+    }
+    free(tmp);
+    sync_parent(path);
+    return CC_OK;
+}

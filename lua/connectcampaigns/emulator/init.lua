@@ -1,0 +1,394 @@
+--- A local stand-in for Connect Campaigns V2, driven by the same model as the
+-- client: requests are routed by the model's HTTP bindings, their SigV4
+-- signature checked with the project's signer, their input read and
+-- validated by the shape engine (and the service-side constraints), and
+-- answers written by the output shapes. The behaviour lives in
+-- `emulator/service.lua`, one handler per operation.
+--
+-- `emulator.new(opts):handle(req)` answers one parsed HTTP request (an httpd
+-- request table); `emulator.main(arg)` serves on loopback.
+-- @module connectcampaigns.emulator
+
+local core = require "connectcampaigns.core"
+local sigcheck = require "connectcampaigns.sigcheck"
+local service = require "connectcampaigns.emulator.service"
+local constraints = require "connectcampaigns.emulator.constraints"
+
+local M = {}
+
+local model = assert(core.json_decode(core.model_json()))
+local shapes = model.shapes
+
+--- The handlers, by operation name: one for each operation of the model.
+M.handlers = service.handlers
+
+--- Where the control endpoint lives: a path the service never uses.
+M.CONTROL = "/__emulator/"
+
+-- {====== Routing by the model ======
+
+local function route_pattern(uri)
+  local path = uri:match("^([^?]*)")
+  local names = {}
+  local pat = path:gsub("[%-%.%+%[%]%(%)%$%^%%%?%*]", "%%%0"):gsub("{([^}]+)}", function(name)
+    names[#names + 1] = name:gsub("%%%+$", "")
+    return "([^/]+)"
+  end)
+  return "^" .. pat .. "$", names
+end
+
+local routes = {}
+for name, op in pairs(model.operations) do
+  local pat, labels = route_pattern(op.http.requestUri)
+  routes[#routes + 1] = { name = name, method = op.http.method, pattern = pat, labels = labels }
+end
+
+local function unescape(s)
+  return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+
+-- The operation a request is for, with its URI labels decoded; or nil and
+-- whether some operation has that path (then the method is wrong).
+local function route(method, path)
+  local path_known = false
+  for _, r in ipairs(routes) do
+    local caps = { path:match(r.pattern) }
+    if #caps > 0 then
+      path_known = true
+      if r.method == method then
+        local labels = {}
+        for i, name in ipairs(r.labels) do labels[name] = unescape(caps[i]) end
+        return r.name, labels
+      end
+    end
+  end
+  return nil, path_known
+end
+
+local function parse_query(q)
+  local out = {}
+  for pair in (q or ""):gmatch("[^&]+") do
+    local k, v = pair:match("^([^=]*)=?(.*)$")
+    k, v = unescape(k), unescape(v)
+    local list = out[k]
+    if list then list[#list + 1] = v else out[k] = { v } end
+  end
+  return out
+end
+
+-- A query or label string as the member's shape wants it.
+local function typed(shape_name, raw)
+  local t = shapes[shape_name].type
+  if t == "integer" or t == "long" then return math.tointeger(tonumber(raw)) or raw end
+  if t == "double" or t == "float" then return tonumber(raw) or raw end
+  if t == "boolean" then return raw == "true" end
+  return raw
+end
+
+-- Gathers an operation's input from labels, query string and body.
+local function read_input(opname, labels, query, body)
+  local op = model.operations[opname]
+  if not op.input then return {} end
+  local params, err = core.decode_shape(opname, body or "", "input")
+  if not params then return nil, err.message end
+  for member, ref in pairs(shapes[op.input.shape].members) do
+    local wire = ref.locationName or member
+    if ref.location == "uri" then
+      params[member] = labels[wire]
+    elseif ref.location == "querystring" and query[wire] then
+      local shape = shapes[ref.shape]
+      if shape.type == "list" then
+        local list = {}
+        for i, v in ipairs(query[wire]) do list[i] = typed(shape.member.shape, v) end
+        params[member] = list
+      else
+        params[member] = typed(ref.shape, query[wire][1])
+      end
+    end
+  end
+  return params
+end
+
+-- }======
+
+-- {====== Answers ======
+
+local STATUS = {}
+for name, shape in pairs(shapes) do
+  if shape.exception then STATUS[name] = shape.error and shape.error.httpStatusCode or 400 end
+end
+STATUS.InvalidSignatureException = 403
+STATUS.UnknownOperationException = 404
+
+local Emulator = {}
+Emulator.__index = Emulator
+
+function Emulator:request_id()
+  self.requests = self.requests + 1
+  return string.format("emu-%08x-%06d", self.started, self.requests)
+end
+
+function Emulator:error(code, message, extra)
+  local body = { message = message }
+  for k, v in pairs(extra or {}) do body[k] = v end
+  return { status = STATUS[code] or 400, body = assert(core.json_encode(body)),
+    headers = { ["x-amzn-ErrorType"] = code, ["x-amzn-RequestId"] = self:request_id(),
+      ["Content-Type"] = "application/json" } }
+end
+
+function Emulator:answer(opname, out)
+  local body, err = core.encode_shape(opname, out, "output")
+  if not body then return self:error("InternalServerException", "the emulator wrote a bad answer: " .. err.message) end
+  return { status = 200, body = body, headers = { ["x-amzn-RequestId"] = self:request_id(),
+    ["Content-Type"] = "application/json" } }
+end
+
+-- }======
+
+-- {====== Faults, for testing retry logic ======
+
+local FAULT_KEYS = { throttle_rate = true, error_rate = true, drop_rate = true, latency = true, sequence = true }
+
+--- Sets faults: `throttle_rate`, `error_rate`, `drop_rate` (0..1), `latency`
+-- (seconds added to every answer) and `sequence`, a list of faults for the
+-- next requests in order: "throttle", "error500", "error503", "drop",
+-- "delay:<seconds>" or "ok".
+function Emulator:set_faults(f)
+  for k, v in pairs(f) do
+    if not FAULT_KEYS[k] then return nil, "unknown fault " .. tostring(k) end
+    if k == "sequence" then
+      if type(v) ~= "table" then return nil, "sequence must be a list" end
+    elseif type(v) ~= "number" or v < 0 or (k ~= "latency" and v > 1) then
+      return nil, k .. " must be a number" .. (k == "latency" and " >= 0" or " from 0 to 1")
+    end
+  end
+  for k, v in pairs(f) do self.faults[k] = v end
+  return true
+end
+
+-- The fault to inject into this request, if any.
+function Emulator:next_fault()
+  local f = self.faults
+  if f.sequence and #f.sequence > 0 then
+    local kind = table.remove(f.sequence, 1)
+    if kind ~= "ok" then return kind end
+    return nil
+  end
+  local r = math.random()
+  if r < (f.drop_rate or 0) then return "drop" end
+  r = math.random()
+  if r < (f.throttle_rate or 0) then return "throttle" end
+  r = math.random()
+  if r < (f.error_rate or 0) then return math.random() < 0.5 and "error500" or "error503" end
+  return nil
+end
+
+function Emulator:inject(kind)
+  if kind == "drop" then return { drop = true } end
+  if kind == "throttle" then return self:error("ThrottlingException", "Rate exceeded") end
+  if kind == "error500" then return self:error("InternalServerException", "Internal failure (injected)") end
+  if kind == "error503" then
+    local resp = self:error("ServiceUnavailableException", "Service unavailable (injected)")
+    resp.status = 503
+    return resp
+  end
+  local delay = kind and tonumber(kind:match("^delay:([%d.]+)$"))
+  if delay then return nil, delay end
+  return nil
+end
+
+-- }======
+
+-- {====== State kept across restarts ======
+
+function Emulator:save()
+  if not self.state_file then return true end
+  local text = assert(core.json_encode(self.state))
+  local ok, err = core.write_file_atomic(self.state_file, text)
+  if not ok then io.stderr:write("emulator: ", err.message, "\n") end
+  return ok
+end
+
+function Emulator:load()
+  local f = io.open(self.state_file, "rb")
+  if not f then return true end -- a new file
+  local text = f:read("*a")
+  f:close()
+  local state, err = core.json_decode(text)
+  if type(state) ~= "table" then return nil, "state file " .. self.state_file .. " is not JSON: " .. tostring(err and err.message) end
+  local fresh = service.new_state()
+  for k, v in pairs(fresh) do
+    if type(state[k]) ~= "table" then state[k] = v end
+  end
+  self.state = state
+  return true
+end
+
+-- }======
+
+-- {====== Requests ======
+
+local READ_ONLY = { Describe = true, Get = true, List = true }
+
+--- Answers one request (an httpd request table).
+function Emulator:handle(req)
+  if req.path:sub(1, #M.CONTROL) == M.CONTROL then return self:control(req) end
+  local opname, labels = route(req.method, req.path)
+  if not opname then
+    if labels then
+      return self:error("ValidationException", "No operation for " .. req.method .. " " .. req.path)
+    end
+    return self:error("UnknownOperationException", "No operation at " .. req.path)
+  end
+  local ok, why = sigcheck.verify(self.signer, req, self.access_key_id, self.secret_access_key)
+  if not ok then return self:error("InvalidSignatureException", why) end
+
+  local fault, delay = self:next_fault()
+  local injected
+  injected, delay = self:inject(fault)
+  delay = (delay or 0) + (self.faults.latency or 0)
+  if delay > 0 then self.sleep(delay) end
+  if injected then return injected end
+
+  local input, ierr = read_input(opname, labels, parse_query(req.query), req.body)
+  if not input then return self:error("ValidationException", ierr) end
+  -- the client's own rules first, then what only the service checks
+  local _, verr = core.build(opname, input)
+  if verr then return self:error("ValidationException", verr.message) end
+  local op = model.operations[opname]
+  local cerr = op.input and constraints.check(op.input.shape, input)
+  if cerr then return self:error("ValidationException", cerr) end
+
+  local out, code, msg, extra = self.handlers[opname](self, input)
+  if not out then return self:error(code, msg, extra) end
+  if not READ_ONLY[opname:match("^%u%l+")] then self:save() end
+  return self:answer(opname, out)
+end
+
+--- The control endpoint: GET/POST /__emulator/faults, POST /__emulator/reset,
+-- GET /__emulator/state, POST /__emulator/shutdown.
+function Emulator:control(req)
+  local what = req.path:sub(#M.CONTROL + 1)
+  local function ok(body) return { status = 200, body = body or "{}", headers = { ["Content-Type"] = "application/json" } } end
+  if what == "faults" and req.method == "GET" then
+    return ok(assert(core.json_encode(self.faults)))
+  elseif what == "faults" and req.method == "POST" then
+    local f = core.json_decode(req.body ~= "" and req.body or "{}")
+    local set, err = self:set_faults(type(f) == "table" and f or {})
+    if not set then return { status = 400, body = assert(core.json_encode { message = err }) } end
+    return ok(assert(core.json_encode(self.faults)))
+  elseif what == "reset" and req.method == "POST" then
+    self.state = service.new_state()
+    self.faults = {}
+    self:save()
+    return ok()
+  elseif what == "state" and req.method == "GET" then
+    return ok(assert(core.json_encode(self.state)))
+  elseif what == "shutdown" and req.method == "POST" then
+    local resp = ok()
+    resp.stop, resp.close = true, true
+    return resp
+  end
+  return { status = 404, body = '{"message": "no such control"}' }
+end
+
+--- A new emulator.
+-- @tparam[opt] table opts `region`, `account`, `access_key_id`,
+--   `secret_access_key`, `state_file`, `faults`, `clock` and `sleep` (for tests)
+function M.new(opts)
+  opts = opts or {}
+  local self = setmetatable({
+    region = opts.region or "us-east-1",
+    account = opts.account or "123456789012",
+    access_key_id = opts.access_key_id or "test",
+    secret_access_key = opts.secret_access_key or "test",
+    state_file = opts.state_file,
+    handlers = service.handlers,
+    signer = core.signer(),
+    state = service.new_state(),
+    faults = {},
+    clock = opts.clock or os.time,
+    sleep = opts.sleep or function(s) require("socket").sleep(s) end,
+    started = os.time(),
+    requests = 0,
+  }, Emulator)
+  if self.state_file then
+    local ok, err = self:load()
+    if not ok then return nil, err end
+  end
+  if opts.faults then
+    local ok, err = self:set_faults(opts.faults)
+    if not ok then return nil, err end
+  end
+  return self
+end
+
+-- }======
+
+-- {====== Command line ======
+
+local USAGE = [[
+usage: connectcampaigns-emulator [--port 4566] [--host 127.0.0.1] [--region us-east-1]
+         [--account 123456789012] [--state FILE]
+         [--access-key-id test --secret-access-key test]
+         [--throttle-rate R] [--error-rate R] [--drop-rate R] [--latency SECONDS]
+         [--seed N] [--max-seconds N]
+Serves Connect Campaigns V2 on loopback for development and tests. Prints
+"listening on http://HOST:PORT" once ready. Faults can also be changed while
+it runs: POST {"throttle_rate": 0.5} to /__emulator/faults.]]
+
+local FLAG_FAULTS = { throttle_rate = true, error_rate = true, drop_rate = true, latency = true }
+
+--- Runs the emulator from command-line arguments; returns an exit status.
+function M.main(argv)
+  local opts = { port = "4566", host = "127.0.0.1" }
+  local faults = {}
+  local i = 1
+  while i <= #argv do
+    local a = argv[i]
+    if a == "-h" or a == "--help" then
+      print(USAGE)
+      return 0
+    end
+    local key = a:match("^%-%-([%w%-]+)$")
+    if not key or argv[i + 1] == nil then
+      io.stderr:write(USAGE, "\n")
+      return 2
+    end
+    key = key:gsub("%-", "_")
+    if FLAG_FAULTS[key] then
+      faults[key] = tonumber(argv[i + 1])
+    elseif key == "state" then
+      opts.state_file = argv[i + 1]
+    else
+      opts[key] = argv[i + 1]
+    end
+    i = i + 2
+  end
+  if opts.host ~= "127.0.0.1" and opts.host ~= "localhost" and opts.host ~= "::1" and not opts.host:match("^127%.") then
+    io.stderr:write("emulator: serving only on loopback addresses\n")
+    return 2
+  end
+  math.randomseed(tonumber(opts.seed) or os.time())
+  opts.faults = faults
+  local emu, err = M.new(opts)
+  if not emu then
+    io.stderr:write("emulator: ", err, "\n")
+    return 1
+  end
+  require("connectcampaigns.httpd").serve {
+    host = opts.host,
+    port = tonumber(opts.port),
+    max_seconds = tonumber(opts.max_seconds),
+    on_listen = function(host, port)
+      io.stdout:write(string.format("listening on http://%s:%d\n", host, port))
+      io.stdout:flush()
+    end,
+    handler = function(req) return emu:handle(req) end,
+  }
+  return 0
+end
+
+-- }======
+
+return M
