@@ -47,14 +47,28 @@ function H.start_emulator(extra_args)
   local line = pipe:read("*l") or ""
   local url = assert(line:match("^listening on (http://[%d.]+:%d+)$"), "emulator did not start: " .. line)
   local http = core.http { timeout = 10 }
-  return {
-    url = url,
-    stop = function()
-      pcall(http.request, http, { method = "POST", url = url .. "/__emulator/shutdown", headers = {}, body = "" })
-      pipe:close()
-      http:close()
-    end,
-  }
+  local emu = { url = url }
+  --- Calls the control endpoint; returns the decoded answer.
+  function emu.control(what, body)
+    local resp = assert(http:request { method = body and "POST" or "GET", url = url .. "/__emulator/" .. what,
+      headers = { ["Content-Type"] = "application/json" }, body = body and assert(core.json_encode(body)) })
+    assert(resp.status == 200, resp.body)
+    return core.json_decode(resp.body)
+  end
+  function emu.stop()
+    pcall(http.request, http, { method = "POST", url = url .. "/__emulator/shutdown", headers = {}, body = "" })
+    pipe:close()
+    http:close()
+  end
+  --- A client for this emulator (its default key pair test/test).
+  function emu.client(extra)
+    local cc = require "connectcampaigns"
+    local opts = { region = "us-east-1", endpoint = url, timeout = 10,
+      credentials = { access_key_id = "test", secret_access_key = "test" } }
+    for k, v in pairs(extra or {}) do opts[k] = v end
+    return assert(cc.new(opts))
+  end
+  return emu
 end
 
 --- Runs a shell command; returns its output and whether it succeeded.

@@ -16,6 +16,7 @@ M.codes = {
   TimeoutError = "TimeoutError",
   CredentialsError = "CredentialsError",
   ResponseParseError = "ResponseParseError",
+  PaginationError = "PaginationError",
   InvalidConfiguration = "InvalidConfiguration",
 }
 

@@ -289,6 +289,86 @@ function Client:call(opname, params)
   })
 end
 
+-- {====== Paginators ======
+
+local function paginator_of(opname)
+  local op = by_snake[opname]
+  if not op then
+    for _, o in ipairs(operations) do
+      if o.name == opname then op = o end
+    end
+  end
+  if not op or not op.paginator then
+    error("'" .. tostring(opname) .. "' does not paginate; these do: list_campaigns, "
+      .. "list_connect_instance_integrations", 3)
+  end
+  return op
+end
+
+--- Iterates over the pages of a paginated operation.
+-- `for page, err in client:pages("list_campaigns", params) do ... end`:
+-- each step gives a result table; a failure gives `false, err` once and
+-- ends the loop. A `nextToken` the service repeats ends it with a
+-- `PaginationError` rather than looping forever. `maxResults` passes through.
+function Client:pages(opname, params)
+  check_client(self, "pages", 2)
+  if params ~= nil and type(params) ~= "table" then
+    error(string.format("bad argument #2 to 'pages' (table expected, got %s)", type(params)), 2)
+  end
+  local op = paginator_of(opname)
+  local p = op.paginator
+  local input = {}
+  for k, v in pairs(params or {}) do input[k] = v end
+  local done, seen = false, {}
+  return function()
+    if done then return nil end
+    local out, err = self:call(op.name, input)
+    if not out then
+      done = true
+      return false, err
+    end
+    local token = out[p.output_token]
+    if token == nil or token == "" then
+      done = true
+    elseif seen[token] then
+      done = true
+      return false, errors.new("PaginationError",
+        "the service returned nextToken " .. string.format("%q", token) .. " twice; stopping", { operation = op.name })
+    else
+      seen[token] = true
+      input[p.input_token] = token
+    end
+    return out
+  end
+end
+
+--- Iterates over the items of a paginated operation, across pages
+-- (`campaignSummaryList` of list_campaigns, ...). A failure gives
+-- `false, err` once and ends the loop.
+function Client:items(opname, params)
+  check_client(self, "items", 2)
+  local op = paginator_of(opname)
+  local key = op.paginator.result_key
+  local next_page = self:pages(opname, params)
+  local page, index = nil, 0
+  return function()
+    while true do
+      if page then
+        local list = page[key] or {}
+        index = index + 1
+        if list[index] ~= nil then return list[index] end
+      end
+      local err
+      page, err = next_page()
+      index = 0
+      if page == nil then return nil end
+      if page == false then return false, err end
+    end
+  end
+end
+
+-- }======
+
 --- Releases the client's libcurl handle now rather than at collection.
 function Client:close()
   local p = private[self]

@@ -1,6 +1,7 @@
 --- What the service checks that the client leaves to it: enum values,
 -- maximum lengths and values, and the model's patterns (PCRE-style, with
--- lookaheads, so PCRE2 does the matching, unanchored as Smithy patterns are).
+-- lookaheads, so PCRE2 does the matching). A value must match a pattern as a
+-- whole, as the service's "failed to satisfy constraint" answers show.
 -- The client already checked types, required members and minimums.
 -- @module connectcampaigns.emulator.constraints
 
@@ -15,7 +16,7 @@ local compiled = {}
 local function regex(pattern)
   local r = compiled[pattern]
   if r == nil then
-    r = assert(rex.new(pattern, rex.flags().UTF))
+    r = assert(rex.new("^(?:" .. pattern .. ")$", rex.flags().UTF))
     compiled[pattern] = r
   end
   return r
