@@ -2,12 +2,11 @@
 --
 --   make demo                       (runs this against the local emulator)
 --   lua5.4 examples/quickstart.lua  (with AWS_REGION, credentials and,
---                                    for the emulator, CONNECTCAMPAIGNS_ENDPOINT set)
+--                                    for the emulator, AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2 set)
 local cc = require "connectcampaigns"
 
 local client = assert(cc.new {
   region = os.getenv("AWS_REGION") or "us-east-1",
-  endpoint = os.getenv("CONNECTCAMPAIGNS_ENDPOINT"), -- nil: the real service
 })
 
 local INSTANCE = os.getenv("CONNECT_INSTANCE_ID") or "11111111-2222-3333-4444-555555555555"

@@ -8,7 +8,7 @@ describe("the quickstart", function()
 
   it("creates, tunes, describes, runs, lists and deletes a campaign", function()
     local out, ok = H.run(string.format(
-      "AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test CONNECTCAMPAIGNS_ENDPOINT=%s "
+      "AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2=%s "
         .. "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' %s examples/quickstart.lua",
       emu.url, H.LUA))
     assert.is_true(ok, out)

@@ -75,8 +75,8 @@ end
 function H.run(cmd)
   local p = assert(io.popen(cmd .. " 2>&1", "r"))
   local out = p:read("*a")
-  local ok = p:close()
-  return out, ok
+  local ok = p:close() -- true, or nil when the command failed
+  return out, ok == true
 end
 
 --- Queues answers: each {status=, headers=, body=}.

@@ -21,4 +21,4 @@ if [ -z "$url" ]; then
 fi
 echo "emulator listening on $url"
 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-CONNECTCAMPAIGNS_ENDPOINT="$url" "$LUA" examples/quickstart.lua
+AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2="$url" "$LUA" examples/quickstart.lua

@@ -28,6 +28,15 @@ for _, op in ipairs(operations) do by_snake[op.snake] = op end
 --- The model's operations: array of `{name, snake, method, uri, paginator?}`.
 M.operations = operations
 
+local decoded_model
+--- The service model as a table (`operations`, `shapes`, `paginators`,
+-- `metadata`): the constraints a script may want, such as the largest batch
+-- `cc.model().shapes.OutboundRequestList.max`.
+function M.model()
+  if not decoded_model then decoded_model = assert(core.json_decode(core.model_json())) end
+  return decoded_model
+end
+
 local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
   M.VERSION, (_VERSION or "Lua"):gsub(" ", "/"), core.curl_version())
 
@@ -146,8 +155,9 @@ function M.new(opts)
       and "no region: pass region to connectcampaigns.new or set AWS_REGION"
       or "region must be a name such as us-east-1")
   end
-  local ep, eperr = parse_endpoint(opts.endpoint or
-    string.format("https://%s.%s.amazonaws.com", meta.endpoint_prefix, region))
+  -- as every AWS SDK: the option, the service's own variable, the global one
+  local ep, eperr = parse_endpoint(opts.endpoint or env("AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2")
+    or env("AWS_ENDPOINT_URL") or string.format("https://%s.%s.amazonaws.com", meta.endpoint_prefix, region))
   if not ep then return fail("InvalidConfiguration", eperr) end
 
   local creds, cerr
