@@ -31,7 +31,7 @@ BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
 CTESTS   = build/test_sigv4 build/test_shape
 
-.PHONY: all test ctest spec demo deps clean asan valgrind
+.PHONY: all test ctest spec demo deps docs model clean asan valgrind
 
 all: $(MODULE)
 
@@ -50,6 +50,14 @@ build/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
 
 deps:
 	@sh tools/deps.sh
+
+# docs/operations.md from the embedded model
+docs: $(MODULE)
+	LUA_CPATH='./build/?.so;;' $(LUA) tools/gen_docs.lua docs/operations.md
+
+# csrc/model_data.c from the published model beside the project (../shared)
+model:
+	python3 tools/gen_model.py
 
 ctest: $(CTESTS)
 	@for t in $(CTESTS); do ./$$t || exit 1; done
