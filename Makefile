@@ -8,8 +8,8 @@ BUSTED      ?= busted
 PKG_CONFIG  ?= pkg-config
 CC          ?= cc
 LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I/usr/include/lua$(LUA_VERSION))
-DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson 2>/dev/null)
-DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson 2>/dev/null || echo -lcurl -lcrypto -lcjson)
+DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson expat 2>/dev/null)
+DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson expat 2>/dev/null || echo -lcurl -lcrypto -lcjson -lexpat)
 WARN        ?= -Wall -Wextra -Wshadow -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
                -Wundef -Wformat=2
 USE_WERROR  ?= $(if $(CI),1,0)
@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
 
 CORE_SRC = csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
-           csrc/http.c csrc/file.c
+           csrc/http.c csrc/file.c csrc/xml.c
 BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=build/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)

@@ -22,6 +22,7 @@ external_dependencies = {
   CURL = { library = "curl" },
   OPENSSL = { header = "openssl/evp.h", library = "crypto" },
   CJSON = { header = "cjson/cJSON.h", library = "cjson" },
+  EXPAT = { header = "expat.h", library = "expat" },
 }
 test_dependencies = { "busted" }
 test = { type = "busted" }
@@ -39,13 +40,13 @@ build = {
       sources = {
         "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",
         "csrc/model.c", "csrc/model_data.c", "csrc/sigv4.c", "csrc/validate.c",
-        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c",
+        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c", "csrc/xml.c",
         "csrc/lconnectcampaigns.c", "csrc/lsigner.c", "csrc/lhttp.c",
       },
       defines = { "_GNU_SOURCE" },
-      incdirs = { "$(CURL_INCDIR)", "$(OPENSSL_INCDIR)", "$(CJSON_INCDIR)" },
-      libdirs = { "$(CURL_LIBDIR)", "$(OPENSSL_LIBDIR)", "$(CJSON_LIBDIR)" },
-      libraries = { "curl", "crypto", "cjson", "pthread" },
+      incdirs = { "$(CURL_INCDIR)", "$(OPENSSL_INCDIR)", "$(CJSON_INCDIR)", "$(EXPAT_INCDIR)" },
+      libdirs = { "$(CURL_LIBDIR)", "$(OPENSSL_LIBDIR)", "$(CJSON_LIBDIR)", "$(EXPAT_LIBDIR)" },
+      libraries = { "curl", "crypto", "cjson", "expat", "pthread" },
     },
   },
   install = {

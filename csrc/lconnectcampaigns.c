@@ -8,6 +8,7 @@
 #include "json.h"
 #include "model.h"
 #include "timestamp.h"
+#include "xml.h"
 
 #define BOX_META "connectcampaigns.Scratch"
 #define MAX_DEPTH 64
@@ -396,6 +397,27 @@ static int l_json_decode(lua_State *L)
     return 1;
 }
 
+/*** Decodes XML (the STS answers) into nested tables: elements with child
+ * elements become tables by name, elements with text their text.
+ * @treturn[1] table
+ * @treturn[2] nil
+ * @treturn[2] table error */
+static int l_xml_decode(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    cc_box_t *box = cc_lua_newbox(L);
+    cc_value_t v;
+    cc_err_t err;
+    if (cc_xml_decode(s, len, &box->arena, &v, &err) != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    cc_lua_push_value(L, &v);
+    cc_lua_box_release(box);
+    return 1;
+}
+
 /*** Encodes Lua values as JSON (sequences as arrays, other tables as objects with sorted keys). */
 static int l_json_encode(lua_State *L)
 {
@@ -478,6 +500,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"encode_shape", l_encode_shape},
         {"decode_shape", l_decode_shape},
         {"json_encode", l_json_encode},
+        {"xml_decode", l_xml_decode},
         {"amz_date", l_amz_date},
         {"write_file_atomic", l_write_file_atomic},
         {"iso8601", l_iso8601},

@@ -5,6 +5,9 @@ Keeps the facts (operations, shapes, constraints, paginators) and drops every
 `documentation` field, then writes csrc/model_data.c: the model as one C string,
 one shape or operation per line so that a model update reads well in a diff.
 
+Also embeds the endpoint rule set, and copies the official endpoint tests
+(documentation removed) to spec/fixtures/endpoint-tests-1.json.
+
 usage: tools/gen_model.py [MODEL_DIR]   (default ../shared/aws-model/connectcampaignsv2/2024-04-23)
 """
 import json
@@ -42,9 +45,12 @@ def main():
         service = strip_docs(json.load(f))
     with open(os.path.join(src, "paginators-1.json")) as f:
         paginators = json.load(f)["pagination"]
+    with open(os.path.join(src, "endpoint-rule-set-1.json")) as f:
+        rules = strip_docs(json.load(f))
 
     lines = ["{", '"metadata":' + json.dumps(service["metadata"], sort_keys=True) + ","]
     lines.append('"paginators":' + json.dumps(paginators, sort_keys=True) + ",")
+    lines.append('"endpointRuleSet":' + json.dumps(rules, sort_keys=True) + ",")
     lines.append('"operations":{')
     ops = sorted(service["operations"].items())
     for i, (name, op) in enumerate(ops):
@@ -67,6 +73,13 @@ def main():
     out[-1] += ";"
     with open(os.path.join(ROOT, "csrc", "model_data.c"), "w") as f:
         f.write("\n".join(out) + "\n")
+    tests = os.path.join(src, "..", "endpoint-tests-1.json")
+    if os.path.exists(tests):
+        with open(tests) as f:
+            cases = strip_docs(json.load(f))
+        with open(os.path.join(ROOT, "spec", "fixtures", "endpoint-tests-1.json"), "w") as f:
+            json.dump(cases, f, indent=1, sort_keys=True)
+            f.write("\n")
     print("wrote csrc/model_data.c: %d operations, %d shapes" % (len(ops), len(shapes)))
 
 
