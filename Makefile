@@ -62,8 +62,9 @@ model:
 ctest: $(CTESTS)
 	@for t in $(CTESTS); do ./$$t || exit 1; done
 
+# the metadata endpoints are never reached from tests: the default chain stops before them
 spec: $(MODULE)
-	$(BUSTED) --lua=$(LUA) --output=plainTerminal spec
+	AWS_EC2_METADATA_DISABLED=true $(BUSTED) --lua=$(LUA) --output=plainTerminal spec
 
 test: deps all ctest spec
 

@@ -461,6 +461,21 @@ static int l_amz_date(lua_State *L)
     return 1;
 }
 
+/*** Seconds on a monotonic clock (for durations and rates). */
+static int l_monotonic(lua_State *L)
+{
+    lua_pushnumber(L, cc_monotonic());
+    return 1;
+}
+
+/*** Blocks for about that many seconds: the default sleep between retries
+ * (hosts with an event loop pass their own, such as ngx.sleep). */
+static int l_sleep(lua_State *L)
+{
+    cc_sleep((double)luaL_checknumber(L, 1));
+    return 0;
+}
+
 /*** Epoch seconds as UTC ISO-8601; nil when out of range. */
 static int l_iso8601(lua_State *L)
 {
@@ -502,6 +517,8 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"json_encode", l_json_encode},
         {"xml_decode", l_xml_decode},
         {"amz_date", l_amz_date},
+        {"monotonic", l_monotonic},
+        {"sleep", l_sleep},
         {"write_file_atomic", l_write_file_atomic},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},

@@ -1,7 +1,9 @@
 #include "timestamp.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 /* Howard Hinnant's civil-date algorithms: exact, no timegm(), no time zone. */
 long long cc_days_from_civil(long long y, unsigned m, unsigned d)
@@ -139,4 +141,22 @@ void cc_ts_amz_date(long long epoch, char *out)
     cc_civil_from_days(days, &y, &m, &d);
     snprintf(out, 17, "%04u%02u%02uT%02u%02u%02uZ", (unsigned)(y % 10000), m % 100u, d % 100u,
              (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+}
+
+double cc_monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cc_sleep(double seconds)
+{
+    struct timespec req, rem;
+    if (!(seconds > 0))
+        return;
+    req.tv_sec = (time_t)seconds;
+    req.tv_nsec = (long)((seconds - (double)req.tv_sec) * 1e9);
+    while (nanosleep(&req, &rem) != 0 && errno == EINTR)
+        req = rem;
 }

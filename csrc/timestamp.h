@@ -17,6 +17,11 @@ int cc_ts_format_iso8601(double epoch, char *out);
 /* The SigV4 X-Amz-Date form YYYYMMDDThhmmssZ of whole epoch seconds; out needs 17 bytes. */
 void cc_ts_amz_date(long long epoch, char *out);
 
+/* Seconds on a clock that never jumps (CLOCK_MONOTONIC), for durations and rates. */
+double cc_monotonic(void);
+/* Blocks the calling thread for about that many seconds (nanosleep). */
+void cc_sleep(double seconds);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 long long cc_days_from_civil(long long y, unsigned m, unsigned d);
 void cc_civil_from_days(long long z, long long *y, unsigned *m, unsigned *d);

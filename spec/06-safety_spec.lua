@@ -34,7 +34,7 @@ describe("safety", function()
       function() return { status = 500, headers = {}, body = "" } end,
     }
     for _, transport in ipairs(answers) do
-      local c = assert(cc.new { region = "us-east-1", credentials = creds, transport = transport })
+      local c = assert(cc.new { region = "us-east-1", credentials = creds, transport = transport, max_attempts = 1 })
       local out, err = c:describe_campaign { id = "c" }
       assert.is_nil(out)
       assert_error_clean(err)

@@ -24,10 +24,13 @@ local function control(self, path, body)
 end
 
 --- Starts spec/support/stub_server.lua on a free loopback port.
-function H.start_stub()
+-- @tparam[opt] table opts `key_id`, `secret` (what signatures are checked
+--   against), `nosig` (check none)
+function H.start_stub(opts)
+  opts = opts or {}
   local cmd = string.format(
-    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' exec %s spec/support/stub_server.lua %s '%s'",
-    H.LUA, H.KEY_ID, H.SECRET)
+    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' exec %s spec/support/stub_server.lua %s '%s' %s",
+    H.LUA, opts.key_id or H.KEY_ID, opts.secret or H.SECRET, opts.nosig and "nosig" or "")
   local pipe = assert(io.popen(cmd, "r"))
   local port = pipe:read("*l")
   assert(port and port:match("^%d+$"), "stub server did not start")
@@ -63,7 +66,7 @@ function H.start_emulator(extra_args)
   --- A client for this emulator (its default key pair test/test).
   function emu.client(extra)
     local cc = require "connectcampaigns"
-    local opts = { region = "us-east-1", endpoint = url, timeout = 10,
+    local opts = { region = "us-east-1", endpoint = url, timeout = 10, max_attempts = 1,
       credentials = { access_key_id = "test", secret_access_key = "test" } }
     for k, v in pairs(extra or {}) do opts[k] = v end
     return assert(cc.new(opts))
@@ -107,7 +110,8 @@ end
 --- A client pointed at the stub, with a pinned clock unless told otherwise.
 function H.client(stub, extra)
   local cc = require "connectcampaigns"
-  local opts = { region = "us-east-1", endpoint = stub.url, credentials = H.CREDS, timeout = 10 }
+  -- one attempt unless a spec asks for retries: answers are queued one per call
+  local opts = { region = "us-east-1", endpoint = stub.url, credentials = H.CREDS, timeout = 10, max_attempts = 1 }
   for k, v in pairs(extra or {}) do opts[k] = v end
   return assert(cc.new(opts))
 end

@@ -12,6 +12,10 @@
 
 local core = require "connectcampaigns.core"
 local errors = require "connectcampaigns.errors"
+local config = require "connectcampaigns.config"
+local credentials = require "connectcampaigns.credentials"
+local endpoints = require "connectcampaigns.endpoints"
+local retry = require "connectcampaigns.retry"
 
 local M = {
   VERSION = "0.1.0",
@@ -71,12 +75,6 @@ end
 
 -- {====== Options ======
 
-local function env(name)
-  local v = os.getenv(name)
-  if v == nil or v == "" then return nil end
-  return v
-end
-
 -- Splits an endpoint URL into what requests need: the origin for the URL,
 -- the Host header (default ports left out, as botocore does) and a base path.
 local function parse_endpoint(url)
@@ -101,23 +99,13 @@ local function parse_endpoint(url)
   }
 end
 
-local function check_number_option(opts, name, default, min)
-  local v = opts[name]
+local function check_number(v, name, default, min, whole)
   if v == nil then return default end
-  if type(v) ~= "number" or v ~= v or v < min then
-    return nil, string.format("option %s must be a number >= %s", name, min)
+  if type(v) == "string" then v = tonumber(v) end
+  if type(v) ~= "number" or v ~= v or v < min or (whole and v % 1 ~= 0) then
+    return nil, string.format("%s must be a %s >= %s", name, whole and "whole number" or "number", min)
   end
   return v
-end
-
-local function resolve_credentials(given)
-  if given ~= nil then return given end
-  local id, secret = env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")
-  if id and secret then
-    return { access_key_id = id, secret_access_key = secret, session_token = env("AWS_SESSION_TOKEN") }
-  end
-  return nil, "no credentials: none were given to connectcampaigns.new and the environment " ..
-    "has no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
 end
 
 local function check_credentials(c)
@@ -136,71 +124,99 @@ local function check_credentials(c)
            session_token = c.session_token ~= "" and c.session_token or nil }
 end
 
--- }======
-
---- Creates a client.
--- @tparam[opt] table opts `region`, `endpoint`, `credentials`, `timeout`,
---   `connect_timeout`, `max_attempts`, `transport`, `ca_file`, `max_response`
--- @treturn[1] Client
--- @treturn[2] nil
--- @treturn[2] Error
-function M.new(opts)
-  if opts == nil then opts = {} end
-  if type(opts) ~= "table" then
-    error("bad argument #1 to 'new' (table expected, got " .. type(opts) .. ")", 2)
-  end
-  local region = opts.region or env("AWS_REGION") or env("AWS_DEFAULT_REGION")
-  if type(region) ~= "string" or not region:match("^[%w%-]+$") then
-    return fail("InvalidConfiguration", region == nil
-      and "no region: pass region to connectcampaigns.new or set AWS_REGION"
-      or "region must be a name such as us-east-1")
-  end
-  -- as every AWS SDK: the option, the service's own variable, the global one
-  local ep, eperr = parse_endpoint(opts.endpoint or env("AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2")
-    or env("AWS_ENDPOINT_URL") or string.format("https://%s.%s.amazonaws.com", meta.endpoint_prefix, region))
-  if not ep then return fail("InvalidConfiguration", eperr) end
-
-  local creds, cerr
-  if opts.credentials ~= nil then
-    creds, cerr = check_credentials(opts.credentials)
-    if not creds then return fail("InvalidConfiguration", cerr) end
-  end
-  local timeout, terr = check_number_option(opts, "timeout", 60, 0)
-  if not timeout then return fail("InvalidConfiguration", terr) end
-  local connect_timeout, cterr = check_number_option(opts, "connect_timeout", 10, 0)
-  if not connect_timeout then return fail("InvalidConfiguration", cterr) end
-  local max_attempts, maerr = check_number_option(opts, "max_attempts", 1, 1)
-  if not max_attempts or max_attempts % 1 ~= 0 then
-    return fail("InvalidConfiguration", maerr or "option max_attempts must be a whole number")
-  end
-  local max_response, mrerr = check_number_option(opts, "max_response", 16 * 1024 * 1024, 1)
-  if not max_response then return fail("InvalidConfiguration", mrerr) end
-  if opts.transport ~= nil and type(opts.transport) ~= "function" then
-    return fail("InvalidConfiguration", "transport must be a function(req) -> resp | nil, err")
-  end
-  if opts.ca_file ~= nil and type(opts.ca_file) ~= "string" then
-    return fail("InvalidConfiguration", "ca_file must be a path")
-  end
-
-  local self = setmetatable({}, Client)
-  private[self] = {
-    region = region,
-    endpoint = ep.url,
-    ep = ep,
-    credentials = creds,
-    timeout = timeout,
-    connect_timeout = connect_timeout,
-    max_attempts = math.floor(max_attempts),
-    max_response = max_response,
-    transport = opts.transport,
-    ca_file = opts.ca_file,
-    signer = core.signer(),
-    clock = opts.clock or os.time, -- tests pin the signing time
-  }
-  return self
+local function flag(v)
+  if v == nil then return nil end
+  return config.truthy(v)
 end
 
--- {====== One call ======
+-- The service's key in AWS_ENDPOINT_URL_<KEY> and in `services` sections.
+local SERVICE_KEY = meta.service_id:gsub(" ", "_"):lower()
+
+--- Resolves the endpoint URL by the model's endpoint rules.
+-- @tparam table opts `region`, `use_fips`, `use_dualstack`, `endpoint`
+-- @treturn[1] string URL
+-- @treturn[2] nil
+-- @treturn[2] Error (InvalidConfiguration, with the rule's message)
+function M.resolve_endpoint(opts)
+  opts = opts or {}
+  local url, err = endpoints.resolve(M.model().endpointRuleSet, { Region = opts.region,
+    UseFIPS = opts.use_fips == true, UseDualStack = opts.use_dualstack == true, Endpoint = opts.endpoint })
+  if not url then return fail("InvalidConfiguration", err) end
+  return url
+end
+
+-- The settings of a new client, from the options, the environment and the
+-- profile, in the AWS SDKs' order of precedence.
+local function settings(opts)
+  local getenv = config.getenv(opts.env)
+  local files = config.load_files(getenv)
+  local profile_name = opts.profile or getenv("AWS_PROFILE") or getenv("AWS_DEFAULT_PROFILE") or "default"
+  local profile_explicit = opts.profile ~= nil or getenv("AWS_PROFILE") ~= nil or getenv("AWS_DEFAULT_PROFILE") ~= nil
+  local profile = config.profile(files, profile_name)
+  if not profile and profile_explicit then
+    return nil, string.format("profile %s is not in %s or %s", profile_name, files.config_path, files.credentials_path)
+  end
+  profile = profile or {}
+  local s = { getenv = getenv, files = files, profile_name = profile_name, profile_explicit = profile_explicit }
+
+  s.region = opts.region or getenv("AWS_REGION") or getenv("AWS_DEFAULT_REGION") or profile.region
+  if type(s.region) ~= "string" or not s.region:match("^[%w][%w%-]*$") then
+    return nil, s.region == nil and "no region: pass region to connectcampaigns.new, set AWS_REGION, or set "
+      .. "region in the profile" or "region must be a name such as us-east-1"
+  end
+
+  local endpoint = opts.endpoint
+  local ignore = config.truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or profile.ignore_configured_endpoint_urls)
+  if endpoint == nil and not ignore then
+    local services = config.services(files, profile)
+    endpoint = getenv("AWS_ENDPOINT_URL_" .. SERVICE_KEY:upper()) or getenv("AWS_ENDPOINT_URL")
+      or (services and type(services[SERVICE_KEY]) == "table" and services[SERVICE_KEY].endpoint_url)
+      or profile.endpoint_url
+  end
+  if endpoint == nil then
+    local use_fips = opts.use_fips
+    if use_fips == nil then use_fips = flag(getenv("AWS_USE_FIPS_ENDPOINT") or profile.use_fips_endpoint) end
+    local use_dualstack = opts.use_dualstack
+    if use_dualstack == nil then
+      use_dualstack = flag(getenv("AWS_USE_DUALSTACK_ENDPOINT") or profile.use_dualstack_endpoint)
+    end
+    local url, err = M.resolve_endpoint { region = s.region, use_fips = use_fips, use_dualstack = use_dualstack }
+    if not url then return nil, err.message end
+    endpoint = url
+  end
+  local eperr
+  s.ep, eperr = parse_endpoint(endpoint)
+  if not s.ep then return nil, eperr end
+
+  local err
+  s.max_attempts, err = check_number(opts.max_attempts or getenv("AWS_MAX_ATTEMPTS") or profile.max_attempts,
+    "max_attempts", 3, 1, true)
+  if not s.max_attempts then return nil, err end
+  s.retry_mode = opts.retry_mode or getenv("AWS_RETRY_MODE") or profile.retry_mode or "standard"
+  if s.retry_mode == "legacy" then s.retry_mode = "standard" end
+  if s.retry_mode ~= "standard" and s.retry_mode ~= "adaptive" then
+    return nil, "retry_mode must be standard or adaptive"
+  end
+  s.timeout, err = check_number(opts.timeout, "timeout", 60, 0)
+  if not s.timeout then return nil, err end
+  s.connect_timeout, err = check_number(opts.connect_timeout, "connect_timeout", 10, 0)
+  if not s.connect_timeout then return nil, err end
+  s.max_response, err = check_number(opts.max_response, "max_response", 16 * 1024 * 1024, 1)
+  if not s.max_response then return nil, err end
+  for _, name in ipairs { "transport", "sleep", "logger", "clock" } do
+    if opts[name] ~= nil and type(opts[name]) ~= "function" then return nil, name .. " must be a function" end
+  end
+  if opts.ca_file ~= nil and type(opts.ca_file) ~= "string" then return nil, "ca_file must be a path" end
+  if opts.credentials ~= nil then
+    s.credentials, err = check_credentials(opts.credentials)
+    if not s.credentials then return nil, err end
+  end
+  return s
+end
+
+-- }======
+
+-- {====== Transport ======
 
 local function lower_keys(t)
   local out = {}
@@ -212,9 +228,12 @@ local function lower_keys(t)
   return out
 end
 
+-- How long the credential sources may take: metadata endpoints answer fast or not at all.
+local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 } }
+
 -- Sends through the user's transport (pcall'd: a raising transport is a
--- NetworkError, not a crash) or through the client's libcurl handle.
-local function send(p, req)
+-- NetworkError, not a crash) or through a libcurl handle of the client.
+local function send(p, req, kind)
   if p.transport then
     local ok, resp, err = pcall(p.transport, req)
     if not ok then return nil, { code = "NetworkError", message = "transport raised: " .. tostring(resp) } end
@@ -230,14 +249,115 @@ local function send(p, req)
     return { status = math.floor(resp.status), headers = lower_keys(resp.headers),
              body = type(resp.body) == "string" and resp.body or "" }
   end
-  if not p.http then
-    p.http = core.http {
-      ca_file = p.ca_file, timeout = p.timeout, connect_timeout = p.connect_timeout,
+  kind = kind or "service"
+  local http = p.http[kind]
+  if not http then
+    local t = FETCH_TIMEOUTS[kind]
+    http = core.http {
+      ca_file = p.ca_file,
+      connect_timeout = t and t[1] or p.connect_timeout,
+      timeout = t and t[2] or p.timeout,
       max_response = p.max_response,
     }
+    p.http[kind] = http
   end
-  return p.http:request(req)
+  return http:request(req)
 end
+
+-- }======
+
+-- {====== Logging ======
+
+local REDACTED = "***"
+
+-- A copy of params with every member the model marks sensitive replaced.
+local function redact(shape_name, value, depth)
+  if depth > 32 then return REDACTED end
+  local shape = M.model().shapes[shape_name]
+  if shape.sensitive then return REDACTED end
+  if type(value) ~= "table" then return value end
+  -- raw iteration, as the request itself was read: no metamethod runs
+  local out = {}
+  for k, v in next, value do
+    local inner
+    if shape.type == "structure" then
+      inner = shape.members[k] and shape.members[k].shape
+    elseif shape.type == "list" then
+      inner = shape.member.shape
+    elseif shape.type == "map" then
+      inner = shape.value.shape
+    end
+    out[k] = inner and redact(inner, v, depth + 1) or v
+  end
+  return out
+end
+
+local SECRET_HEADERS = { authorization = true, ["x-amz-security-token"] = true }
+
+local function redact_headers(headers)
+  local out = {}
+  for k, v in pairs(headers) do out[k] = SECRET_HEADERS[k:lower()] and REDACTED or v end
+  return out
+end
+
+local function log(p, level, msg, fields)
+  if not p.logger then return end
+  -- a failing logger must not fail the call
+  pcall(p.logger, level, msg, fields)
+end
+
+-- }======
+
+--- Creates a client.
+-- @tparam[opt] table opts `region`, `endpoint`, `credentials`, `profile`,
+--   `timeout`, `connect_timeout`, `max_attempts`, `retry_mode`, `use_fips`,
+--   `use_dualstack`, `transport`, `sleep`, `logger`, `ca_file`,
+--   `max_response`, `env`
+-- @treturn[1] Client
+-- @treturn[2] nil
+-- @treturn[2] Error
+function M.new(opts)
+  if opts == nil then opts = {} end
+  if type(opts) ~= "table" then
+    error("bad argument #1 to 'new' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  local s, err = settings(opts)
+  if not s then return fail("InvalidConfiguration", err) end
+  local self = setmetatable({}, Client)
+  local p = {
+    region = s.region,
+    endpoint = s.ep.url,
+    ep = s.ep,
+    timeout = s.timeout,
+    connect_timeout = s.connect_timeout,
+    max_attempts = s.max_attempts,
+    max_response = s.max_response,
+    transport = opts.transport,
+    ca_file = opts.ca_file,
+    logger = opts.logger,
+    signer = core.signer(),
+    http = {},
+    clock = opts.clock or os.time, -- wall-clock seconds: signing dates, expiry
+    sleep = opts.sleep or core.sleep,
+  }
+  p.retry = retry.new { mode = s.retry_mode, max_attempts = s.max_attempts, sleep = p.sleep,
+    clock = core.monotonic, random = opts.random }
+  p.credentials = credentials.chain {
+    explicit = s.credentials,
+    getenv = s.getenv,
+    files = s.files,
+    profile_name = s.profile_name,
+    profile_explicit = s.profile_explicit,
+    region = s.region,
+    signer = p.signer,
+    clock = p.clock,
+    fetch = function(req, kind) return send(p, req, kind) end,
+  }
+  private[self] = p
+  return self
+end
+
+-- {====== One call ======
 
 --- Builds and signs the HTTP request of an operation without sending it.
 -- @treturn[1] table `{method, url, path, query, headers, body?}`
@@ -251,11 +371,8 @@ function Client:prepare(opname, params)
   local p = private[self]
   local req, err = core.build(opname, params)
   if not req then return nil, errors.new(err.code, err.message) end
-  local creds, cerr = p.credentials, nil
-  if not creds then
-    creds, cerr = resolve_credentials(nil)
-    if not creds then return nil, errors.new("CredentialsError", cerr) end
-  end
+  local creds, why = p.credentials:get()
+  if not creds then return nil, errors.new("CredentialsError", why, { operation = req.operation }) end
   local amz_date = core.amz_date(p.clock())
   local headers = {
     Host = p.ep.host,
@@ -273,7 +390,26 @@ function Client:prepare(opname, params)
   return req
 end
 
---- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`).
+-- One attempt: prepare (signing again: the date moves), send, parse.
+local function attempt(self, p, opname, params)
+  local req, err = self:prepare(opname, params)
+  if not req then return nil, err, nil end
+  local resp, terr = send(p, req)
+  if not resp then return nil, errors.new(terr.code, terr.message, { operation = req.operation }), req end
+  local out, perr = core.parse(req.operation, resp.status, resp.body, resp.headers["x-amzn-errortype"])
+  if out then return out, nil, req, resp end
+  return nil, errors.new(perr.code, perr.message, {
+    status = resp.status,
+    request_id = resp.headers["x-amzn-requestid"],
+    fields = perr.fields,
+    modeled_retryable = perr.modeled_retryable,
+    modeled_throttling = perr.modeled_throttling,
+    operation = req.operation,
+  }), req, resp
+end
+
+--- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`),
+-- retrying as the retry mode says. Errors carry `attempts`.
 function Client:call(opname, params)
   check_client(self, "call", 2)
   if params == nil then
@@ -281,22 +417,53 @@ function Client:call(opname, params)
   elseif type(params) ~= "table" then
     error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
   end
-  local req, err = self:prepare(opname, params)
-  if not req then return nil, err end
   local p = private[self]
-  local resp, terr = send(p, req)
-  if not resp then return nil, errors.new(terr.code, terr.message, { operation = req.operation }) end
-  local request_id = resp.headers["x-amzn-requestid"]
-  local out, perr = core.parse(req.operation, resp.status, resp.body, resp.headers["x-amzn-errortype"])
-  if out then return out end
-  return nil, errors.new(perr.code, perr.message, {
-    status = resp.status,
-    request_id = request_id,
-    fields = perr.fields,
-    modeled_retryable = perr.modeled_retryable,
-    modeled_throttling = perr.modeled_throttling,
-    operation = req.operation,
-  })
+  local op = by_snake[opname] or by_snake[(opname:gsub("(%l)(%u)", "%1_%2"):lower())]
+  local last_cost = 0
+  local n = 0
+  while true do
+    n = n + 1
+    local waited = p.retry:before_attempt()
+    local started = core.monotonic()
+    local out, err, req, resp = attempt(self, p, opname, params)
+    local duration = core.monotonic() - started
+    local fields = {
+      operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
+      status = resp and resp.status, duration = duration, request_id = resp and resp.headers["x-amzn-requestid"],
+      rate_limited = waited > 0 and waited or nil,
+    }
+    if p.logger then
+      fields.headers = req and redact_headers(req.headers) or nil
+      local input = op and M.model().operations[op.name].input
+      fields.params = n == 1 and input and redact(input.shape, params, 0) or nil
+    end
+    if out then
+      p.retry:after_success(last_cost)
+      fields.retry = false
+      log(p, "info", string.format("%s attempt %d: HTTP %s in %.3f s", fields.operation, n,
+        tostring(fields.status), duration), fields)
+      return out
+    end
+    if not req then -- refused before sending: nothing to retry
+      err.attempts = n - 1
+      return nil, err
+    end
+    local again, why, cost = p.retry:after_failure(err, n)
+    fields.error = err.code
+    fields.retry = again
+    fields.decision = why
+    local delay = again and p.retry:backoff(n) or nil
+    fields.delay = delay
+    log(p, again and "warn" or "error", string.format("%s attempt %d: %s%s in %.3f s; %s", fields.operation, n,
+      err.code, err.status and (" (HTTP " .. err.status .. ")") or "", duration,
+      again and string.format("retrying in %.3f s", delay) or ("not retried: " .. why)), fields)
+    if not again then
+      err.attempts = n
+      return nil, err
+    end
+    last_cost = cost
+    p.sleep(delay)
+  end
 end
 
 -- {====== Paginators ======
@@ -379,11 +546,12 @@ end
 
 -- }======
 
---- Releases the client's libcurl handle now rather than at collection.
+--- Releases the client's libcurl handles now rather than at collection.
 function Client:close()
   local p = private[self]
-  if p and p.http then p.http:close() end
-  if p then p.signer:close() end
+  if not p then return end
+  for _, h in pairs(p.http) do h:close() end
+  p.signer:close()
   private[self] = nil
 end
 Client.__close = Client.close

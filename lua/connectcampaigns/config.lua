@@ -1,0 +1,120 @@
+--- Configuration as every AWS SDK reads it: environment variables and the
+-- shared files `~/.aws/config` and `~/.aws/credentials`.
+--
+-- The environment is read through `env`, a function or a table given to
+-- `connectcampaigns.new`, so hosts without `os.getenv` (sandboxes) and tests
+-- can supply their own.
+-- @module connectcampaigns.config
+
+local M = {}
+
+--- A getter over the environment: `env` may be nil (os.getenv), a function
+-- or a table. Empty values count as unset.
+function M.getenv(env)
+  local get
+  if env == nil then
+    get = os.getenv
+  elseif type(env) == "function" then
+    get = env
+  else
+    get = function(name) return env[name] end
+  end
+  return function(name)
+    local v = get(name)
+    if v == nil or v == "" then return nil end
+    return v
+  end
+end
+
+--- Parses the INI text of a shared file into sections. A key with an empty
+-- value followed by indented `key = value` lines holds a nested table (the
+-- `services` sections use this).
+-- @treturn table section name -> { key = value | { key = value } }
+function M.parse_ini(text)
+  local sections, current, nested = {}, nil, nil
+  for raw in (text .. "\n"):gmatch("([^\n]*)\n") do
+    local line = raw:gsub("\r$", "")
+    local indented = line:match("^%s+%S") ~= nil
+    local trimmed = line:match("^%s*(.-)%s*$")
+    if trimmed == "" or trimmed:match("^[#;]") then
+      -- a blank line or a comment
+    elseif trimmed:match("^%[.*%]$") then
+      local name = trimmed:match("^%[%s*(.-)%s*%]$")
+      current = sections[name] or {}
+      sections[name] = current
+      nested = nil
+    elseif current then
+      local key, value = trimmed:match("^([^=]-)%s*=%s*(.*)$")
+      if key then
+        if indented and nested then
+          nested[key] = value
+        elseif value == "" then
+          nested = {}
+          current[key] = nested
+        else
+          current[key] = value
+          nested = nil
+        end
+      end
+    end
+  end
+  return sections
+end
+
+local function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function expand_home(path, getenv)
+  if path:sub(1, 2) == "~/" then
+    local home = getenv("HOME") or getenv("USERPROFILE")
+    if home then return home .. path:sub(2) end
+  end
+  return path
+end
+
+--- The shared files, read once per client.
+-- @treturn table `{ config = sections, credentials = sections, config_path, credentials_path }`
+function M.load_files(getenv)
+  local config_path = expand_home(getenv("AWS_CONFIG_FILE") or "~/.aws/config", getenv)
+  local credentials_path = expand_home(getenv("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", getenv)
+  local config_text = read_file(config_path)
+  local credentials_text = read_file(credentials_path)
+  return {
+    config = config_text and M.parse_ini(config_text) or {},
+    credentials = credentials_text and M.parse_ini(credentials_text) or {},
+    config_path = config_path,
+    credentials_path = credentials_path,
+  }
+end
+
+--- The settings of a profile: `[profile NAME]` (or `[default]`) of the config
+-- file, with `[NAME]` of the credentials file over it, as botocore merges them.
+-- @treturn table|nil the settings, nil when neither file has the profile
+function M.profile(files, name)
+  local from_config = files.config[name == "default" and "default" or ("profile " .. name)]
+  if name == "default" and not from_config then from_config = files.config["profile default"] end
+  local from_credentials = files.credentials[name]
+  if not from_config and not from_credentials then return nil end
+  local merged = {}
+  for k, v in pairs(from_config or {}) do merged[k] = v end
+  for k, v in pairs(from_credentials or {}) do merged[k] = v end
+  return merged
+end
+
+--- The `[services NAME]` section a profile points at with `services = NAME`.
+function M.services(files, profile)
+  local name = profile and profile.services
+  return name and files.config["services " .. name] or nil
+end
+
+--- Whether a setting reads as true ("true", any case).
+function M.truthy(v)
+  return type(v) == "string" and v:lower() == "true" or v == true
+end
+
+return M

@@ -1,0 +1,384 @@
+--- The credential chain, in botocore's order: explicit credentials, the
+-- environment, a profile's role (AssumeRole), web identity
+-- (AssumeRoleWithWebIdentity), the profile's static keys or
+-- `credential_process`, the container endpoint, EC2 instance metadata
+-- (IMDSv2). The first source that yields wins; its credentials are cached and
+-- renewed ahead of their expiry, and a failing renewal keeps using
+-- credentials that are still valid.
+--
+-- Sources that are not configured are passed over; a configured source that
+-- fails stops the chain. Either way the CredentialsError names every source
+-- tried and why it gave nothing, never a secret.
+-- @module connectcampaigns.credentials
+
+local core = require "connectcampaigns.core"
+local config = require "connectcampaigns.config"
+
+local M = {}
+
+local ADVISORY_REFRESH = 15 * 60 -- renew this long before expiry, as botocore
+local STS_VERSION = "2011-06-15"
+
+-- {====== Helpers ======
+
+local function form_encode(params)
+  local keys = {}
+  for k in pairs(params) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local out = {}
+  for _, k in ipairs(keys) do
+    local v = tostring(params[k]):gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end)
+    out[#out + 1] = k .. "=" .. v
+  end
+  return table.concat(out, "&")
+end
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function expiration_of(text)
+  if text == nil then return nil end
+  return core.parse_iso8601(text)
+end
+
+local function host_of(url)
+  local scheme, authority = url:match("^(https?)://([^/?#]+)")
+  if not scheme then return nil end
+  local host, port = authority:match("^(.-):(%d+)$")
+  if port and ((scheme == "https" and port == "443") or (scheme == "http" and port == "80")) then
+    return host
+  end
+  return authority
+end
+
+local function result(id, secret, token, expiration, source)
+  return { access_key_id = id, secret_access_key = secret, session_token = token,
+    expiration = expiration, source = source }
+end
+
+-- }======
+
+-- {====== STS ======
+
+local function sts_endpoint(ctx)
+  local url = ctx.getenv("AWS_ENDPOINT_URL_STS") or ctx.getenv("AWS_ENDPOINT_URL")
+  if url then return (url:gsub("/+$", "")) end
+  local region = ctx.region or "us-east-1"
+  return "https://sts." .. region .. ".amazonaws.com"
+end
+
+-- Calls an STS action; returns the Credentials element or nil, why.
+local function sts(ctx, action, params, signing_creds)
+  params.Action = action
+  params.Version = STS_VERSION
+  local url = sts_endpoint(ctx)
+  local host = host_of(url)
+  if not host then return nil, "bad STS endpoint " .. url end
+  local base_path = url:match("^https?://[^/]+(.*)$") or ""
+  local amz_date = core.amz_date(ctx.clock())
+  local req = {
+    method = "POST", url = url .. "/", path = base_path .. "/", query = "", body = form_encode(params),
+    headers = { Host = host, ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8",
+      ["X-Amz-Date"] = amz_date },
+  }
+  if signing_creds then
+    if signing_creds.session_token then req.headers["X-Amz-Security-Token"] = signing_creds.session_token end
+    local authz, err = ctx.signer:sign(req, signing_creds, ctx.region or "us-east-1", "sts", amz_date)
+    if not authz then return nil, err.message end
+    req.headers.Authorization = authz
+  end
+  local resp, err = ctx.fetch(req, "sts")
+  if not resp then return nil, "STS " .. action .. ": " .. tostring(err and err.message or err) end
+  local doc, xerr = core.xml_decode(resp.body or "")
+  if not doc then
+    return nil, string.format("STS %s: HTTP %s, the answer is not XML (%s)", action, tostring(resp.status), xerr.message)
+  end
+  if resp.status ~= 200 then
+    local e = doc.ErrorResponse and doc.ErrorResponse.Error or {}
+    return nil, string.format("STS %s: %s: %s (HTTP %d)", action, tostring(e.Code), tostring(e.Message), resp.status)
+  end
+  local root = doc[action .. "Response"]
+  local creds = root and root[action .. "Result"] and root[action .. "Result"].Credentials
+  if type(creds) ~= "table" or not creds.AccessKeyId or not creds.SecretAccessKey then
+    return nil, "STS " .. action .. ": the answer has no credentials"
+  end
+  return result(creds.AccessKeyId, creds.SecretAccessKey, creds.SessionToken, expiration_of(creds.Expiration),
+    "sts")
+end
+
+-- }======
+
+-- {====== Sources ======
+
+-- Each source: function(ctx) -> creds | nil, why, fatal. `fatal` marks a
+-- source that is configured but failed: the chain stops there.
+
+local function from_env(ctx)
+  local id, secret = ctx.getenv("AWS_ACCESS_KEY_ID"), ctx.getenv("AWS_SECRET_ACCESS_KEY")
+  if id and secret then return result(id, secret, ctx.getenv("AWS_SESSION_TOKEN"), nil, "environment") end
+  if id or secret then
+    return nil, (id and "AWS_SECRET_ACCESS_KEY" or "AWS_ACCESS_KEY_ID") .. " is not set while the other is", true
+  end
+  return nil, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
+end
+
+local function web_identity(ctx, token_file, role_arn, session_name)
+  local token, err = read_file(token_file)
+  if not token then return nil, "cannot read the web identity token file: " .. tostring(err), true end
+  local creds, why = sts(ctx, "AssumeRoleWithWebIdentity", {
+    RoleArn = role_arn,
+    RoleSessionName = session_name or ("connectcampaigns-" .. math.floor(ctx.clock())),
+    WebIdentityToken = token:gsub("%s+$", ""),
+  })
+  if not creds then return nil, why, true end
+  creds.source = "web identity"
+  return creds
+end
+
+local function from_web_identity_env(ctx)
+  local file, role = ctx.getenv("AWS_WEB_IDENTITY_TOKEN_FILE"), ctx.getenv("AWS_ROLE_ARN")
+  if not (file and role) then return nil, "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not both set" end
+  return web_identity(ctx, file, role, ctx.getenv("AWS_ROLE_SESSION_NAME"))
+end
+
+local function process(ctx, command)
+  local pipe = io.popen(command, "r")
+  if not pipe then return nil, "credential_process could not be started", true end
+  local out = pipe:read("*a")
+  local ok, _, code = pipe:close()
+  if not ok then return nil, "credential_process exited with status " .. tostring(code), true end
+  local doc = core.json_decode(out or "")
+  -- never quote the output: it holds the secret
+  if type(doc) ~= "table" then return nil, "credential_process printed something that is not JSON", true end
+  if doc.Version ~= 1 then return nil, "credential_process printed Version " .. tostring(doc.Version) .. ", not 1", true end
+  if type(doc.AccessKeyId) ~= "string" or type(doc.SecretAccessKey) ~= "string" then
+    return nil, "credential_process printed no AccessKeyId or SecretAccessKey", true
+  end
+  local expiration = expiration_of(doc.Expiration)
+  if doc.Expiration and not expiration then
+    return nil, "credential_process printed an Expiration that is not ISO-8601", true
+  end
+  return result(doc.AccessKeyId, doc.SecretAccessKey, doc.SessionToken, expiration, "credential_process")
+end
+
+local from_container, from_imds
+
+local CREDENTIAL_SOURCES = {
+  Environment = function(ctx) return from_env(ctx) end,
+  Ec2InstanceMetadata = function(ctx) return from_imds(ctx) end,
+  EcsContainer = function(ctx) return from_container(ctx) end,
+}
+
+-- The credentials of a profile's own settings: role, web identity, static
+-- keys, credential_process. `visited` catches source_profile loops.
+local function profile_credentials(ctx, name, visited)
+  local p = config.profile(ctx.files, name)
+  if not p then return nil, "profile " .. name .. " is not in " .. ctx.files.config_path .. " or "
+    .. ctx.files.credentials_path, true end
+  if p.role_arn then
+    if visited[name] then
+      return nil, "profile " .. name .. " is its own source through source_profile (a loop)", true
+    end
+    visited[name] = true
+    local source, why
+    if p.web_identity_token_file then
+      return web_identity(ctx, p.web_identity_token_file, p.role_arn, p.role_session_name)
+    elseif p.source_profile then
+      if p.source_profile == name and not config.profile(ctx.files, name).aws_access_key_id then
+        return nil, "profile " .. name .. " is its own source_profile and has no keys", true
+      end
+      if p.source_profile == name then
+        source = result(p.aws_access_key_id, p.aws_secret_access_key, p.aws_session_token, nil, "profile")
+      else
+        source, why = profile_credentials(ctx, p.source_profile, visited)
+      end
+    elseif p.credential_source then
+      local fn = CREDENTIAL_SOURCES[p.credential_source]
+      if not fn then return nil, "profile " .. name .. ": unknown credential_source " .. p.credential_source, true end
+      source, why = fn(ctx)
+    else
+      return nil, "profile " .. name .. " has role_arn but neither source_profile nor credential_source", true
+    end
+    if not source then return nil, "the source of role " .. p.role_arn .. ": " .. tostring(why), true end
+    local params = {
+      RoleArn = p.role_arn,
+      RoleSessionName = p.role_session_name or ("connectcampaigns-" .. math.floor(ctx.clock())),
+      ExternalId = p.external_id,
+      DurationSeconds = p.duration_seconds,
+    }
+    local creds, err = sts(ctx, "AssumeRole", params, source)
+    if not creds then return nil, err, true end
+    creds.source = "role " .. p.role_arn
+    return creds
+  end
+  if p.aws_access_key_id and p.aws_secret_access_key then
+    return result(p.aws_access_key_id, p.aws_secret_access_key, p.aws_session_token, nil, "profile " .. name)
+  end
+  if p.credential_process then return process(ctx, p.credential_process) end
+  return nil, "profile " .. name .. " has no credentials"
+end
+
+local function from_profile(ctx)
+  local name = ctx.profile_name
+  if not config.profile(ctx.files, name) then
+    if ctx.profile_explicit then
+      return nil, "profile " .. name .. " is not in " .. ctx.files.config_path .. " or " .. ctx.files.credentials_path, true
+    end
+    return nil, "no profile " .. name .. " in the shared files"
+  end
+  return profile_credentials(ctx, name, {})
+end
+
+-- Hosts the container endpoint may be on over plain http.
+local CONTAINER_HOSTS = { ["169.254.170.2"] = true, ["169.254.170.23"] = true, ["[fd00:ec2::23]"] = true,
+  localhost = true, ["[::1]"] = true }
+
+function from_container(ctx)
+  local url
+  local relative, full = ctx.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"), ctx.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+  if relative then
+    url = "http://169.254.170.2" .. relative
+  elseif full then
+    local scheme, authority = full:match("^(https?)://([^/?#]+)")
+    local host = authority and (authority:match("^(%[.-%])") or authority:match("^([^:]+)"))
+    if not scheme then return nil, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL", true end
+    if scheme == "http" and not (CONTAINER_HOSTS[host] or host:match("^127%.%d+%.%d+%.%d+$")) then
+      return nil, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on loopback or the container host", true
+    end
+    url = full
+  else
+    return nil, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
+  end
+  local headers = { Host = host_of(url), Accept = "application/json" }
+  local token_file = ctx.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+  local token = ctx.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+  if token_file then
+    local t, err = read_file(token_file)
+    if not t then return nil, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: " .. tostring(err), true end
+    token = t:gsub("%s+$", "")
+  end
+  if token then
+    if token:find("[\r\n]") then return nil, "the container authorization token has a line break", true end
+    headers.Authorization = token
+  end
+  local resp, err = ctx.fetch({ method = "GET", url = url, headers = headers }, "container")
+  if not resp then return nil, "container endpoint: " .. tostring(err and err.message or err), true end
+  local doc = resp.status == 200 and core.json_decode(resp.body or "") or nil
+  if type(doc) ~= "table" or not doc.AccessKeyId then
+    return nil, "container endpoint answered HTTP " .. tostring(resp.status) .. " without credentials", true
+  end
+  return result(doc.AccessKeyId, doc.SecretAccessKey, doc.Token, expiration_of(doc.Expiration), "container")
+end
+
+function from_imds(ctx)
+  if config.truthy(ctx.getenv("AWS_EC2_METADATA_DISABLED")) then
+    return nil, "AWS_EC2_METADATA_DISABLED is true"
+  end
+  local base = (ctx.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT") or "http://169.254.169.254"):gsub("/+$", "")
+  local host = host_of(base)
+  if not host then return nil, "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL" end
+  -- IMDSv2 only: a session token first
+  local resp, err = ctx.fetch({ method = "PUT", url = base .. "/latest/api/token", body = "",
+    headers = { Host = host, ["X-aws-ec2-metadata-token-ttl-seconds"] = "21600" } }, "imds")
+  if not resp or resp.status ~= 200 or (resp.body or "") == "" then
+    return nil, "instance metadata gave no session token (" .. (resp and ("HTTP " .. resp.status)
+      or tostring(err and err.message or err)) .. ")"
+  end
+  local headers = { Host = host, ["X-aws-ec2-metadata-token"] = resp.body }
+  local path = base .. "/latest/meta-data/iam/security-credentials/"
+  resp, err = ctx.fetch({ method = "GET", url = path, headers = headers }, "imds")
+  if not resp or resp.status ~= 200 then
+    return nil, "instance metadata has no role (" .. (resp and ("HTTP " .. resp.status) or tostring(err and err.message)) .. ")"
+  end
+  local role = resp.body:match("^%s*([^\r\n]+)")
+  if not role then return nil, "instance metadata has no role" end
+  resp, err = ctx.fetch({ method = "GET", url = path .. role, headers = headers }, "imds")
+  local doc = resp and resp.status == 200 and core.json_decode(resp.body or "") or nil
+  if type(doc) ~= "table" or not doc.AccessKeyId then
+    return nil, "instance metadata gave no credentials for its role", true
+  end
+  return result(doc.AccessKeyId, doc.SecretAccessKey, doc.Token, expiration_of(doc.Expiration), "instance metadata")
+end
+
+-- }======
+
+-- {====== The chain ======
+
+local SOURCES = {
+  { "environment", from_env },
+  { "shared files (profile)", function(ctx)
+      -- a profile's role comes before web identity from the environment, as in botocore;
+      -- its static keys and credential_process after it
+      local p = config.profile(ctx.files, ctx.profile_name)
+      if p and p.role_arn then return from_profile(ctx) end
+      return nil, "the profile has no role_arn"
+    end },
+  { "web identity", from_web_identity_env },
+  { "shared files", function(ctx)
+      local p = config.profile(ctx.files, ctx.profile_name)
+      if p and p.role_arn then return nil, "the profile's role was tried above" end
+      return from_profile(ctx)
+    end },
+  { "container", function(ctx) return from_container(ctx) end },
+  { "instance metadata", function(ctx) return from_imds(ctx) end },
+}
+
+local Chain = {}
+Chain.__index = Chain
+
+local function resolve(self)
+  local tried = {}
+  for _, s in ipairs(self.sources) do
+    local creds, why, fatal = s[2](self.ctx)
+    if creds then return creds, s[2] end
+    tried[#tried + 1] = s[1] .. ": " .. tostring(why)
+    if fatal then break end
+  end
+  return nil, "no credentials: " .. table.concat(tried, "; ")
+end
+
+--- The credentials to sign with now: cached, and renewed before they expire.
+-- @treturn[1] table `{access_key_id, secret_access_key, session_token, expiration, source}`
+-- @treturn[2] nil
+-- @treturn[2] string why (the sources tried), never a secret
+function Chain:get()
+  local now = self.ctx.clock()
+  local c = self.current
+  if c and (not c.expiration or now < c.expiration - ADVISORY_REFRESH) then return c end
+  if c and self.provider then
+    local fresh, why = self.provider(self.ctx)
+    if fresh then
+      self.current = fresh
+      return fresh
+    end
+    if now < c.expiration then return c end -- a failed renewal keeps what still works
+    self.current, self.provider = nil, nil
+    return nil, "the credentials expired and could not be renewed: " .. tostring(why)
+  end
+  local creds, provider_or_why = resolve(self)
+  if not creds then return nil, provider_or_why end
+  self.current, self.provider = creds, provider_or_why
+  return creds
+end
+
+--- Builds a chain.
+-- @tparam table ctx `getenv`, `files`, `profile_name`, `profile_explicit`,
+--   `region`, `fetch(req, kind)`, `signer`, `clock`, and `explicit`
+--   credentials (which, when given, are the only source)
+function M.chain(ctx)
+  local sources = SOURCES
+  if ctx.explicit then
+    local c = ctx.explicit
+    sources = { { "explicit", function() return result(c.access_key_id, c.secret_access_key, c.session_token, nil,
+      "explicit") end } }
+  end
+  return setmetatable({ ctx = ctx, sources = sources }, Chain)
+end
+
+M.form_encode = form_encode
+return M
