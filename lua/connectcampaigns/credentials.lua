@@ -310,7 +310,7 @@ end
 -- {====== The chain ======
 
 local SOURCES = {
-  { "environment", from_env },
+  { "environment", from_env }, -- (the same function: resolve() recognises it)
   { "shared files (profile)", function(ctx)
       -- a profile's role comes before web identity from the environment, as in botocore;
       -- its static keys and credential_process after it
@@ -334,10 +334,15 @@ Chain.__index = Chain
 local function resolve(self)
   local tried = {}
   for _, s in ipairs(self.sources) do
-    local creds, why, fatal = s[2](self.ctx)
-    if creds then return creds, s[2] end
-    tried[#tried + 1] = s[1] .. ": " .. tostring(why)
-    if fatal then break end
+    -- a profile named in the options outranks the environment's keys, as in
+    -- botocore (AWS_PROFILE does not: with it, environment keys still win)
+    local skipped = s[2] == from_env and self.ctx.profile_option
+    if not skipped then
+      local creds, why, fatal = s[2](self.ctx)
+      if creds then return creds, s[2] end
+      tried[#tried + 1] = s[1] .. ": " .. tostring(why)
+      if fatal then break end
+    end
   end
   return nil, "no credentials: " .. table.concat(tried, "; ")
 end
@@ -367,7 +372,7 @@ function Chain:get()
 end
 
 --- Builds a chain.
--- @tparam table ctx `getenv`, `files`, `profile_name`, `profile_explicit`,
+-- @tparam table ctx `getenv`, `files`, `profile_name`, `profile_explicit`, `profile_option`,
 --   `region`, `fetch(req, kind)`, `signer`, `clock`, and `explicit`
 --   credentials (which, when given, are the only source)
 function M.chain(ctx)

@@ -348,6 +348,7 @@ function M.new(opts)
     files = s.files,
     profile_name = s.profile_name,
     profile_explicit = s.profile_explicit,
+    profile_option = opts.profile ~= nil,
     region = s.region,
     signer = p.signer,
     clock = p.clock,
