@@ -1,13 +1,12 @@
 -- Quickstart: create a campaign on every channel, tune it, and read it back.
 --
 --   make demo                       (runs this against the local emulator)
---   lua5.4 examples/quickstart.lua  (with AWS_REGION, credentials and,
---                                    for the emulator, AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2 set)
+--   lua5.4 examples/quickstart.lua  (region, credentials and endpoint come from
+--                                    the environment or the profile, as in any AWS SDK;
+--                                    AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2 points it at the emulator)
 local cc = require "connectcampaigns"
 
-local client = assert(cc.new {
-  region = os.getenv("AWS_REGION") or "us-east-1",
-})
+local client = assert(cc.new())
 
 local INSTANCE = os.getenv("CONNECT_INSTANCE_ID") or "11111111-2222-3333-4444-555555555555"
 local ACCOUNT_ARN = "arn:aws:connect:us-east-1:123456789012:"

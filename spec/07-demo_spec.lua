@@ -24,6 +24,26 @@ describe("the quickstart", function()
     assert.matches("deleted campaign " .. id:gsub("%-", "%%-"), out)
   end)
 
+  it("runs with only AWS_PROFILE (credential_process) and the endpoint variable set", function()
+    local dir = assert(H.run("mktemp -d")):gsub("%s+$", "")
+    local script = dir .. "/creds.sh"
+    local f = assert(io.open(script, "wb"))
+    f:write('#!/bin/sh\necho \'{"Version": 1, "AccessKeyId": "test", "SecretAccessKey": "test"}\'\n')
+    f:close()
+    f = assert(io.open(dir .. "/config", "wb"))
+    f:write("[profile emulator]\nregion = us-east-1\ncredential_process = sh " .. script .. "\n")
+    f:close()
+    local out, ok = H.run(string.format(
+      "env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_REGION -u AWS_DEFAULT_REGION "
+        .. "-u AWS_ENDPOINT_URL HOME=%s AWS_CONFIG_FILE=%s/config AWS_SHARED_CREDENTIALS_FILE=%s/credentials "
+        .. "AWS_PROFILE=emulator AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2=%s "
+        .. "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' %s examples/quickstart.lua",
+      dir, dir, dir, emu.url, H.LUA))
+    H.run("rm -rf " .. dir)
+    assert.is_true(ok, out)
+    assert.matches("deleted campaign", out, 1, true)
+  end)
+
   it("is refused by the emulator with the wrong secret", function()
     local cc = require "connectcampaigns"
     local c = assert(cc.new { region = "us-east-1", endpoint = emu.url,
