@@ -78,14 +78,14 @@ asan:
 	        CC_LDFLAGS="-fsanitize=address,undefined" all $(CTESTS)
 	@for t in $(CTESTS); do ./$$t || exit 1; done
 	# (the #install spec runs luarocks, which would inherit the preloaded sanitizer)
-	ASAN_OPTIONS=detect_leaks=1 LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	AWS_EC2_METADATA_DISABLED=true ASAN_OPTIONS=detect_leaks=1 LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal --exclude-tags=install spec
 	$(MAKE) clean
 
 # The C tests and the specs under valgrind (the specs with a plain build).
 valgrind: all $(CTESTS)
 	@for t in $(CTESTS); do valgrind -q --leak-check=full --error-exitcode=1 ./$$t || exit 1; done
-	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+	AWS_EC2_METADATA_DISABLED=true valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
 	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal spec
 
 clean:

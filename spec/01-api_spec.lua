@@ -129,9 +129,9 @@ describe("connectcampaigns", function()
     end)
 
     it("return CredentialsError when none can be had", function()
-      if os.getenv("AWS_ACCESS_KEY_ID") then return end
       local seen, transport = recorder()
-      local c = assert(cc.new { region = "us-east-1", transport = transport })
+      local c = assert(cc.new { region = "us-east-1", transport = transport,
+        env = { AWS_EC2_METADATA_DISABLED = "true", AWS_CONFIG_FILE = "/nonexistent", AWS_SHARED_CREDENTIALS_FILE = "/nonexistent" } })
       local out, err = c:describe_campaign { id = "c" }
       assert.is_nil(out)
       assert.are.equal("CredentialsError", err.code)

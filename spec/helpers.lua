@@ -3,6 +3,10 @@ local core = require "connectcampaigns.core"
 
 local H = {}
 
+-- No spec may reach the instance metadata endpoint: the default chain must stop before it.
+assert(os.getenv("AWS_EC2_METADATA_DISABLED") == "true",
+  "run the specs with AWS_EC2_METADATA_DISABLED=true (make test does)")
+
 H.LUA = os.getenv("LUA") or "lua5.4"
 H.KEY_ID = "AKIDSTUB"
 H.SECRET = "stub/secret+key"
