@@ -380,21 +380,29 @@ static int l_decode_shape(lua_State *L)
     return 1;
 }
 
-/*** Decodes JSON text into Lua values (null becomes nil). */
-static int l_json_decode(lua_State *L)
+typedef int (*decoder_t)(const char *, size_t, cc_arena_t *, cc_value_t *, cc_err_t *);
+
+/* Decodes the string at index 1 with a core decoder and pushes the tree. */
+static int push_decoded(lua_State *L, decoder_t decode)
 {
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
     cc_box_t *box = cc_lua_newbox(L);
     cc_value_t v;
     cc_err_t err;
-    if (cc_json_decode(s, len, &box->arena, &v, &err) != CC_OK) {
+    if (decode(s, len, &box->arena, &v, &err) != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);
     }
     cc_lua_push_value(L, &v);
     cc_lua_box_release(box);
     return 1;
+}
+
+/*** Decodes JSON text into Lua values (null becomes nil). */
+static int l_json_decode(lua_State *L)
+{
+    return push_decoded(L, cc_json_decode);
 }
 
 /*** Decodes XML (the STS answers) into nested tables: elements with child
@@ -404,18 +412,7 @@ static int l_json_decode(lua_State *L)
  * @treturn[2] table error */
 static int l_xml_decode(lua_State *L)
 {
-    size_t len;
-    const char *s = luaL_checklstring(L, 1, &len);
-    cc_box_t *box = cc_lua_newbox(L);
-    cc_value_t v;
-    cc_err_t err;
-    if (cc_xml_decode(s, len, &box->arena, &v, &err) != CC_OK) {
-        cc_lua_box_release(box);
-        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
-    }
-    cc_lua_push_value(L, &v);
-    cc_lua_box_release(box);
-    return 1;
+    return push_decoded(L, cc_xml_decode);
 }
 
 /*** Encodes Lua values as JSON (sequences as arrays, other tables as objects with sorted keys). */

@@ -61,9 +61,10 @@ function M.parse_ini(text)
   return sections
 end
 
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
+--- The contents of a file, or nil and why.
+function M.read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
   local s = f:read("*a")
   f:close()
   return s
@@ -82,8 +83,8 @@ end
 function M.load_files(getenv)
   local config_path = expand_home(getenv("AWS_CONFIG_FILE") or "~/.aws/config", getenv)
   local credentials_path = expand_home(getenv("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", getenv)
-  local config_text = read_file(config_path)
-  local credentials_text = read_file(credentials_path)
+  local config_text = M.read_file(config_path)
+  local credentials_text = M.read_file(credentials_path)
   return {
     config = config_text and M.parse_ini(config_text) or {},
     credentials = credentials_text and M.parse_ini(credentials_text) or {},

@@ -33,14 +33,6 @@ local function form_encode(params)
   return table.concat(out, "&")
 end
 
-local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
 local function expiration_of(text)
   if text == nil then return nil end
   return core.parse_iso8601(text)
@@ -128,7 +120,7 @@ local function from_env(ctx)
 end
 
 local function web_identity(ctx, token_file, role_arn, session_name)
-  local token, err = read_file(token_file)
+  local token, err = config.read_file(token_file)
   if not token then return nil, "cannot read the web identity token file: " .. tostring(err), true end
   local creds, why = sts(ctx, "AssumeRoleWithWebIdentity", {
     RoleArn = role_arn,
@@ -258,7 +250,7 @@ function from_container(ctx)
   local token_file = ctx.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
   local token = ctx.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
   if token_file then
-    local t, err = read_file(token_file)
+    local t, err = config.read_file(token_file)
     if not t then return nil, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: " .. tostring(err), true end
     token = t:gsub("%s+$", "")
   end
