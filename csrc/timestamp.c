@@ -87,12 +87,12 @@ int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch)
             sign = s[i++] == '-' ? -1 : 1;
             if ((oh = digits(s, len, &i, 2)) < 0 || oh > 23)
                 return 0;
-            if (i < len && s[i] == ':')
-                i++;
-            if (i < len && (om = digits(s, len, &i, 2)) < 0)
-                return 0;
-            if (om > 59)
-                return 0;
+            if (i < len) { /* minutes, after an optional colon: +05:30 or +0530 */
+                if (s[i] == ':')
+                    i++;
+                if ((om = digits(s, len, &i, 2)) < 0 || om > 59)
+                    return 0;
+            }
         }
     }
     if (i != len)

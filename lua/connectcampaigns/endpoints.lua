@@ -124,7 +124,7 @@ function eval(expr, scope)
     if not fn then error("endpoint rules: unsupported function " .. expr.fn) end
     local args = {}
     for i, a in ipairs(expr.argv) do args[i] = eval(a, scope) end
-    return fn(table.unpack(args, 1, #expr.argv))
+    return fn((table.unpack or unpack)(args, 1, #expr.argv)) -- unpack: LuaJIT
   end
   return expr
 end
