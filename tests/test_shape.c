@@ -221,7 +221,7 @@ static void test_json_and_time(void)
     CHECK(cc_ts_parse_iso8601("2024-01-01", 10, &t) && t == 1704067200.0, "date only is midnight UTC");
     CHECK(cc_ts_parse_iso8601("2024-01-01T01:00:00-0130", 24, &t) && t == 1704067200.0 + 9000, "offset without colon");
     CHECK(!cc_ts_parse_iso8601("2023-02-29T00:00:00Z", 20, &t), "no Feb 29 in 2023");
-    CHECK(!cc_ts_parse_iso8601("2024-01-01T00:00:00+05:", 22, &t), "an offset colon wants minutes");
+    CHECK(!cc_ts_parse_iso8601("2024-01-01T00:00:00+05:", 23, &t), "an offset colon wants minutes");
     CHECK(cc_ts_parse_iso8601("2024-01-01T05:00:00+05", 22, &t) && t == 1704067200.0, "an hours-only offset");
     CHECK(!cc_ts_parse_iso8601("2024-01-01T00:00:00Zjunk", 24, &t), "trailing junk refused");
     CHECK(cc_ts_format_iso8601(-1.0, out) && strcmp(out, "1969-12-31T23:59:59Z") == 0, "before the epoch");
