@@ -51,6 +51,10 @@ describe("connectcampaigns", function()
         { { region = "us-east-1", max_attempts = 2.5 }, "max_attempts" },
         { { region = "us-east-1", transport = "curl" }, "transport" },
         { { region = "us east" }, "region" },
+        { { region = "us-east-1", profile = 5 }, "profile must be a name" },
+        { { region = "us-east-1", env = "AWS_REGION=x" }, "env must be a table or a function" },
+        { { region = "us-east-1", retry_mode = "fast" }, "retry_mode must be standard or adaptive" },
+        { { region = "us-east-1", logger = true }, "logger must be a function" },
       }
       for _, case in ipairs(cases) do
         local c, err = cc.new(case[1])

@@ -148,6 +148,10 @@ end
 -- The settings of a new client, from the options, the environment and the
 -- profile, in the AWS SDKs' order of precedence.
 local function settings(opts)
+  if opts.env ~= nil and type(opts.env) ~= "table" and type(opts.env) ~= "function" then
+    return nil, "env must be a table or a function(name) -> value"
+  end
+  if opts.profile ~= nil and type(opts.profile) ~= "string" then return nil, "profile must be a name" end
   local getenv = config.getenv(opts.env)
   local files = config.load_files(getenv)
   local profile_name = opts.profile or getenv("AWS_PROFILE") or getenv("AWS_DEFAULT_PROFILE") or "default"
