@@ -31,7 +31,7 @@ BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
 CTESTS   = build/test_sigv4 build/test_shape
 
-.PHONY: all test ctest spec demo deps docs model clean asan valgrind
+.PHONY: all test ctest spec demo deps docs model clean asan valgrind fuzz
 
 all: $(MODULE)
 
@@ -87,6 +87,20 @@ valgrind: all $(CTESTS)
 	@for t in $(CTESTS); do valgrind -q --leak-check=full --error-exitcode=1 ./$$t || exit 1; done
 	AWS_EC2_METADATA_DISABLED=true valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
 	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal spec
+
+# libFuzzer targets (clang) for what reads untrusted bytes: service answers,
+# STS XML, and the canonical-request builder; FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = response xml sigv4
+fuzz:
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	    clang -std=c99 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	        $(DEPS_CFLAGS) -o build/fuzz/$$t fuzz/fuzz_$$t.c $(CORE_SRC) $(DEPS_LIBS) -lpthread -lm || exit 1; \
+	    mkdir -p build/fuzz/corpus_$$t; \
+	    ./build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=build/fuzz/$$t- \
+	        build/fuzz/corpus_$$t fuzz/seeds_$$t || exit 1; \
+	done
 
 clean:
 	rm -rf build

@@ -186,6 +186,7 @@ int cc_sigv4_canonical_query(const char *q, size_t len, cc_buf_t *out)
     if (pairs == NULL)
         return 0;
     cc_buf_init(&enc);
+    cc_buf_append(&enc, "", 0); /* storage even when every pair is empty ("=") */
     for (i = 0; i <= len; i++) {
         if (i == len || q[i] == '&') {
             const char *p = q + start, *eq = memchr(p, '=', i - start);
@@ -306,7 +307,8 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         n++;
     }
     if (ok) {
-        qsort(hs, n, sizeof *hs, hsort_cmp);
+        if (n > 1) /* qsort wants a non-null base even for nothing */
+            qsort(hs, n, sizeof *hs, hsort_cmp);
         for (i = 0; i < n; i++) {
             int same_as_prev = i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0;
             if (same_as_prev) {

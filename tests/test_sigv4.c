@@ -239,6 +239,20 @@ static void test_double_encoding(void)
     CHECK(cc_sigv4_canonical_query("tagKeys=b&tagKeys=a%3Ax&config=ALL", 34, &out), "query");
     CHECK_STR(cc_buf_cstr(&out), "config=ALL&tagKeys=a%3Ax&tagKeys=b",
               "query pairs sort by key then value, encoding kept");
+    cc_buf_reset(&out);
+    /* found by fuzz/fuzz_sigv4.c: pairs that are all empty, and no headers at all */
+    CHECK(cc_sigv4_canonical_query("=&=", 3, &out), "empty pairs");
+    CHECK_STR(cc_buf_cstr(&out), "=&=", "empty pairs stay empty pairs");
+    {
+        cc_sigv4_request_t bare = {"GET", "/", 1, NULL, 0, NULL, 0, "", 0};
+        cc_buf_t creq, sh;
+        cc_buf_init(&creq);
+        cc_buf_init(&sh);
+        CHECK(cc_sigv4_canonical_request(&bare, "e3b0", &creq, &sh), "no headers");
+        CHECK_STR(cc_buf_cstr(&creq), "GET\n/\n\n\n\ne3b0", "canonical request without headers");
+        cc_buf_free(&creq);
+        cc_buf_free(&sh);
+    }
     cc_buf_free(&out);
 }
 
