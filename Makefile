@@ -31,7 +31,7 @@ BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
 CTESTS   = build/test_sigv4 build/test_shape
 
-.PHONY: all test ctest spec demo deps docs model clean asan valgrind fuzz
+.PHONY: all test ctest spec lint demo deps docs model clean asan valgrind fuzz
 
 all: $(MODULE)
 
@@ -51,6 +51,9 @@ build/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
 deps:
 	@sh tools/deps.sh
 
+lint:
+	luacheck --no-color -q lua spec examples tools bin/connectcampaigns-emulator
+
 # docs/operations.md from the embedded model
 docs: $(MODULE)
 	LUA_CPATH='./build/?.so;;' $(LUA) tools/gen_docs.lua docs/operations.md
@@ -66,7 +69,7 @@ ctest: $(CTESTS)
 spec: $(MODULE)
 	AWS_EC2_METADATA_DISABLED=true $(BUSTED) --lua=$(LUA) --output=plainTerminal spec
 
-test: deps all ctest spec
+test: deps all lint ctest spec
 
 demo: deps all
 	@sh tools/demo.sh

@@ -34,7 +34,8 @@ describe("the wire format", function()
           },
         },
         sms = { capacity = 1, outboundMode = { agentless = {} },
-          defaultOutboundConfig = { connectSourcePhoneNumberArn = "arn:aws:connect:us-east-1:1:phone-number/p", wisdomTemplateArn = "arn:aws:wisdom:us-east-1:1:template/t" } },
+          defaultOutboundConfig = { connectSourcePhoneNumberArn = "arn:aws:connect:us-east-1:1:phone-number/p",
+            wisdomTemplateArn = "arn:aws:wisdom:us-east-1:1:template/t" } },
       },
       type = "MANAGED",
       schedule = { startTime = "2026-03-01T09:00:00+01:00", endTime = 1775000000, refreshFrequency = "P1D" },
@@ -53,7 +54,8 @@ describe("the wire format", function()
       .. '"defaultOutboundConfig": {"connectContactFlowId": "flow-1", "connectSourcePhoneNumber": "+15550100", '
       .. '"answerMachineDetectionConfig": {"enableAnswerMachineDetection": false, "awaitAnswerMachinePrompt": true}, '
       .. '"ringTimeout": 30}}, "sms": {"capacity": 1, "outboundMode": {"agentless": {}}, "defaultOutboundConfig": '
-      .. '{"connectSourcePhoneNumberArn": "arn:aws:connect:us-east-1:1:phone-number/p", "wisdomTemplateArn": "arn:aws:wisdom:us-east-1:1:template/t"}}}, "type": "MANAGED", '
+      .. '{"connectSourcePhoneNumberArn": "arn:aws:connect:us-east-1:1:phone-number/p", '
+      .. '"wisdomTemplateArn": "arn:aws:wisdom:us-east-1:1:template/t"}}}, "type": "MANAGED", '
       .. '"schedule": {"startTime": "2026-03-01T08:00:00Z", "endTime": "2026-03-31T23:33:20Z", "refreshFrequency": "P1D"}, '
       .. '"tags": {"alpha": "2", "zeta": "1"}}', req.body)
   end)

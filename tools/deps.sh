@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages the build, the tests and the demo need, when
 # some are missing: as root it runs apt-get, otherwise it prints the command.
-PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua-busted luarocks lua-socket lua-rex-pcre2 libcurl4-openssl-dev libcjson-dev libssl-dev libexpat1-dev"
+PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua-busted lua-check luarocks lua-socket lua-rex-pcre2 libcurl4-openssl-dev libcjson-dev libssl-dev libexpat1-dev"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

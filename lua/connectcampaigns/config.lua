@@ -36,25 +36,23 @@ function M.parse_ini(text)
     local line = raw:gsub("\r$", "")
     local indented = line:match("^%s+%S") ~= nil
     local trimmed = line:match("^%s*(.-)%s*$")
-    if trimmed == "" or trimmed:match("^[#;]") then
+    local section = trimmed:match("^%[%s*(.-)%s*%]$")
+    local key, value = trimmed:match("^([^=]-)%s*=%s*(.*)$")
+    if trimmed == "" or trimmed:match("^[#;]") then -- luacheck: ignore 542
       -- a blank line or a comment
-    elseif trimmed:match("^%[.*%]$") then
-      local name = trimmed:match("^%[%s*(.-)%s*%]$")
-      current = sections[name] or {}
-      sections[name] = current
+    elseif section then
+      current = sections[section] or {}
+      sections[section] = current
       nested = nil
-    elseif current then
-      local key, value = trimmed:match("^([^=]-)%s*=%s*(.*)$")
-      if key then
-        if indented and nested then
-          nested[key] = value
-        elseif value == "" then
-          nested = {}
-          current[key] = nested
-        else
-          current[key] = value
-          nested = nil
-        end
+    elseif current and key then
+      if indented and nested then
+        nested[key] = value
+      elseif value == "" then
+        nested = {}
+        current[key] = nested
+      else
+        current[key] = value
+        nested = nil
       end
     end
   end

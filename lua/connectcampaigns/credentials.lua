@@ -138,7 +138,7 @@ local function from_web_identity_env(ctx)
   return web_identity(ctx, file, role, ctx.getenv("AWS_ROLE_SESSION_NAME"))
 end
 
-local function process(ctx, command)
+local function process(command)
   local pipe = io.popen(command, "r")
   if not pipe then return nil, "credential_process could not be started", true end
   local out = pipe:read("*a")
@@ -211,7 +211,7 @@ local function profile_credentials(ctx, name, visited)
   if p.aws_access_key_id and p.aws_secret_access_key then
     return result(p.aws_access_key_id, p.aws_secret_access_key, p.aws_session_token, nil, "profile " .. name)
   end
-  if p.credential_process then return process(ctx, p.credential_process) end
+  if p.credential_process then return process(p.credential_process) end
   return nil, "profile " .. name .. " has no credentials"
 end
 
@@ -292,7 +292,8 @@ function from_imds(ctx)
   resp, err = ctx.fetch({ method = "GET", url = path .. role, headers = headers }, "imds")
   local doc = resp and resp.status == 200 and core.json_decode(resp.body or "") or nil
   if type(doc) ~= "table" or not doc.AccessKeyId then
-    return nil, "instance metadata gave no credentials for its role", true
+    return nil, "instance metadata gave no credentials for its role ("
+      .. (resp and ("HTTP " .. resp.status) or tostring(err and err.message)) .. ")", true
   end
   return result(doc.AccessKeyId, doc.SecretAccessKey, doc.Token, expiration_of(doc.Expiration), "instance metadata")
 end

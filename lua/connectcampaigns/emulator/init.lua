@@ -215,7 +215,9 @@ function Emulator:load()
   local text = f:read("*a")
   f:close()
   local state, err = core.json_decode(text)
-  if type(state) ~= "table" then return nil, "state file " .. self.state_file .. " is not JSON: " .. tostring(err and err.message) end
+  if type(state) ~= "table" then
+    return nil, "state file " .. self.state_file .. " is not JSON: " .. tostring(err and err.message)
+  end
   local fresh = service.new_state()
   for k, v in pairs(fresh) do
     if type(state[k]) ~= "table" then state[k] = v end
@@ -243,9 +245,7 @@ function Emulator:handle(req)
   local ok, why = sigcheck.verify(self.signer, req, self.access_key_id, self.secret_access_key)
   if not ok then return self:error("InvalidSignatureException", why) end
 
-  local fault, delay = self:next_fault()
-  local injected
-  injected, delay = self:inject(fault)
+  local injected, delay = self:inject(self:next_fault())
   delay = (delay or 0) + (self.faults.latency or 0)
   if delay > 0 then self.sleep(delay) end
   if injected then return injected end
