@@ -69,6 +69,7 @@ void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         long cp;
         char esc[13];
+        /* Python's ensure_ascii keeps only space to '~' as they are: DEL is escaped too */
         if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
             cc_buf_putc(b, (char)c);
             i++;
@@ -82,7 +83,6 @@ void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
         case '\t': cc_buf_puts(b, "\\t"); i++; continue;
         case '\b': cc_buf_puts(b, "\\b"); i++; continue;
         case '\f': cc_buf_puts(b, "\\f"); i++; continue;
-        case 0x7F: cc_buf_putc(b, 0x7F); i++; continue;
         default: break;
         }
         cp = utf8_next((const unsigned char *)s, n, &i);
