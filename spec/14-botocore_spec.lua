@@ -41,3 +41,42 @@ describe("byte for byte what botocore sends", function()
     end)
   end
 end)
+
+-- Valid input for the operations the answers belong to.
+local PARAMS = { DescribeCampaign = { id = "x" }, GetCampaignState = { id = "x" }, DeleteCampaign = { id = "x" },
+  PauseCampaign = { id = "x" }, CreateCampaign = { name = "n", connectInstanceId = "i" } }
+
+describe("results as botocore reads them", function()
+  local cases = load("spec/fixtures/botocore/responses_in.json")
+  local expected = load("spec/fixtures/botocore/responses.json")
+
+  it("has a botocore reading for every answer", function()
+    assert.are.equal(#cases, #expected)
+  end)
+
+  for i, case in ipairs(cases) do
+    local name, status, headers, body = case[1], case[2], case[3], case[4]
+    it(string.format("#%d %s HTTP %d", i, name, status), function()
+      if body:sub(1, 1) == "@" then
+        local f = assert(io.open("spec/fixtures/" .. body:sub(2), "rb"))
+        body = f:read("*a")
+        f:close()
+      end
+      local c = assert(cc.new { region = "us-east-1", max_attempts = 1,
+        credentials = { access_key_id = "A", secret_access_key = "S" },
+        transport = function() return { status = status, headers = headers, body = body } end })
+      local out, err = c:call(name, PARAMS[name] or {})
+      local want = expected[i]
+      if want.result then
+        assert.is_nil(err)
+        assert.are.same(want.result, out)
+      else
+        assert.is_nil(out)
+        assert.are.equal(want.error.code, err.code)
+        assert.are.equal(want.error.message, err.message)
+        assert.are.equal(want.error.request_id, err.request_id)
+        for k, v in pairs(want.error.fields) do assert.are.equal(v, err[k]) end
+      end
+    end)
+  end
+end)

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Writes spec/fixtures/botocore/responses.json: what botocore's rest-json
+parser makes of each answer of spec/fixtures/botocore/responses_in.json, on
+the same service model (timestamps as epoch seconds, errors as code, message
+and modeled members). spec/14 compares the client's results with it.
+Needs botocore (a developer tool: not run by make test).
+
+usage: tools/botocore_responses.py [MODEL_DIR]
+"""
+import calendar
+import datetime
+import json
+import os
+import sys
+
+import botocore.awsrequest
+import botocore.model
+import botocore.parsers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+FIXTURES = os.path.join(ROOT, "spec", "fixtures")
+
+
+def plain(v):
+    if isinstance(v, datetime.datetime):
+        return calendar.timegm(v.utctimetuple()) + v.microsecond / 1e6
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items() if k != "ResponseMetadata"}
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    return v
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        ROOT, "..", "shared", "aws-model", "connectcampaignsv2", "2024-04-23")
+    with open(os.path.join(src, "service-2.json")) as f:
+        service = botocore.model.ServiceModel(json.load(f), service_name="connectcampaignsv2")
+    with open(os.path.join(FIXTURES, "botocore", "responses_in.json")) as f:
+        cases = json.load(f)
+    parser = botocore.parsers.create_parser("rest-json")
+    out = []
+    for name, status, headers, body in cases:
+        if body.startswith("@"):
+            with open(os.path.join(FIXTURES, body[1:]), "rb") as f:
+                body = f.read().decode("utf-8")
+        op = service.operation_model(name)
+        response = {"status_code": status, "headers": botocore.awsrequest.HeadersDict(headers),
+                    "body": body.encode("utf-8")}
+        parsed = parser.parse(response, op.output_shape)
+        if "Error" in parsed:
+            e = parsed["Error"]
+            # as botocore's Endpoint adds them: the members of the modeled error shape
+            fields = {}
+            shape = service.shape_for_error_code(e.get("Code"))
+            if shape is not None:
+                fields = {k: v for k, v in parser.parse(response, shape).items()
+                          if k not in ("ResponseMetadata", "Error", "message", "Message", "xAmzErrorType")}
+            out.append({"error": {"code": e.get("Code"), "message": e.get("Message"), "fields": fields,
+                                  "request_id": parsed.get("ResponseMetadata", {}).get("RequestId")}})
+        else:
+            out.append({"result": plain(parsed)})
+    with open(os.path.join(FIXTURES, "botocore", "responses.json"), "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print("wrote %d responses" % len(out))
+
+
+if __name__ == "__main__":
+    main()
