@@ -34,6 +34,15 @@ static size_t push_member(vctx_t *c, const char *name, size_t n)
     return old;
 }
 
+static size_t push_key(vctx_t *c, const char *key, size_t n)
+{
+    size_t old = c->len;
+    int w = snprintf(c->path + c->len, sizeof c->path - c->len, " (key: %.*s)", (int)n, key);
+    if (w > 0)
+        c->len = c->len + (size_t)w < sizeof c->path ? c->len + (size_t)w : sizeof c->path - 1;
+    return old;
+}
+
 static size_t push_index(vctx_t *c, long long i)
 {
     size_t old = c->len;
@@ -150,7 +159,12 @@ static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *
             return c->err->code;
         pop(c, old);
     }
-    if (s->is_union && set != 1)
+    /* botocore's two messages: none set, or more than one */
+    if (s->is_union && set == 0)
+        return cc_err_set(c->err, CC_E_PARAM,
+                          "Must set one of the following keys for tagged union structure %s: %s.",
+                          where(c), member_names(s, names, sizeof names));
+    if (s->is_union && set > 1)
         return cc_err_set(c->err, CC_E_PARAM,
                           "Invalid number of parameters set for tagged union structure %s. Can only "
                           "set one of the following keys: %s.",
@@ -190,8 +204,13 @@ static int validate_map(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
             return cc_err_set(c->err, CC_E_PARAM,
                               "Invalid type for a key of parameter %s, type: %s, valid types: string",
                               where(c), cc_value_type_name(&e->key));
+        /* a key is named as botocore names it, "tags (key: k)"; a value "tags.k" */
+        old = push_key(c, e->key.u.str.s, e->key.u.str.len);
+        if (validate(c, s->key, &e->key) != CC_OK)
+            return c->err->code;
+        pop(c, old);
         old = push_member(c, e->key.u.str.s, e->key.u.str.len);
-        if (validate(c, s->key, &e->key) != CC_OK || validate(c, s->value, &e->val) != CC_OK)
+        if (validate(c, s->value, &e->val) != CC_OK)
             return c->err->code;
         pop(c, old);
     }
@@ -239,13 +258,13 @@ static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *
     else if (v->kind == CC_V_STR) {
         if (!cc_ts_parse_iso8601(v->u.str.s, v->u.str.len, &t))
             return cc_err_set(c->err, CC_E_PARAM,
-                              "Invalid timestamp for parameter %s: expected epoch seconds or an "
-                              "ISO-8601 date and time",
-                              where(c));
+                              "Invalid type for parameter %s, type: string (not an ISO-8601 date and "
+                              "time), valid types: %s",
+                              where(c), valid_types(s));
     } else
         return type_error(c, s, v);
     if (!cc_ts_format_iso8601(t, out))
-        return cc_err_set(c->err, CC_E_PARAM, "Invalid timestamp for parameter %s: out of range", where(c));
+        return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: a time outside the years 1 to 9999", where(c));
     return CC_OK;
 }
 

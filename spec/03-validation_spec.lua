@@ -97,14 +97,15 @@ describe("input validation", function()
   end)
 
   it("wants exactly one member of a union", function()
-    local msg = "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. "
-      .. "Can only set one of the following keys: progressive, predictive, agentless, preview."
     local function telephony(mode)
       return { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
         outboundMode = mode, defaultOutboundConfig = { connectContactFlowId = "f" } } } }
     end
-    rejects("create_campaign", telephony {}, msg)
-    rejects("create_campaign", telephony { agentless = {}, progressive = { bandwidthAllocation = 1 } }, msg)
+    rejects("create_campaign", telephony {}, "Must set one of the following keys for tagged union structure "
+      .. "channelSubtypeConfig.telephony.outboundMode: progressive, predictive, agentless, preview.")
+    rejects("create_campaign", telephony { agentless = {}, progressive = { bandwidthAllocation = 1 } },
+      "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. "
+      .. "Can only set one of the following keys: progressive, predictive, agentless, preview.")
   end)
 
   it("checks the min length of strings and lists, and the min of numbers", function()
@@ -129,12 +130,12 @@ describe("input validation", function()
     rejects("update_campaign_name", { id = "c", name = "caf\xe9" },
       "Invalid value for parameter name: not valid UTF-8")
     rejects("tag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tags = { ["\xff"] = "v" } },
-      "Invalid value for parameter tags.\xff: not valid UTF-8")
+      "Invalid value for parameter tags (key: \xff): not valid UTF-8")
   end)
 
   it("reads timestamps as epoch seconds or ISO-8601 only", function()
     rejects("update_campaign_schedule", { id = "c", schedule = { startTime = "next monday", endTime = 1 } },
-      "Invalid timestamp for parameter schedule.startTime: expected epoch seconds or an ISO-8601 date and time")
+      "Invalid type for parameter schedule.startTime, type: string (not an ISO-8601 date and time), valid types: number (epoch seconds), string (ISO-8601)")
     rejects("update_campaign_schedule", { id = "c", schedule = { startTime = 1, endTime = true } },
       "Invalid type for parameter schedule.endTime, type: boolean, valid types: number (epoch seconds), string (ISO-8601)")
   end)

@@ -80,3 +80,28 @@ describe("results as botocore reads them", function()
     end)
   end
 end)
+
+describe("input refused as botocore refuses it", function()
+  local cases = load("spec/fixtures/botocore/validation_in.json")
+  local verdicts = load("spec/fixtures/botocore/validation.json")
+  local client = assert(cc.new { region = "us-east-1", credentials = { access_key_id = "A", secret_access_key = "S" },
+    transport = function() error("nothing may be sent") end })
+
+  it("has botocore's verdict for every input", function()
+    assert.are.equal(#cases, #verdicts)
+  end)
+
+  for i, case in ipairs(cases) do
+    local name, params, verdict = case[1], case[2], verdicts[i]
+    it(string.format("#%d %s: %s", i, name, verdict.valid and "valid" or verdict.kind), function()
+      local req, err = client:prepare(name, params)
+      if verdict.valid then
+        assert.is_table(req, err and tostring(err))
+      else
+        assert.is_nil(req)
+        assert.are.equal("ParamValidationError", err.code)
+        assert.are.equal(verdict.kind, err.message:sub(1, #verdict.kind), err.message)
+      end
+    end)
+  end
+end)

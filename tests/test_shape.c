@@ -108,12 +108,12 @@ static void test_validation(void)
             "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. Can only set one of the following keys: progressive, predictive, agentless, preview.");
     REJECTS("create_campaign",
             "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"channelSubtypeConfig\":{\"telephony\":{\"outboundMode\":{},\"defaultOutboundConfig\":{\"connectContactFlowId\":\"f\"}}}}",
-            "Invalid number of parameters set for tagged union structure channelSubtypeConfig.telephony.outboundMode. Can only set one of the following keys: progressive, predictive, agentless, preview.");
+            "Must set one of the following keys for tagged union structure channelSubtypeConfig.telephony.outboundMode: progressive, predictive, agentless, preview.");
     REJECTS("create_campaign",
             "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"channelSubtypeConfig\":{\"sms\":{\"capacity\":0,\"outboundMode\":{\"agentless\":{}},\"defaultOutboundConfig\":{\"connectSourcePhoneNumberArn\":\"a\",\"wisdomTemplateArn\":\"w\"}}}}",
             "Invalid value for parameter channelSubtypeConfig.sms.capacity, value: 0, valid min value: 0.01");
     REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"schedule\":{\"startTime\":\"yesterday\",\"endTime\":1}}",
-            "Invalid timestamp for parameter schedule.startTime: expected epoch seconds or an ISO-8601 date and time");
+            "Invalid type for parameter schedule.startTime, type: string (not an ISO-8601 date and time), valid types: number (epoch seconds), string (ISO-8601)");
     REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"tags\":[\"x\"]}",
             "Invalid type for a key of parameter tags, type: integer, valid types: string");
     REJECTS("untag_resource", "{\"arn\":\"arn:aws:connect-campaigns:us-east-1:1:campaign/c\",\"tagKeys\":{\"a\":\"b\"}}",
