@@ -317,6 +317,26 @@ static int l_parse(lua_State *L)
     return rc == CC_OK ? 1 : 2;
 }
 
+/* Pushes the value at idx written as JSON: by a shape, or (shape NULL) as
+ * plain JSON; or nil and an error. */
+static int push_encoded(lua_State *L, int idx, const cc_shape_t *shape)
+{
+    cc_box_t *box = cc_lua_newbox(L);
+    cc_value_t v;
+    cc_err_t err;
+    int rc;
+    cc_lua_to_value(L, idx, &box->arena, &v);
+    rc = shape ? cc_serialize_shape(shape, &v, &box->parts.body, &err)
+               : cc_json_encode(&box->parts.body, &v, &err);
+    if (rc != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
+    cc_lua_box_release(box);
+    return 1;
+}
+
 /*** Writes a table as the JSON of an operation's output (or input) shape.
  * @tparam string op
  * @tparam table value
@@ -329,23 +349,12 @@ static int l_encode_shape(lua_State *L)
     const cc_operation_t *op = check_op(L, 1);
     const char *which = luaL_optstring(L, 3, "output");
     const cc_shape_t *shape = strcmp(which, "input") == 0 ? op->input : op->output;
-    cc_box_t *box;
-    cc_value_t v;
-    cc_err_t err;
     luaL_checktype(L, 2, LUA_TTABLE);
     if (shape == NULL) {
         lua_pushliteral(L, "{}");
         return 1;
     }
-    box = cc_lua_newbox(L);
-    cc_lua_to_value(L, 2, &box->arena, &v);
-    if (cc_serialize_shape(shape, &v, &box->parts.body, &err) != CC_OK) {
-        cc_lua_box_release(box);
-        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
-    }
-    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
-    cc_lua_box_release(box);
-    return 1;
+    return push_encoded(L, 2, shape);
 }
 
 /*** Reads JSON text by an operation's input (or output) shape: unknown
@@ -418,19 +427,8 @@ static int l_xml_decode(lua_State *L)
 /*** Encodes Lua values as JSON (sequences as arrays, other tables as objects with sorted keys). */
 static int l_json_encode(lua_State *L)
 {
-    cc_box_t *box;
-    cc_value_t v;
-    cc_err_t err;
     luaL_checkany(L, 1);
-    box = cc_lua_newbox(L);
-    cc_lua_to_value(L, 1, &box->arena, &v);
-    if (cc_json_encode(&box->parts.body, &v, &err) != CC_OK) {
-        cc_lua_box_release(box);
-        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
-    }
-    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
-    cc_lua_box_release(box);
-    return 1;
+    return push_encoded(L, 1, NULL);
 }
 
 /*** Writes a file atomically (temporary file, fsync, rename).

@@ -103,25 +103,25 @@ end
 
 local CHANNEL_KEY = { TELEPHONY = "telephony", SMS = "sms", EMAIL = "email", WHATSAPP = "whatsApp" }
 
-H.DeleteCampaignChannelSubtypeConfig = on_campaign(function(_, c, input)
-  if c.channelSubtypeConfig then c.channelSubtypeConfig[CHANNEL_KEY[input.channelSubtype]] = nil end
-  return {}
-end)
-
-H.DeleteCampaignCommunicationLimits = on_campaign(function(_, c)
-  c.communicationLimitsOverride = nil
-  return {}
-end)
-
-H.DeleteCampaignCommunicationTime = on_campaign(function(_, c, input)
-  if c.communicationTimeConfig then c.communicationTimeConfig[CHANNEL_KEY[input.config]] = nil end
-  return {}
-end)
-
-H.DeleteCampaignEntryLimits = on_campaign(function(_, c)
-  c.entryLimitsConfig = nil
-  return {}
-end)
+-- Each DeleteCampaign* operation removes one part of the campaign, or one
+-- channel's entry of a part (the query member names the channel).
+local DELETE_PART = {
+  DeleteCampaignCommunicationLimits = { "communicationLimitsOverride" },
+  DeleteCampaignEntryLimits = { "entryLimitsConfig" },
+  DeleteCampaignChannelSubtypeConfig = { "channelSubtypeConfig", "channelSubtype" },
+  DeleteCampaignCommunicationTime = { "communicationTimeConfig", "config" },
+}
+for name, part in pairs(DELETE_PART) do
+  local member, channel_member = part[1], part[2]
+  H[name] = on_campaign(function(_, c, input)
+    if not channel_member then
+      c[member] = nil
+    elseif c[member] then
+      c[member][CHANNEL_KEY[input[channel_member]]] = nil
+    end
+    return {}
+  end)
+end
 
 -- }======
 
