@@ -31,7 +31,7 @@ BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
 CTESTS   = build/test_sigv4 build/test_shape
 
-.PHONY: all test ctest spec lint demo deps docs model clean asan valgrind fuzz
+.PHONY: all test ctest spec lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
 all: $(MODULE)
 
@@ -90,6 +90,17 @@ valgrind: all $(CTESTS)
 	@for t in $(CTESTS); do valgrind -q --leak-check=full --error-exitcode=1 ./$$t || exit 1; done
 	AWS_EC2_METADATA_DISABLED=true valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
 	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal spec
+
+# Per-call cost without the network (wall clock, noisy), and the same under
+# callgrind (instructions: repeatable whatever else the machine does).
+BENCH_N ?= 20000
+bench: $(MODULE)
+	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' $(LUA) bench/bench.lua $(BENCH_N)
+
+bench-callgrind: $(MODULE)
+	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' \
+	    valgrind --tool=callgrind --callgrind-out-file=build/callgrind.out $(LUA) bench/bench.lua 1000 2>&1 | \
+	    grep -E "us/op|Collected"
 
 # libFuzzer targets (clang) for what reads untrusted bytes: service answers,
 # STS XML, and the canonical-request builder; FUZZ_SECONDS each.

@@ -70,6 +70,12 @@ void cc_buf_puts(cc_buf_t *b, const char *s)
 
 void cc_buf_putc(cc_buf_t *b, char c)
 {
+    /* the common case, room already there, without the general path */
+    if (!b->oom && b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
     cc_buf_append(b, &c, 1);
 }
 

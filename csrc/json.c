@@ -69,10 +69,15 @@ void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         long cp;
         char esc[13];
-        /* Python's ensure_ascii keeps only space to '~' as they are: DEL is escaped too */
+        /* Python's ensure_ascii keeps only space to '~' as they are: DEL is
+         * escaped too. A run of such bytes is copied at once. */
         if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-            cc_buf_putc(b, (char)c);
-            i++;
+            size_t j = i + 1;
+            while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F && s[j] != '"' &&
+                   s[j] != '\\')
+                j++;
+            cc_buf_append(b, s + i, j - i);
+            i = j;
             continue;
         }
         switch (c) {

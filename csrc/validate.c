@@ -23,23 +23,34 @@ static const char *where(const vctx_t *c)
     return c->len ? c->path : "input";
 }
 
-/* Appends a path segment; returns the length to restore. */
+/* Appends raw text to the path (cut at its capacity); returns the length to
+ * restore. Every member validated passes here: no printf on this path. */
+static size_t push_text(vctx_t *c, const char *sep, const char *text, size_t n)
+{
+    size_t old = c->len, room, seplen = strlen(sep);
+    room = sizeof c->path - 1 - c->len;
+    if (seplen > room)
+        seplen = room;
+    memcpy(c->path + c->len, sep, seplen);
+    c->len += seplen;
+    room -= seplen;
+    if (n > room)
+        n = room;
+    memcpy(c->path + c->len, text, n);
+    c->len += n;
+    c->path[c->len] = '\0';
+    return old;
+}
+
 static size_t push_member(vctx_t *c, const char *name, size_t n)
 {
-    size_t old = c->len;
-    int w = snprintf(c->path + c->len, sizeof c->path - c->len, "%s%.*s", c->len ? "." : "",
-                     (int)n, name);
-    if (w > 0)
-        c->len = c->len + (size_t)w < sizeof c->path ? c->len + (size_t)w : sizeof c->path - 1;
-    return old;
+    return push_text(c, c->len ? "." : "", name, n);
 }
 
 static size_t push_key(vctx_t *c, const char *key, size_t n)
 {
-    size_t old = c->len;
-    int w = snprintf(c->path + c->len, sizeof c->path - c->len, " (key: %.*s)", (int)n, key);
-    if (w > 0)
-        c->len = c->len + (size_t)w < sizeof c->path ? c->len + (size_t)w : sizeof c->path - 1;
+    size_t old = push_text(c, " (key: ", key, n);
+    push_text(c, "", ")", 1);
     return old;
 }
 
