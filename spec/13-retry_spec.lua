@@ -50,8 +50,8 @@ describe("retries", function()
 
   it("retries a timeout", function()
     -- the emulator answers one request at a time: the retry waits for it to be free
-    local c = emu.client { max_attempts = 3, timeout = 0.3, sleep = core.sleep, random = function() return 0.5 end }
-    faults { "delay:0.6" }
+    local c = emu.client { max_attempts = 3, timeout = 0.5, sleep = core.sleep, random = function() return 1 end }
+    faults { "delay:1" } -- busy until t=1; the retry comes at t=1.5 (0.5 s timeout + 1 s backoff)
     local out, err = c:list_campaigns {}
     assert.is_nil(err)
     assert.is_table(out)
