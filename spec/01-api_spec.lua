@@ -154,6 +154,26 @@ describe("connectcampaigns", function()
       assert.matches("^connectcampaigns%-lua/" .. cc.VERSION:gsub("%.", "%%."), req.headers["User-Agent"])
     end)
 
+    it("send botocore's invocation id and attempt headers, unsigned, the id the same across retries", function()
+      local seen = {}
+      local c = H.client({ url = "http://127.0.0.1:9" }, { max_attempts = 3, sleep = function() end,
+        transport = function(req)
+          seen[#seen + 1] = req.headers
+          if #seen < 3 then return { status = 503, headers = {}, body = "" } end
+          return { status = 200, headers = {}, body = "{}" }
+        end })
+      assert(c:list_campaigns {})
+      assert.are.equal(3, #seen)
+      assert.matches("^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-[89ab]%x%x%x%-%x+$", seen[1]["amz-sdk-invocation-id"])
+      for i, h in ipairs(seen) do
+        assert.are.equal(seen[1]["amz-sdk-invocation-id"], h["amz-sdk-invocation-id"])
+        assert.are.equal("attempt=" .. i .. "; max=3", h["amz-sdk-request"])
+        assert.is_nil(h.Authorization:find("amz-sdk", 1, true))
+      end
+      assert(c:list_campaigns {})
+      assert.are_not.equal(seen[1]["amz-sdk-invocation-id"], seen[4]["amz-sdk-invocation-id"])
+    end)
+
     it("sign the session token and send it", function()
       local seen, transport = recorder()
       local c = assert(cc.new { region = "us-east-1", transport = transport, credentials = {

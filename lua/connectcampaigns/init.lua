@@ -395,10 +395,24 @@ function Client:prepare(opname, params)
   return req
 end
 
+local unpack_all = table.unpack or unpack -- luacheck: ignore 113 (LuaJIT has only unpack)
+
+local function invocation_id()
+  local r = {}
+  for i = 1, 16 do r[i] = math.random(0, 255) end
+  r[7] = r[7] % 16 + 64  -- version 4
+  r[9] = r[9] % 64 + 128 -- variant 10
+  local hex = string.format(string.rep("%02x", 16), unpack_all(r))
+  return hex:sub(1, 8) .. "-" .. hex:sub(9, 12) .. "-" .. hex:sub(13, 16) .. "-" .. hex:sub(17, 20) .. "-" .. hex:sub(21)
+end
+
 -- One attempt: prepare (signing again: the date moves), send, parse.
-local function attempt(self, p, opname, params)
+local function attempt(self, p, opname, params, call_id, n)
   local req, err = self:prepare(opname, params)
   if not req then return nil, err, nil end
+  -- added after signing, as botocore adds them: the same id for every attempt of a call
+  req.headers["amz-sdk-invocation-id"] = call_id
+  req.headers["amz-sdk-request"] = string.format("attempt=%d; max=%d", n, p.max_attempts)
   local resp, terr = send(p, req)
   if not resp then return nil, errors.new(terr.code, terr.message, { operation = req.operation }), req end
   local out, perr = core.parse(req.operation, resp.status, resp.body, resp.headers["x-amzn-errortype"])
@@ -426,11 +440,12 @@ function Client:call(opname, params)
   local op = by_snake[opname] or by_snake[(opname:gsub("(%l)(%u)", "%1_%2"):lower())]
   local last_cost = 0
   local n = 0
+  local call_id = invocation_id()
   while true do
     n = n + 1
     local waited = p.retry:before_attempt()
     local started = core.monotonic()
-    local out, err, req, resp = attempt(self, p, opname, params)
+    local out, err, req, resp = attempt(self, p, opname, params, call_id, n)
     local duration = core.monotonic() - started
     local fields = {
       operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
