@@ -26,8 +26,12 @@ local M = {
 
 local meta = core.metadata()
 local operations = core.operations()
-local by_snake = {}
-for _, op in ipairs(operations) do by_snake[op.snake] = op end
+-- operations by either name a caller may use: "CreateCampaign" or "create_campaign"
+local by_name = {}
+for _, op in ipairs(operations) do
+  by_name[op.snake] = op
+  by_name[op.name] = op
+end
 
 --- The model's operations: array of `{name, snake, method, uri, paginator?}`.
 M.operations = operations
@@ -437,7 +441,7 @@ function Client:call(opname, params)
     error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
   end
   local p = private[self]
-  local op = by_snake[opname] or by_snake[(opname:gsub("(%l)(%u)", "%1_%2"):lower())]
+  local op = by_name[opname]
   local last_cost = 0
   local n = 0
   local call_id = invocation_id()
@@ -489,12 +493,7 @@ end
 -- {====== Paginators ======
 
 local function paginator_of(opname)
-  local op = by_snake[opname]
-  if not op then
-    for _, o in ipairs(operations) do
-      if o.name == opname then op = o end
-    end
-  end
+  local op = by_name[opname]
   if not op or not op.paginator then
     error("'" .. tostring(opname) .. "' does not paginate; these do: list_campaigns, "
       .. "list_connect_instance_integrations", 3)
@@ -622,5 +621,4 @@ end
 -- }======
 
 M.Client = Client
-M._by_snake = by_snake
 return M

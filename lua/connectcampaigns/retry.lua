@@ -116,8 +116,6 @@ function M.new(opts)
     max_attempts = opts.max_attempts or 3,
     quota = QUOTA,
     random = opts.random or math.random,
-    sleep = opts.sleep,
-    clock = opts.clock,
   }, Policy)
   if self.mode == "adaptive" then self.limiter = new_limiter(opts.clock, opts.sleep) end
   return self
