@@ -142,19 +142,6 @@ void cc_json_put_double(cc_buf_t *b, double d)
         cc_buf_puts(b, ".0");
 }
 
-static int table_is_array(const cc_value_t *t)
-{
-    size_t i;
-    if (t->u.tab.n == 0)
-        return 0;
-    for (i = 0; i < t->u.tab.n; i++) {
-        const cc_value_t *k = &t->u.tab.items[i].key;
-        if (k->kind != CC_V_INT || k->u.i < 1 || (size_t)k->u.i > t->u.tab.n)
-            return 0;
-    }
-    return 1;
-}
-
 static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
 {
     size_t i;
@@ -173,7 +160,8 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
     case CC_V_OTHER: return cc_err_set(err, CC_E_PARAM, "cannot write a %s as JSON", cc_value_type_name(v));
     case CC_V_TABLE: break;
     }
-    if (table_is_array(v)) {
+    /* a sequence is an array; the empty table, like any other, an object */
+    if (v->u.tab.n > 0 && cc_value_is_sequence(v)) {
         cc_buf_putc(b, '[');
         for (i = 1; i <= v->u.tab.n; i++) {
             if (i > 1)

@@ -108,17 +108,6 @@ static int check_min(vctx_t *c, const cc_shape_t *s, double value, int is_length
                       where(c), num, min);
 }
 
-static int is_sequence(const cc_value_t *v)
-{
-    size_t i;
-    for (i = 0; i < v->u.tab.n; i++) {
-        const cc_value_t *k = &v->u.tab.items[i].key;
-        if (k->kind != CC_V_INT || k->u.i < 1 || (unsigned long long)k->u.i > v->u.tab.n)
-            return 0;
-    }
-    return 1;
-}
-
 /* Writes "a, b, c": the member names of a structure, for messages. */
 static const char *member_names(const cc_shape_t *s, char *out, size_t size)
 {
@@ -188,7 +177,7 @@ static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     long long i;
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
-    if (!is_sequence(v))
+    if (!cc_value_is_sequence(v))
         return cc_err_set(c->err, CC_E_PARAM,
                           "Invalid type for parameter %s, type: table (not a sequence), valid types: %s",
                           where(c), valid_types(s));

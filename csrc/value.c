@@ -121,6 +121,18 @@ void cc_value_set_str(cc_value_t *v, const char *s, size_t len)
     v->u.str.len = len;
 }
 
+int cc_value_is_sequence(const cc_value_t *t)
+{
+    size_t i;
+    for (i = 0; i < t->u.tab.n; i++) {
+        const cc_value_t *k = &t->u.tab.items[i].key;
+        /* n keys, each an integer in 1..n, with no repeats possible: exactly 1..n */
+        if (k->kind != CC_V_INT || k->u.i < 1 || (unsigned long long)k->u.i > t->u.tab.n)
+            return 0;
+    }
+    return 1;
+}
+
 const cc_value_t *cc_value_index(const cc_value_t *t, long long idx)
 {
     size_t i;
