@@ -145,14 +145,19 @@ void cc_lua_push_value(lua_State *L, const cc_value_t *v)
 }
 /* }====== */
 
+/* t[key] = value for the table on top of the stack (nil when value is NULL). */
+static void set_string(lua_State *L, const char *key, const char *value)
+{
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, key); /* t */
+}
+
 int cc_lua_fail(lua_State *L, const char *code, const char *message)
 {
     lua_pushnil(L);
     lua_createtable(L, 0, 2);
-    lua_pushstring(L, code);
-    lua_setfield(L, -2, "code");
-    lua_pushstring(L, message);
-    lua_setfield(L, -2, "message");
+    set_string(L, "code", code);
+    set_string(L, "message", message);
     return 2;
 }
 
@@ -184,26 +189,16 @@ static int l_operations(lua_State *L)
     for (i = 0; i < m->nops; i++) {
         const cc_operation_t *op = &m->ops[i];
         lua_createtable(L, 0, 6);
-        lua_pushstring(L, op->name);
-        lua_setfield(L, -2, "name");
-        lua_pushstring(L, op->snake);
-        lua_setfield(L, -2, "snake");
-        lua_pushstring(L, op->method);
-        lua_setfield(L, -2, "method");
-        lua_pushstring(L, op->uri);
-        lua_setfield(L, -2, "uri");
+        set_string(L, "name", op->name);
+        set_string(L, "snake", op->snake);
+        set_string(L, "method", op->method);
+        set_string(L, "uri", op->uri);
         if (op->result_key) {
             lua_createtable(L, 0, 4);
-            lua_pushstring(L, op->input_token);
-            lua_setfield(L, -2, "input_token");
-            lua_pushstring(L, op->output_token);
-            lua_setfield(L, -2, "output_token");
-            if (op->limit_key) {
-                lua_pushstring(L, op->limit_key);
-                lua_setfield(L, -2, "limit_key");
-            }
-            lua_pushstring(L, op->result_key);
-            lua_setfield(L, -2, "result_key");
+            set_string(L, "input_token", op->input_token);
+            set_string(L, "output_token", op->output_token);
+            set_string(L, "limit_key", op->limit_key); /* nil when the paginator has none */
+            set_string(L, "result_key", op->result_key);
             lua_setfield(L, -2, "paginator");
         }
         lua_rawseti(L, -2, (int)i + 1);
@@ -216,14 +211,10 @@ static int l_metadata(lua_State *L)
 {
     const cc_model_t *m = check_model(L);
     lua_createtable(L, 0, 4);
-    lua_pushstring(L, m->signing_name);
-    lua_setfield(L, -2, "signing_name");
-    lua_pushstring(L, m->endpoint_prefix);
-    lua_setfield(L, -2, "endpoint_prefix");
-    lua_pushstring(L, m->api_version);
-    lua_setfield(L, -2, "api_version");
-    lua_pushstring(L, m->service_id);
-    lua_setfield(L, -2, "service_id");
+    set_string(L, "signing_name", m->signing_name);
+    set_string(L, "endpoint_prefix", m->endpoint_prefix);
+    set_string(L, "api_version", m->api_version);
+    set_string(L, "service_id", m->service_id);
     return 1;
 }
 
@@ -255,8 +246,7 @@ static int l_build(lua_State *L)
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
     }
     lua_createtable(L, 0, 5);
-    lua_pushstring(L, op->method);
-    lua_setfield(L, -2, "method");
+    set_string(L, "method", op->method);
     lua_pushlstring(L, cc_buf_cstr(&box->parts.path), box->parts.path.len);
     lua_setfield(L, -2, "path");
     lua_pushlstring(L, cc_buf_cstr(&box->parts.query), box->parts.query.len);
@@ -265,8 +255,7 @@ static int l_build(lua_State *L)
         lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
         lua_setfield(L, -2, "body");
     }
-    lua_pushstring(L, op->name);
-    lua_setfield(L, -2, "operation");
+    set_string(L, "operation", op->name);
     cc_lua_box_release(box);
     return 1;
 }
@@ -297,10 +286,8 @@ static int l_parse(lua_State *L)
     } else if (rc == CC_E_SERVICE) {
         lua_pushnil(L);
         lua_createtable(L, 0, 3);
-        lua_pushstring(L, se.code);
-        lua_setfield(L, -2, "code");
-        lua_pushstring(L, se.message);
-        lua_setfield(L, -2, "message");
+        set_string(L, "code", se.code);
+        set_string(L, "message", se.message);
         if (se.fields.kind == CC_V_TABLE) {
             cc_lua_push_value(L, &se.fields);
             lua_setfield(L, -2, "fields");
