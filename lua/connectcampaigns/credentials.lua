@@ -41,11 +41,7 @@ end
 local function host_of(url)
   local scheme, authority = url:match("^(https?)://([^/?#]+)")
   if not scheme then return nil end
-  local host, port = authority:match("^(.-):(%d+)$")
-  if port and ((scheme == "https" and port == "443") or (scheme == "http" and port == "80")) then
-    return host
-  end
-  return authority
+  return config.host_header(scheme, authority)
 end
 
 local function result(id, secret, token, expiration, source)

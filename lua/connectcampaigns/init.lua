@@ -90,15 +90,11 @@ local function parse_endpoint(url)
     return nil, "endpoint scheme must be http or https: " .. url
   end
   if authority:find("@", 1, true) then return nil, "endpoint must not carry user information" end
-  local host, port = authority:match("^(.-):(%d+)$")
-  if not host then host = authority end
-  local default_port = (scheme == "https" and "443") or "80"
-  local host_header = (port and port ~= default_port) and (host .. ":" .. port) or host
   path = path:gsub("/+$", "")
   return {
     url = scheme .. "://" .. authority .. path,
     origin = scheme .. "://" .. authority,
-    host = host_header:lower(),
+    host = config.host_header(scheme, authority):lower(),
     base_path = path,
   }
 end
