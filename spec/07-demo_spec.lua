@@ -9,8 +9,8 @@ describe("the quickstart", function()
   it("creates, tunes, describes, runs, lists and deletes a campaign", function()
     local out, ok = H.run(string.format(
       "AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2=%s "
-        .. "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' %s examples/quickstart.lua",
-      emu.url, H.LUA))
+        .. "%s examples/quickstart.lua",
+      emu.url, H.LUA_CMD))
     assert.is_true(ok, out)
     local id = assert(out:match("created campaign ([%x%-]+)"), out)
     assert.matches("campaign as described:", out, 1, true)
@@ -37,8 +37,8 @@ describe("the quickstart", function()
       "env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_REGION -u AWS_DEFAULT_REGION "
         .. "-u AWS_ENDPOINT_URL HOME=%s AWS_CONFIG_FILE=%s/config AWS_SHARED_CREDENTIALS_FILE=%s/credentials "
         .. "AWS_PROFILE=emulator AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2=%s "
-        .. "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' %s examples/quickstart.lua",
-      dir, dir, dir, emu.url, H.LUA))
+        .. "%s examples/quickstart.lua",
+      dir, dir, dir, emu.url, H.LUA_CMD))
     H.run("rm -rf " .. dir)
     assert.is_true(ok, out)
     assert.matches("deleted campaign", out, 1, true)

@@ -19,8 +19,8 @@ describe("the examples", function()
     for i, a in ipairs(args) do args[i] = "'" .. a .. "'" end
     return H.run(string.format(
       "AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_ENDPOINT_URL_CONNECTCAMPAIGNSV2=%s "
-        .. "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' %s examples/%s %s",
-      emu.url, H.LUA, script, table.concat(args, " ")))
+        .. "%s examples/%s %s",
+      emu.url, H.LUA_CMD, script, table.concat(args, " ")))
   end
 
   local function campaign(name, instance)

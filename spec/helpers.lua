@@ -27,17 +27,24 @@ local function control(self, path, body)
   return resp.body
 end
 
+--- The module paths of this tree, and a shell command running lua with them.
+H.LUA_ENV = "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;'"
+H.LUA_CMD = H.LUA_ENV .. " " .. H.LUA
+
+-- Starts a server script; returns its pipe and the first line it prints.
+local function spawn(args)
+  local pipe = assert(io.popen(H.LUA_ENV .. " exec " .. H.LUA .. " " .. args, "r"))
+  return pipe, pipe:read("*l") or ""
+end
+
 --- Starts spec/support/stub_server.lua on a free loopback port.
 -- @tparam[opt] table opts `key_id`, `secret` (what signatures are checked
 --   against), `nosig` (check none)
 function H.start_stub(opts)
   opts = opts or {}
-  local cmd = string.format(
-    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' exec %s spec/support/stub_server.lua %s '%s' %s",
-    H.LUA, opts.key_id or H.KEY_ID, opts.secret or H.SECRET, opts.nosig and "nosig" or "")
-  local pipe = assert(io.popen(cmd, "r"))
-  local port = pipe:read("*l")
-  assert(port and port:match("^%d+$"), "stub server did not start")
+  local pipe, port = spawn(string.format("spec/support/stub_server.lua %s '%s' %s",
+    opts.key_id or H.KEY_ID, opts.secret or H.SECRET, opts.nosig and "nosig" or ""))
+  assert(port:match("^%d+$"), "stub server did not start")
   local self = setmetatable({ pipe = pipe, port = tonumber(port),
     url = "http://127.0.0.1:" .. port, http = core.http { timeout = 10 } }, Stub)
   return self
@@ -46,12 +53,7 @@ end
 --- Starts the emulator (bin/connectcampaigns-emulator) on a free loopback port.
 -- @treturn table {url, stop()}
 function H.start_emulator(extra_args)
-  local cmd = string.format(
-    "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' exec %s bin/connectcampaigns-emulator "
-      .. "--port 0 --max-seconds 300 %s",
-    H.LUA, extra_args or "")
-  local pipe = assert(io.popen(cmd, "r"))
-  local line = pipe:read("*l") or ""
+  local pipe, line = spawn("bin/connectcampaigns-emulator --port 0 --max-seconds 300 " .. (extra_args or ""))
   local url = assert(line:match("^listening on (http://[%d.]+:%d+)$"), "emulator did not start: " .. line)
   local http = core.http { timeout = 10 }
   local emu = { url = url }
