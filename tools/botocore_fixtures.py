@@ -10,27 +10,22 @@ usage: tools/botocore_fixtures.py [MODEL_DIR]
 import datetime
 import json
 import os
-import sys
 
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
-import botocore.model
 import botocore.serialize
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-FIXTURES = os.path.join(ROOT, "spec", "fixtures", "botocore")
+from botocore_model import FIXTURES as SPEC_FIXTURES, load_service
+
+FIXTURES = os.path.join(SPEC_FIXTURES, "botocore")
 ENDPOINT = "https://connect-campaigns.us-east-1.amazonaws.com"
 NOW = datetime.datetime(2026, 1, 1, 0, 0, 0)
 KEY_ID, SECRET, TOKEN = "AKIDBOTOCORE", "botocore/secret+key", "botocore-session-token"
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, "..", "shared", "aws-model", "connectcampaignsv2", "2024-04-23")
-    with open(os.path.join(src, "service-2.json")) as f:
-        service = botocore.model.ServiceModel(json.load(f), service_name="connectcampaignsv2")
+    service = load_service()
     with open(os.path.join(FIXTURES, "inputs.json")) as f:
         inputs = json.load(f)
     serializer = botocore.serialize.create_serializer("rest-json", include_validation=True)

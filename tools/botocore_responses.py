@@ -11,15 +11,11 @@ import calendar
 import datetime
 import json
 import os
-import sys
 
 import botocore.awsrequest
-import botocore.model
 import botocore.parsers
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-FIXTURES = os.path.join(ROOT, "spec", "fixtures")
+from botocore_model import FIXTURES, load_service
 
 
 def plain(v):
@@ -33,10 +29,7 @@ def plain(v):
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, "..", "shared", "aws-model", "connectcampaignsv2", "2024-04-23")
-    with open(os.path.join(src, "service-2.json")) as f:
-        service = botocore.model.ServiceModel(json.load(f), service_name="connectcampaignsv2")
+    service = load_service()
     with open(os.path.join(FIXTURES, "botocore", "responses_in.json")) as f:
         cases = json.load(f)
     parser = botocore.parsers.create_parser("rest-json")

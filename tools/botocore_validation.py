@@ -9,24 +9,19 @@ usage: tools/botocore_validation.py [MODEL_DIR]
 """
 import json
 import os
-import sys
 
-import botocore.model
 import botocore.validate
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-FIXTURES = os.path.join(ROOT, "spec", "fixtures", "botocore")
+from botocore_model import FIXTURES as SPEC_FIXTURES, load_service
+
+FIXTURES = os.path.join(SPEC_FIXTURES, "botocore")
 KINDS = ["Missing required parameter", "Unknown parameter", "Invalid type", "Invalid length",
          "Invalid value", "Invalid range", "Invalid number of parameters set for tagged union",
          "Must set one of the following keys"]
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        ROOT, "..", "shared", "aws-model", "connectcampaignsv2", "2024-04-23")
-    with open(os.path.join(src, "service-2.json")) as f:
-        service = botocore.model.ServiceModel(json.load(f), service_name="connectcampaignsv2")
+    service = load_service()
     with open(os.path.join(FIXTURES, "validation_in.json")) as f:
         cases = json.load(f)
     out = []
