@@ -1,4 +1,5 @@
 #include "buf.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@ void cc_buf_init(cc_buf_t *b)
 
 void cc_buf_free(cc_buf_t *b)
 {
-    free(b->data);
+    cc_free(b->data);
     cc_buf_init(b);
 }
 
@@ -43,7 +44,7 @@ static int buf_reserve(cc_buf_t *b, size_t n)
     cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
-    p = realloc(b->data, cap);
+    p = cc_realloc(b->data, cap);
     if (p == NULL) {
         b->oom = 1;
         return 0;

@@ -1,4 +1,5 @@
 #include "file.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +50,7 @@ static void sync_parent(const char *path)
 int cc_file_write_atomic(const char *path, const void *data, size_t len, cc_err_t *err)
 {
     size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
+    char *tmp = cc_malloc(n);
     int fd, saved;
     if (tmp == NULL)
         return cc_err_set(err, CC_E_NOMEM, "out of memory");
@@ -57,24 +58,24 @@ int cc_file_write_atomic(const char *path, const void *data, size_t len, cc_err_
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         saved = errno;
-        free(tmp);
+        cc_free(tmp);
         return cc_err_set(err, CC_E_INTERNAL, "cannot write %s: %s", path, strerror(saved));
     }
     if (!write_all(fd, data, len) || fsync(fd) != 0) {
         saved = errno;
         close(fd);
         unlink(tmp);
-        free(tmp);
+        cc_free(tmp);
         return cc_err_set(err, CC_E_INTERNAL, "cannot write %s: %s", path, strerror(saved));
     }
     close(fd);
     if (rename(tmp, path) != 0) {
         saved = errno;
         unlink(tmp);
-        free(tmp);
+        cc_free(tmp);
         return cc_err_set(err, CC_E_INTERNAL, "cannot replace %s: %s", path, strerror(saved));
     }
-    free(tmp);
+    cc_free(tmp);
     sync_parent(path);
     return CC_OK;
 }

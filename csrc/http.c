@@ -1,4 +1,5 @@
 #include "http.h"
+#include "alloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -106,7 +107,7 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
         cc_err_set(err, CC_E_INTERNAL, "libcurl failed to initialize");
         return NULL;
     }
-    h = calloc(1, sizeof *h);
+    h = cc_calloc(1, sizeof *h);
     if (h == NULL) {
         cc_err_set(err, CC_E_NOMEM, "out of memory");
         return NULL;
@@ -116,7 +117,7 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
         h->opts.max_response = 16u << 20;
     cc_buf_init(&h->body);
     cc_buf_init(&h->headers);
-    if (opts->ca_file && (h->ca_file = strdup(opts->ca_file)) == NULL) {
+    if (opts->ca_file && (h->ca_file = cc_strdup(opts->ca_file)) == NULL) {
         cc_http_free(h);
         cc_err_set(err, CC_E_NOMEM, "out of memory");
         return NULL;
@@ -139,8 +140,8 @@ void cc_http_free(cc_http_t *h)
         curl_easy_cleanup(h->curl);
     cc_buf_free(&h->body);
     cc_buf_free(&h->headers);
-    free(h->ca_file);
-    free(h);
+    cc_free(h->ca_file);
+    cc_free(h);
 }
 
 int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err)

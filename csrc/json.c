@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
+#include "alloc.h"
 
 /* {====== UTF-8 ====== */
 /* Decodes one code point at s[*i]; returns -1 on malformed input. */
@@ -190,7 +190,7 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
             }
             cc_buf_putc(b, '}');
         }
-        free(sorted);
+        cc_free(sorted);
         return rc;
     }
 }
@@ -206,64 +206,342 @@ int cc_json_encode(cc_buf_t *b, const cc_value_t *v, cc_err_t *err)
 /* }====== */
 
 /* {====== Reading ====== */
-static int from_cjson(const cJSON *j, cc_arena_t *a, cc_value_t *out)
+/* A reader of our own rather than cJSON's: strings and keys keep their
+ * length (a decoded \u0000 stays in the value), raw bytes must be valid
+ * UTF-8, and nothing but white space may follow the value. Entries of the
+ * object or array being read wait on one growable stack, so each table is
+ * allocated once, at its final size. */
+#define JSON_MAX_DEPTH 256
+
+typedef struct {
+    const unsigned char *p, *end;
+    cc_arena_t *a;
+    cc_entry_t *stack; /* pending entries of the open objects and arrays */
+    size_t top, cap;
+    int depth;
+    cc_err_t *err;
+} jreader_t;
+
+static int jfail(jreader_t *r, const char *what)
 {
-    if (cJSON_IsNull(j)) {
-        out->kind = CC_V_NIL;
-    } else if (cJSON_IsBool(j)) {
-        out->kind = CC_V_BOOL;
-        out->u.b = cJSON_IsTrue(j);
-    } else if (cJSON_IsNumber(j)) {
-        double d = j->valuedouble;
-        if (d == floor(d) && fabs(d) < 9007199254740992.0) {
-            out->kind = CC_V_INT;
-            out->u.i = (long long)d;
-        } else {
-            out->kind = CC_V_NUM;
-            out->u.n = d;
-        }
-    } else if (cJSON_IsString(j)) {
-        size_t n = strlen(j->valuestring);
-        char *s = cc_arena_strndup(a, j->valuestring, n);
+    return cc_err_set(r->err, CC_E_PARSE, "not valid JSON: %s", what);
+}
+
+static int jnomem(jreader_t *r)
+{
+    return cc_err_set(r->err, CC_E_NOMEM, "out of memory");
+}
+
+static void skip_ws(jreader_t *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+        r->p++;
+}
+
+static int push_entry(jreader_t *r, cc_entry_t **e)
+{
+    if (r->top == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        cc_entry_t *s = cc_realloc(r->stack, cap * sizeof *s);
         if (s == NULL)
-            return 0;
-        cc_value_set_str(out, s, n);
-    } else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
-        const cJSON *c;
-        size_t i = 0;
-        if (!cc_value_new_table(a, out, (size_t)cJSON_GetArraySize(j)))
-            return 0;
-        cJSON_ArrayForEach(c, j) {
-            cc_entry_t *e = &out->u.tab.items[i];
-            if (cJSON_IsArray(j)) {
-                e->key.kind = CC_V_INT;
-                e->key.u.i = (long long)i + 1;
-            } else {
-                size_t n = strlen(c->string);
-                char *k = cc_arena_strndup(a, c->string, n);
-                if (k == NULL)
-                    return 0;
-                cc_value_set_str(&e->key, k, n);
-            }
-            if (!from_cjson(c, a, &e->val))
-                return 0;
-            i++;
-        }
-        out->u.tab.n = i;
-    } else {
-        out->kind = CC_V_NIL;
+            return jnomem(r);
+        r->stack = s;
+        r->cap = cap;
     }
+    *e = &r->stack[r->top++];
+    memset(*e, 0, sizeof **e);
+    return CC_OK;
+}
+
+static int hex4(const unsigned char *p, long *out)
+{
+    int i;
+    long v = 0;
+    for (i = 0; i < 4; i++) {
+        int c = p[i], d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return 0;
+        v = v * 16 + d;
+    }
+    *out = v;
     return 1;
+}
+
+static size_t put_utf8(char *o, long cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Reads a string literal (r->p at the opening quote) into out. Escapes only
+ * shrink text (\uXXXX is 6 bytes for at most 3, a pair 12 for 4), so the raw
+ * length bounds the decoded one. */
+static int read_string(jreader_t *r, cc_value_t *out)
+{
+    const unsigned char *s = ++r->p, *q = s;
+    char *dst;
+    size_t n = 0;
+    while (q < r->end && *q != '"') {
+        if (*q == '\\')
+            q++;
+        q++;
+    }
+    if (q >= r->end)
+        return jfail(r, "unterminated string");
+    if ((dst = cc_arena_alloc(r->a, (size_t)(q - s) + 1)) == NULL)
+        return jnomem(r);
+    while (r->p < q) {
+        unsigned char c = *r->p;
+        if (c < 0x20)
+            return jfail(r, "control character in a string");
+        if (c >= 0x80) {
+            size_t i = 0;
+            long cp = utf8_next(r->p, (size_t)(q - r->p), &i);
+            if (cp < 0)
+                return jfail(r, "invalid UTF-8");
+            memcpy(dst + n, r->p, i);
+            n += i;
+            r->p += i;
+            continue;
+        }
+        if (c != '\\') {
+            dst[n++] = (char)c;
+            r->p++;
+            continue;
+        }
+        r->p++;
+        switch (*r->p++) {
+        case '"': dst[n++] = '"'; break;
+        case '\\': dst[n++] = '\\'; break;
+        case '/': dst[n++] = '/'; break;
+        case 'b': dst[n++] = '\b'; break;
+        case 'f': dst[n++] = '\f'; break;
+        case 'n': dst[n++] = '\n'; break;
+        case 'r': dst[n++] = '\r'; break;
+        case 't': dst[n++] = '\t'; break;
+        case 'u': {
+            long cp, lo;
+            if (q - r->p < 4 || !hex4(r->p, &cp))
+                return jfail(r, "bad \\u escape");
+            r->p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && q - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u' &&
+                hex4(r->p + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                r->p += 6;
+            } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+                cp = 0xFFFD; /* a lone surrogate has no UTF-8 form */
+            }
+            n += put_utf8(dst + n, cp);
+            break;
+        }
+        default: return jfail(r, "bad escape");
+        }
+    }
+    r->p = q + 1;
+    dst[n] = '\0';
+    cc_value_set_str(out, dst, n);
+    return CC_OK;
+}
+
+static int read_number(jreader_t *r, cc_value_t *out)
+{
+    const unsigned char *s = r->p;
+    int integral = 1, digits = 0;
+    char tmp[64], *copy = tmp, *end;
+    size_t len;
+    double d;
+    if (r->p < r->end && *r->p == '-')
+        r->p++;
+    if (r->p < r->end && *r->p == '0') {
+        r->p++;
+        digits = 1;
+    } else {
+        while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+            r->p++, digits++;
+    }
+    if (digits == 0)
+        return jfail(r, "unexpected character");
+    if (r->p < r->end && *r->p == '.') {
+        integral = digits = 0;
+        r->p++;
+        while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+            r->p++, digits++;
+        if (digits == 0)
+            return jfail(r, "bad number");
+    }
+    if (r->p < r->end && (*r->p == 'e' || *r->p == 'E')) {
+        integral = digits = 0;
+        r->p++;
+        if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+            r->p++;
+        while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+            r->p++, digits++;
+        if (digits == 0)
+            return jfail(r, "bad number");
+    }
+    len = (size_t)(r->p - s);
+    if (integral && len <= 18) { /* exact, no strtod */
+        long long v = 0;
+        size_t i = *s == '-';
+        for (; i < len; i++)
+            v = v * 10 + (s[i] - '0');
+        out->kind = CC_V_INT;
+        out->u.i = *s == '-' ? -v : v;
+        return CC_OK;
+    }
+    if (len >= sizeof tmp && (copy = cc_arena_alloc(r->a, len + 1)) == NULL)
+        return jnomem(r);
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    d = strtod(copy, &end);
+    if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+        out->kind = CC_V_INT;
+        out->u.i = (long long)d;
+    } else {
+        out->kind = CC_V_NUM;
+        out->u.n = d;
+    }
+    return CC_OK;
+}
+
+static int read_value(jreader_t *r, cc_value_t *out);
+
+/* Moves the entries pushed since base into a table of exactly their number. */
+static int close_table(jreader_t *r, size_t base, cc_value_t *out)
+{
+    size_t n = r->top - base;
+    if (!cc_value_new_table(r->a, out, n))
+        return jnomem(r);
+    if (n)
+        memcpy(out->u.tab.items, r->stack + base, n * sizeof *r->stack);
+    out->u.tab.n = n;
+    r->top = base;
+    r->depth--;
+    return CC_OK;
+}
+
+static int read_container(jreader_t *r, cc_value_t *out)
+{
+    int is_object = *r->p == '{';
+    unsigned char close = is_object ? '}' : ']';
+    size_t base = r->top;
+    long long index = 0;
+    if (++r->depth > JSON_MAX_DEPTH)
+        return jfail(r, "nested too deeply");
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        return close_table(r, base, out);
+    }
+    for (;;) {
+        cc_entry_t *e = NULL;
+        cc_value_t key, val;
+        skip_ws(r);
+        if (is_object) {
+            if (r->p >= r->end || *r->p != '"')
+                return jfail(r, "expected a member name");
+            if (read_string(r, &key) != CC_OK)
+                return r->err->code;
+            skip_ws(r);
+            if (r->p >= r->end || *r->p != ':')
+                return jfail(r, "expected ':'");
+            r->p++;
+        } else {
+            key.kind = CC_V_INT;
+            key.u.i = ++index;
+        }
+        if (read_value(r, &val) != CC_OK)
+            return r->err->code;
+        if (push_entry(r, &e) != CC_OK) /* after the value: its own entries are gone */
+            return r->err->code;
+        e->key = key;
+        e->val = val;
+        skip_ws(r);
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (r->p < r->end && *r->p == close) {
+            r->p++;
+            return close_table(r, base, out);
+        }
+        return jfail(r, is_object ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static int read_literal(jreader_t *r, const char *word, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n) != 0)
+        return jfail(r, "unexpected character");
+    r->p += n;
+    return CC_OK;
+}
+
+static int read_value(jreader_t *r, cc_value_t *out)
+{
+    skip_ws(r);
+    if (r->p >= r->end)
+        return jfail(r, "unexpected end");
+    switch (*r->p) {
+    case '{':
+    case '[': return read_container(r, out);
+    case '"': return read_string(r, out);
+    case 't':
+        out->kind = CC_V_BOOL;
+        out->u.b = 1;
+        return read_literal(r, "true", 4);
+    case 'f':
+        out->kind = CC_V_BOOL;
+        out->u.b = 0;
+        return read_literal(r, "false", 5);
+    case 'n':
+        out->kind = CC_V_NIL;
+        return read_literal(r, "null", 4);
+    default: return read_number(r, out);
+    }
 }
 
 int cc_json_decode(const char *text, size_t len, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
 {
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    int ok;
-    if (root == NULL)
-        return cc_err_set(err, CC_E_PARSE, "not valid JSON");
-    ok = from_cjson(root, a, out);
-    cJSON_Delete(root);
-    return ok ? CC_OK : cc_err_set(err, CC_E_NOMEM, "out of memory");
+    jreader_t r;
+    int rc;
+    memset(&r, 0, sizeof r);
+    r.p = (const unsigned char *)text;
+    r.end = r.p + len;
+    r.a = a;
+    r.err = err;
+    rc = read_value(&r, out);
+    if (rc == CC_OK) {
+        skip_ws(&r);
+        if (r.p != r.end)
+            rc = jfail(&r, "trailing characters after the value");
+    }
+    cc_free(r.stack);
+    return rc;
 }
 /* }====== */

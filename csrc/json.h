@@ -1,6 +1,6 @@
 /* JSON in and out. Output is byte-for-byte what Python's json.dumps writes
  * (", " and ": " separators, non-ASCII as \uXXXX), which is what botocore
- * sends; input goes through cJSON into the neutral value tree. */
+ * sends; input is read into the neutral value tree by lengths (NULs kept). */
 #ifndef CC_JSON_H
 #define CC_JSON_H
 
@@ -20,7 +20,9 @@ void cc_format_double(double d, char *out);
 
 /* Parses JSON text into a value tree in the arena: objects and arrays become
  * tables (arrays keyed 1..n), null becomes CC_V_NIL, numbers CC_V_INT when
- * written as integers that fit, else CC_V_NUM. */
+ * written as integers that fit, else CC_V_NUM. CC_E_PARSE for anything that
+ * is not exactly one JSON value (trailing bytes, raw invalid UTF-8, control
+ * characters in strings, nesting deeper than 256). */
 int cc_json_decode(const char *text, size_t len, cc_arena_t *a, cc_value_t *out, cc_err_t *err);
 
 /* Writes a value tree as JSON without a shape: a table whose keys are exactly

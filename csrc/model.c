@@ -1,4 +1,5 @@
 #include "model.h"
+#include "alloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err
     s->nmembers = (size_t)cJSON_GetArraySize(members);
     if (s->nmembers == 0)
         return CC_OK;
-    s->members = calloc(s->nmembers, sizeof *s->members);
+    s->members = cc_calloc(s->nmembers, sizeof *s->members);
     if (s->members == NULL)
         return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
     cJSON_ArrayForEach(it, members) {
@@ -122,7 +123,7 @@ static int compile_shape(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t
         const cJSON *e;
         size_t i = 0;
         s->nenums = (size_t)cJSON_GetArraySize(it);
-        s->enums = calloc(s->nenums ? s->nenums : 1, sizeof *s->enums);
+        s->enums = cc_calloc(s->nenums ? s->nenums : 1, sizeof *s->enums);
         if (s->enums == NULL)
             return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
         cJSON_ArrayForEach(e, it) s->enums[i++] = cJSON_IsString(e) ? e->valuestring : "";
@@ -165,7 +166,7 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
     if (out && (op->output = ref_shape(m, out, err, op->name)) == NULL)
         return err->code;
     op->nerrors = (size_t)cJSON_GetArraySize(errors);
-    op->errors = calloc(op->nerrors ? op->nerrors : 1, sizeof *op->errors);
+    op->errors = cc_calloc(op->nerrors ? op->nerrors : 1, sizeof *op->errors);
     if (op->errors == NULL)
         return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
     i = 0;
@@ -191,20 +192,20 @@ void cc_model_free(cc_model_t *m)
     if (m == NULL)
         return;
     for (i = 0; m->shapes && i < m->nshapes; i++) {
-        free(m->shapes[i].members);
-        free(m->shapes[i].enums);
+        cc_free(m->shapes[i].members);
+        cc_free(m->shapes[i].enums);
     }
     for (i = 0; m->ops && i < m->nops; i++)
-        free(m->ops[i].errors);
-    free(m->shapes);
-    free(m->ops);
+        cc_free(m->ops[i].errors);
+    cc_free(m->shapes);
+    cc_free(m->ops);
     cJSON_Delete(m->root);
-    free(m);
+    cc_free(m);
 }
 
 cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
 {
-    cc_model_t *m = calloc(1, sizeof *m);
+    cc_model_t *m = cc_calloc(1, sizeof *m);
     const cJSON *shapes, *ops, *meta, *pag, *it;
     size_t i;
     if (m == NULL) {
@@ -222,8 +223,8 @@ cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
     pag = cJSON_GetObjectItemCaseSensitive(m->root, "paginators");
     m->nshapes = (size_t)cJSON_GetArraySize(shapes);
     m->nops = (size_t)cJSON_GetArraySize(ops);
-    m->shapes = calloc(m->nshapes ? m->nshapes : 1, sizeof *m->shapes);
-    m->ops = calloc(m->nops ? m->nops : 1, sizeof *m->ops);
+    m->shapes = cc_calloc(m->nshapes ? m->nshapes : 1, sizeof *m->shapes);
+    m->ops = cc_calloc(m->nops ? m->nops : 1, sizeof *m->ops);
     if (m->shapes == NULL || m->ops == NULL) {
         cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
         goto fail;

@@ -1,6 +1,7 @@
 /* Request serialization for rest-json: URI labels, query string and a JSON
  * body, as botocore's RestJSONSerializer writes them. Input is validated
  * first, so the writers below trust the value kinds. */
+#include "alloc.h"
 #include "shape.h"
 
 #include <math.h>
@@ -95,7 +96,7 @@ static void put_map(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
         put_value(b, s->value, &sorted[i]->val);
     }
     cc_buf_putc(b, '}');
-    free(sorted);
+    cc_free(sorted);
 }
 
 static void put_list(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)

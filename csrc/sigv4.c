@@ -1,4 +1,5 @@
 #include "sigv4.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ struct cc_signer {
 
 cc_signer_t *cc_signer_new(cc_err_t *err)
 {
-    cc_signer_t *s = calloc(1, sizeof *s);
+    cc_signer_t *s = cc_calloc(1, sizeof *s);
     if (s == NULL) {
         cc_err_set(err, CC_E_NOMEM, "out of memory");
         return NULL;
@@ -59,7 +60,7 @@ void cc_signer_free(cc_signer_t *s)
     EVP_MD_free(s->alg_sha256);
     EVP_MAC_free(s->alg_hmac);
     OPENSSL_cleanse(s->key, sizeof s->key);
-    free(s);
+    cc_free(s);
 }
 
 unsigned long cc_signer_derivations(const cc_signer_t *s)
@@ -182,7 +183,7 @@ int cc_sigv4_canonical_query(const char *q, size_t len, cc_buf_t *out)
         return 1;
     for (i = 0; i < len; i++)
         npairs += q[i] == '&';
-    pairs = malloc(npairs * sizeof *pairs);
+    pairs = cc_malloc(npairs * sizeof *pairs);
     if (pairs == NULL)
         return 0;
     cc_buf_init(&enc);
@@ -220,7 +221,7 @@ int cc_sigv4_canonical_query(const char *q, size_t len, cc_buf_t *out)
     }
     i = cc_buf_ok(&enc);
     cc_buf_free(&enc);
-    free(pairs);
+    cc_free(pairs);
     return (int)i;
 }
 
@@ -280,13 +281,13 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         return 0;
     cc_buf_putc(out, '\n');
     if (req->nheaders) {
-        hs = calloc(req->nheaders, sizeof *hs);
+        hs = cc_calloc(req->nheaders, sizeof *hs);
         if (hs == NULL)
             return 0;
     }
     for (i = 0; i < req->nheaders; i++) {
         const cc_header_t *h = &req->headers[i];
-        char *lname = malloc(h->name_len + 1);
+        char *lname = cc_malloc(h->name_len + 1);
         if (lname == NULL) {
             ok = 0;
             break;
@@ -297,7 +298,7 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         }
         lname[h->name_len] = '\0';
         if (header_skipped(lname)) {
-            free(lname);
+            cc_free(lname);
             continue;
         }
         hs[n].name = lname;
@@ -332,8 +333,8 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         cc_buf_puts(out, payload_hash);
     }
     for (i = 0; i < n; i++)
-        free(hs[i].name);
-    free(hs);
+        cc_free(hs[i].name);
+    cc_free(hs);
     return ok && cc_buf_ok(out) && cc_buf_ok(signed_headers);
 }
 /* }====== */

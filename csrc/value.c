@@ -1,4 +1,5 @@
 #include "value.h"
+#include "alloc.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@ void cc_arena_free(cc_arena_t *a)
     cc_arena_chunk_t *c = a->head;
     while (c) {
         cc_arena_chunk_t *next = c->next;
-        free(c);
+        cc_free(c);
         c = next;
     }
     a->head = NULL;
@@ -49,7 +50,7 @@ void *cc_arena_alloc(cc_arena_t *a, size_t n)
         n = align;
     if (c == NULL || c->cap - c->used < n) {
         size_t cap = n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN;
-        c = malloc(sizeof *c + cap);
+        c = cc_malloc(sizeof *c + cap);
         if (c == NULL)
             return NULL;
         c->used = 0;
@@ -163,7 +164,7 @@ static int entry_key_cmp(const void *a, const void *b)
 const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t)
 {
     size_t i, n = t->u.tab.n;
-    const cc_entry_t **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    const cc_entry_t **sorted = cc_malloc((n ? n : 1) * sizeof *sorted);
     if (sorted == NULL)
         return NULL;
     for (i = 0; i < n; i++)

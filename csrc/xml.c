@@ -1,4 +1,5 @@
 #include "xml.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,7 @@ static int add_child(frame_t *parent, const char *name, const cc_value_t *v)
     }
     if (parent->nchildren == parent->cap) {
         size_t cap = parent->cap ? parent->cap * 2 : 4;
-        cc_entry_t *p = realloc(parent->children, cap * sizeof *p);
+        cc_entry_t *p = cc_realloc(parent->children, cap * sizeof *p);
         if (p == NULL)
             return 0;
         parent->children = p;
@@ -109,7 +110,7 @@ static int frame_value(xctx_t *x, frame_t *f, cc_value_t *v)
 
 static void frame_free(frame_t *f)
 {
-    free(f->children);
+    cc_free(f->children);
     f->children = NULL;
     f->nchildren = f->cap = 0;
     cc_buf_free(&f->text);

@@ -190,7 +190,7 @@ static void test_responses(void)
     ERR_CASE(NULL, "{\"code\":\"ConflictException\",\"Message\":\"m2\"}", "ConflictException", "m2");
     ERR_CASE(NULL, "{\"__type\":\"com.amazon.coral#ResourceNotFoundException:extra\",\"message\":\"m3\"}", "ResourceNotFoundException", "m3");
     ERR_CASE(NULL, "<html>", "400", "Bad Request");
-    CHECK(cc_parse_response(model, describe, 409, "{\"message\":\"m\",\"state\":\"Paused\"}", 33, "InvalidCampaignStateException", &a, &out, &se, &err) == CC_E_SERVICE,
+    CHECK(cc_parse_response(model, describe, 409, "{\"message\":\"m\",\"state\":\"Paused\"}", 32, "InvalidCampaignStateException", &a, &out, &se, &err) == CC_E_SERVICE,
           "state error");
     CHECK(se.shape && se.shape->http_status == 409, "error shape found");
     CHECK(cc_value_field(&se.fields, "state") && strcmp(cc_value_field(&se.fields, "state")->u.str.s, "Paused") == 0,

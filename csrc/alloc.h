@@ -1,0 +1,19 @@
+/* Every heap allocation of the core goes through these, so a test can make
+ * the Nth one fail and check that each error path frees what it holds. */
+#ifndef CC_ALLOC_H
+#define CC_ALLOC_H
+
+#include <stddef.h>
+
+void *cc_malloc(size_t n);
+void *cc_calloc(size_t n, size_t size);
+void *cc_realloc(void *p, size_t n);
+void cc_free(void *p);
+char *cc_strdup(const char *s);
+
+/* Test hook: when set, each allocation first asks gate(); 0 makes it fail.
+ * Set it only while no other thread allocates through the core. */
+typedef int (*cc_alloc_gate_t)(void);
+void cc_alloc_set_gate(cc_alloc_gate_t gate);
+
+#endif
