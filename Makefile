@@ -22,7 +22,7 @@ ALL_CFLAGS  = -std=c99 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(OPT) $(WARN) \
               $(if $(filter 1,$(USE_WERROR)),-Werror) $(DEPS_CFLAGS) $(CFLAGS) $(CC_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
 
-CORE_SRC = csrc/alloc.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
+CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
            csrc/http.c csrc/file.c csrc/xml.c
 BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c

@@ -10,6 +10,7 @@
     X(CC_E_PARAM, "ParamValidationError")               \
     X(CC_E_NOMEM, "MemoryError")                        \
     X(CC_E_NETWORK, "NetworkError")                     \
+    X(CC_E_TOO_LARGE, "NetworkError") /* not retryable */ \
     X(CC_E_TIMEOUT, "TimeoutError")                     \
     X(CC_E_PARSE, "ResponseParseError")                 \
     X(CC_E_CREDENTIALS, "CredentialsError")             \

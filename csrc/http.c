@@ -1,5 +1,6 @@
 #include "http.h"
 #include "alloc.h"
+#include "header.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@ struct cc_http {
     cc_buf_t body;
     cc_buf_t headers;
     size_t header_pairs;
-    int too_large;
+    size_t header_bytes;
+    int too_large;        /* the body passed max_response */
+    int headers_too_large;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -44,10 +47,20 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
     return cc_buf_ok(&h->body) ? n : 0;
 }
 
+/* Headers of one answer beyond this are refused: no service sends so many. */
+#define MAX_RESPONSE_HEADERS (64u * 1024u)
+/* Buffers grown past this by one large answer are released after it. */
+#define KEEP_BUFFER_BYTES (256u * 1024u)
+
 static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 {
     cc_http_t *h = ud;
     size_t n = size * nmemb, i, colon;
+    h->header_bytes += n;
+    if (h->header_bytes > MAX_RESPONSE_HEADERS) {
+        h->headers_too_large = 1;
+        return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+    }
     if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
         /* a new status line (after 100 Continue, say): only the last answer counts */
         cc_buf_reset(&h->headers);
@@ -154,10 +167,18 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
     cc_buf_reset(&h->body);
     cc_buf_reset(&h->headers);
     h->header_pairs = 0;
+    h->header_bytes = 0;
     h->too_large = 0;
+    h->headers_too_large = 0;
     h->errbuf[0] = '\0';
     for (i = 0; i < req->nheaders; i++) {
-        if ((tmp = curl_slist_append(list, req->headers[i])) == NULL)
+        const char *line = req->headers[i], *colon = strchr(line, ':');
+        const char *value = colon ? colon + 1 + (colon[1] == ' ') : line;
+        if (colon == NULL || cc_header_check(line, (size_t)(colon - line), value, strlen(value), err) != CC_OK) {
+            curl_slist_free_all(list);
+            return colon ? err->code : cc_err_set(err, CC_E_PARAM, "a header line without a name");
+        }
+        if ((tmp = curl_slist_append(list, line)) == NULL)
             goto nomem;
         list = tmp;
     }
@@ -193,7 +214,12 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
     if (rc == CURLE_OPERATION_TIMEDOUT) {
         out = cc_err_set(err, CC_E_TIMEOUT, "request timed out: %s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
     } else if (h->too_large) {
-        out = cc_err_set(err, CC_E_NETWORK, "response body larger than %zu bytes", h->opts.max_response);
+        out = cc_err_set(err, CC_E_TOO_LARGE, "response body larger than %zu bytes (max_response)",
+                         h->opts.max_response);
+    } else if (h->headers_too_large || (rc == CURLE_OUT_OF_MEMORY && h->header_bytes > 0)) {
+        /* curl stops alone on one header line over its own limit (100 KB),
+         * calling it "out of memory", after the status line reached us */
+        out = cc_err_set(err, CC_E_TOO_LARGE, "response header too large (over %u bytes)", MAX_RESPONSE_HEADERS);
     } else if (rc != CURLE_OK) {
         out = cc_err_set(err, CC_E_NETWORK, "%s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
     } else if (!cc_buf_ok(&h->body) || !cc_buf_ok(&h->headers)) {
@@ -211,4 +237,17 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
 nomem:
     curl_slist_free_all(list);
     return cc_err_set(err, CC_E_NOMEM, "out of memory");
+}
+
+void cc_http_trim(cc_http_t *h)
+{
+    if (h->body.cap > KEEP_BUFFER_BYTES)
+        cc_buf_free(&h->body);
+    if (h->headers.cap > KEEP_BUFFER_BYTES)
+        cc_buf_free(&h->headers);
+}
+
+size_t cc_http_buffered(const cc_http_t *h)
+{
+    return h->body.cap + h->headers.cap;
 }

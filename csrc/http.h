@@ -41,8 +41,17 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err);
 void cc_http_free(cc_http_t *h);
 
 /* Sends req and waits for the answer. CC_E_TIMEOUT or CC_E_NETWORK when no
- * answer came; any HTTP status is CC_OK. */
+ * answer came, CC_E_TOO_LARGE for an answer over the caps (not worth
+ * retrying), CC_E_PARAM for a header that may not be sent; any HTTP status
+ * is CC_OK. */
 int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err);
+
+/* Releases answer buffers that one large answer grew (call it once the
+ * answer is copied out), so RSS does not stay at the largest answer seen. */
+void cc_http_trim(cc_http_t *h);
+
+/* Bytes the handle keeps allocated for answers (for tests of cc_http_trim). */
+size_t cc_http_buffered(const cc_http_t *h);
 
 /* The libcurl version string, for the User-Agent. */
 const char *cc_http_curl_version(void);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "header.h"
 #include "http.h"
 
 #define HTTP_META "connectcampaigns.Http"
@@ -32,6 +33,15 @@ static int http_tostring(lua_State *L)
     lhttp_t *h = luaL_checkudata(L, 1, HTTP_META);
     lua_pushfstring(L, HTTP_META " (%s%p)", h->http ? "" : "closed, ", (void *)h);
     return 1;
+}
+
+/* nil and {code, message, retryable = false}: a failure no retry can fix. */
+static int fail_final(lua_State *L, const cc_err_t *err)
+{
+    cc_lua_fail(L, cc_strerror(err->code), err->msg);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "retryable");
+    return 2;
 }
 
 /*** Sends a request and waits for the answer.
@@ -75,7 +85,13 @@ static int meth_request(lua_State *L)
         lua_pushnil(L);
         while (lua_next(L, lines_idx - 2)) {
             if (lua_type(L, -2) == LUA_TSTRING && (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) && i < n) {
-                lines[i] = lua_pushfstring(L, "%s: %s", lua_tostring(L, -2), lua_tostring(L, -1));
+                size_t nlen, vlen;
+                const char *name = lua_tolstring(L, -2, &nlen);
+                const char *value = lua_tolstring(L, -1, &vlen); /* a number becomes a string in place */
+                /* with lengths: a NUL would otherwise cut the line short unseen */
+                if (cc_header_check(name, nlen, value, vlen, &err) != CC_OK)
+                    return fail_final(L, &err);
+                lines[i] = lua_pushfstring(L, "%s: %s", name, value);
                 lua_rawseti(L, lines_idx, (int)i + 1);
                 i++;
             }
@@ -87,7 +103,7 @@ static int meth_request(lua_State *L)
     /* phase 2: the transfer; pure C, answers kept in the handle */
     rc = cc_http_perform(h->http, &req, &resp, &err);
     if (rc != CC_OK)
-        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+        return rc == CC_E_TOO_LARGE || rc == CC_E_PARAM ? fail_final(L, &err) : cc_lua_fail(L, cc_strerror(rc), err.msg);
     /* phase 3: push */
     lua_createtable(L, 0, 3);
     lua_pushinteger(L, (lua_Integer)resp.status);
@@ -116,6 +132,41 @@ static int meth_request(lua_State *L)
         }
     }
     lua_setfield(L, -2, "headers");
+    cc_http_trim(h->http);
+    return 1;
+}
+
+/*** Checks the headers of a request as every transport must before sending.
+ * @tparam table headers {name = value}
+ * @treturn[1] true
+ * @treturn[2] nil
+ * @treturn[2] table {code = "ParamValidationError", message} naming the header, never its value */
+static int l_check_headers(lua_State *L)
+{
+    cc_err_t err;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        size_t nlen = 0, vlen = 0;
+        const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &nlen) : "";
+        const char *value = "";
+        if (lua_type(L, -1) == LUA_TSTRING)
+            value = lua_tolstring(L, -1, &vlen);
+        else if (lua_type(L, -1) != LUA_TNUMBER) /* tolstring would change a number key-side: read types only */
+            return cc_lua_fail(L, "ParamValidationError", "a header value must be a string");
+        if (cc_header_check(name, nlen, value, vlen, &err) != CC_OK)
+            return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+        lua_pop(L, 1);
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/*** Bytes the handle keeps allocated for answers between requests. */
+static int meth_buffered(lua_State *L)
+{
+    lhttp_t *h = check_http(L);
+    lua_pushinteger(L, (lua_Integer)cc_http_buffered(h->http));
     return 1;
 }
 
@@ -162,7 +213,7 @@ void cc_lua_http_open(lua_State *L)
 {
     static const luaL_Reg meta[] = {
         {"__gc", http_gc}, {"__close", http_gc}, {"__tostring", http_tostring}, {NULL, NULL}};
-    static const luaL_Reg methods[] = {{"request", meth_request}, {"close", http_gc}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"request", meth_request}, {"buffered", meth_buffered}, {"close", http_gc}, {NULL, NULL}};
     if (luaL_newmetatable(L, HTTP_META)) {
         luaL_setfuncs(L, meta, 0);
         luaL_newlib(L, methods);
@@ -171,6 +222,8 @@ void cc_lua_http_open(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_http_new);
     lua_setfield(L, -2, "http");
+    lua_pushcfunction(L, l_check_headers);
+    lua_setfield(L, -2, "check_headers");
     lua_pushcfunction(L, l_curl_version);
     lua_setfield(L, -2, "curl_version");
 }

@@ -50,6 +50,29 @@ function H.start_stub(opts)
   return self
 end
 
+--- Starts spec/support/raw_server.lua answering every connection with `answer`
+-- (raw bytes). @treturn table {url, stop()}
+function H.start_raw(answer, seconds)
+  local file = os.tmpname()
+  local f = assert(io.open(file, "wb"))
+  f:write(answer)
+  f:close()
+  local pipe, port = spawn(string.format("spec/support/raw_server.lua %s %d", file, seconds or 20))
+  assert(port:match("^%d+$"), "raw server did not start")
+  return { url = "http://127.0.0.1:" .. port, stop = function()
+    -- tells it to end; returns how many requests it answered
+    local c = require("socket").connect("127.0.0.1", tonumber(port))
+    if c then
+      c:send("STOP\r\n")
+      c:close()
+    end
+    local served = tonumber((pipe:read("*a") or ""):match("served (%d+)"))
+    pipe:close()
+    os.remove(file)
+    return served
+  end }
+end
+
 --- Starts the emulator (bin/connectcampaigns-emulator) on a free loopback port.
 -- @treturn table {url, stop()}
 function H.start_emulator(extra_args)

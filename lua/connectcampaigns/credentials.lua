@@ -44,8 +44,25 @@ local function host_of(url)
   return config.host_header(scheme, authority)
 end
 
+-- A control character in a key or token would reach a header line (CR/LF
+-- starts a new one): refused where credentials enter, naming the source and
+-- the part, never the value.
+local PARTS = { { "access_key_id", "access key id" }, { "secret_access_key", "secret access key" },
+  { "session_token", "session token" } }
+
+local function check(creds)
+  for _, part in ipairs(PARTS) do
+    local v = creds[part[1]]
+    if v ~= nil and (type(v) ~= "string" or v:find("%c")) then
+      return nil, string.format("credentials from %s: the %s %s; refused", creds.source, part[2],
+        type(v) ~= "string" and "is not a string" or "holds a control character (CR, LF, NUL, ...)"), true
+    end
+  end
+  return creds
+end
+
 local function result(id, secret, token, expiration, source)
-  return { access_key_id = id, secret_access_key = secret, session_token = token,
+  return check { access_key_id = id, secret_access_key = secret, session_token = token,
     expiration = expiration, source = source }
 end
 
@@ -181,7 +198,7 @@ local function profile_credentials(ctx, name, visited)
         return nil, "profile " .. name .. " is its own source_profile and has no keys", true
       end
       if p.source_profile == name then
-        source = result(p.aws_access_key_id, p.aws_secret_access_key, p.aws_session_token, nil, "profile")
+        source, why = result(p.aws_access_key_id, p.aws_secret_access_key, p.aws_session_token, nil, "profile")
       else
         source, why = profile_credentials(ctx, p.source_profile, visited)
       end

@@ -71,7 +71,7 @@ end
 -- @tparam string code
 -- @tparam string message
 -- @tparam[opt] table extra `status`, `request_id`, `operation`, `fields`,
---   `modeled_retryable`, `modeled_throttling`
+--   `modeled_retryable`, `modeled_throttling`, `retryable` (false: never retried)
 function M.new(code, message, extra)
   extra = extra or {}
   local e = setmetatable({
@@ -84,6 +84,8 @@ function M.new(code, message, extra)
   e.throttling = THROTTLING[code] == true or extra.modeled_throttling == true or extra.status == 429
   e.retryable = e.throttling or TRANSIENT[code] == true or extra.modeled_retryable == true
     or (extra.status ~= nil and TRANSIENT_STATUS[extra.status] == true)
+  -- a failure the transport knows another attempt cannot fix (an answer over the size caps)
+  if extra.retryable == false then e.retryable = false end
   if type(extra.fields) == "table" then
     for k, v in pairs(extra.fields) do
       if e[k] == nil and k ~= "retryable" and k ~= "throttling" then e[k] = v end

@@ -119,6 +119,11 @@ local function check_credentials(c)
   if c.session_token ~= nil and type(c.session_token) ~= "string" then
     return nil, "credentials.session_token must be a string"
   end
+  for _, k in ipairs { "access_key_id", "secret_access_key", "session_token" } do
+    if c[k] and c[k]:find("%c") then
+      return nil, "credentials." .. k .. " holds a control character (CR, LF, NUL, ...); refused"
+    end
+  end
   -- a copy: later changes to the caller's table do not reach the client
   return { access_key_id = c.access_key_id, secret_access_key = c.secret_access_key,
            session_token = c.session_token ~= "" and c.session_token or nil }
@@ -238,6 +243,9 @@ local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 } 
 -- Sends through the user's transport (pcall'd: a raising transport is a
 -- NetworkError, not a crash) or through a libcurl handle of the client.
 local function send(p, req, kind)
+  -- every transport, the user's too, gets only headers that cannot split a line
+  local ok_headers, herr = core.check_headers(req.headers)
+  if not ok_headers then return nil, herr end
   if p.transport then
     local ok, resp, err = pcall(p.transport, req)
     if not ok then return nil, { code = "NetworkError", message = "transport raised: " .. tostring(resp) } end
@@ -414,7 +422,9 @@ local function attempt(self, p, opname, params, call_id, n)
   req.headers["amz-sdk-invocation-id"] = call_id
   req.headers["amz-sdk-request"] = string.format("attempt=%d; max=%d", n, p.max_attempts)
   local resp, terr = send(p, req)
-  if not resp then return nil, errors.new(terr.code, terr.message, { operation = req.operation }), req end
+  if not resp then
+    return nil, errors.new(terr.code, terr.message, { operation = req.operation, retryable = terr.retryable }), req
+  end
   local out, perr = core.parse(req.operation, resp.status, resp.body, resp.headers["x-amzn-errortype"])
   if out then return out, nil, req, resp end
   return nil, errors.new(perr.code, perr.message, {

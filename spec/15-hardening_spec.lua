@@ -1,0 +1,130 @@
+-- Hostile credentials, answers and inputs: each case here was a defect once.
+local cc = require "connectcampaigns"
+local core = require "connectcampaigns.core"
+local H = require "helpers"
+
+local function write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+local function env_of(t)
+  return function(name) return t[name] end
+end
+
+describe("header injection", function()
+  local stub
+  setup(function() stub = H.start_stub() end)
+  teardown(function() stub:stop() end)
+  before_each(function() stub:reset() end)
+
+  local function assert_refused(opts, want)
+    local base = { region = "us-east-1", endpoint = stub.url, max_attempts = 1, timeout = 5 }
+    for k, v in pairs(opts) do base[k] = v end
+    local c, cerr = cc.new(base)
+    local out, err
+    if c then
+      out, err = c:describe_campaign { id = "c1" }
+    else
+      err = cerr
+    end
+    assert.is_nil(out)
+    assert.matches(want, err.code)
+    assert.matches("control character", err.message)
+    assert.is_nil(tostring(err):find("X-Injected", 1, true), "the value must not be quoted")
+    assert.are.equal(0, #stub:requests(), "nothing may reach the wire")
+  end
+
+  it("refuses a session token with CR/LF from the environment", function()
+    assert_refused({ env = env_of { AWS_ACCESS_KEY_ID = "AKIDSTUB", AWS_SECRET_ACCESS_KEY = H.SECRET,
+      AWS_SESSION_TOKEN = "tok\r\nX-Injected: yes" } }, "CredentialsError")
+  end)
+
+  it("refuses a key id with a line feed from a credentials file", function()
+    local dir = os.tmpname()
+    write(dir, "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\naws_session_token = a\0b\n")
+    assert_refused({ env = env_of { AWS_SHARED_CREDENTIALS_FILE = dir, AWS_CONFIG_FILE = dir .. ".none" } },
+      "CredentialsError")
+    os.remove(dir)
+  end)
+
+  it("refuses explicit credentials with control characters", function()
+    assert_refused({ credentials = { access_key_id = "AKIDSTUB", secret_access_key = H.SECRET,
+      session_token = "tok\nX-Injected: yes" } }, "InvalidConfiguration")
+  end)
+
+  it("refuses the container endpoint's token with CR/LF", function()
+    local creds = H.start_stub { nosig = true }
+    creds:respond({ status = 200, body = assert(core.json_encode {
+      AccessKeyId = "AKIDSTUB", SecretAccessKey = H.SECRET, Token = "t\r\nX-Injected: yes" }) })
+    assert_refused({ env = env_of { AWS_CONTAINER_CREDENTIALS_FULL_URI = creds.url .. "/creds",
+      AWS_CONFIG_FILE = "/nonexistent", AWS_SHARED_CREDENTIALS_FILE = "/nonexistent" } }, "CredentialsError")
+    creds:stop()
+  end)
+
+  it("checks every header centrally, for a user's transport too", function()
+    local called = false
+    local c = assert(cc.new { region = "us-east-1", credentials = H.CREDS, max_attempts = 1,
+      transport = function() called = true return { status = 200, headers = {}, body = "{}" } end })
+    -- a header that slipped past every other check still stops before the transport
+    local ok, err = core.check_headers { ["X-Amz-Security-Token"] = "a\r\nX-Injected: yes" }
+    assert.is_nil(ok)
+    assert.are.equal("ParamValidationError", err.code)
+    assert.matches("X%-Amz%-Security%-Token", err.message)
+    assert.is_nil(err.message:find("Injected", 1, true))
+    assert.is_nil((core.check_headers { ["Bad Name"] = "v" }))
+    assert.is_true(core.check_headers { ["X-Ok"] = "tab\tis fine", N = 5 })
+    assert.truthy(c:describe_campaign { id = "c1" })
+    assert.is_true(called)
+  end)
+
+  it("refuses a header line with a control character in libcurl's transport", function()
+    local http = core.http { timeout = 5 }
+    for _, v in ipairs { "a\r\nX-Injected: yes", "a\0b", "a\nb" } do
+      local resp, err = http:request { method = "GET", url = stub.url .. "/x", headers = { ["X-A"] = v } }
+      assert.is_nil(resp)
+      assert.are.equal("ParamValidationError", err.code)
+      assert.is_false(err.retryable)
+    end
+    assert.are.equal(0, #stub:requests())
+    http:close()
+  end)
+end)
+
+describe("answers over the caps", function()
+  it("calls a 1 MB response header what it is, and does not retry it", function()
+    local raw = H.start_raw("HTTP/1.1 200 OK\r\nX-Big: " .. string.rep("a", 1024 * 1024) .. "\r\nContent-Length: 2\r\n\r\n{}")
+    local c = assert(cc.new { region = "us-east-1", endpoint = raw.url, credentials = H.CREDS, max_attempts = 3,
+      timeout = 5, sleep = function() end })
+    local out, err = c:describe_campaign { id = "c1" }
+    assert.is_nil(out)
+    assert.are.equal("NetworkError", err.code)
+    assert.matches("response header too large", err.message)
+    assert.is_false(err.retryable)
+    assert.are.equal(1, raw.stop())
+  end)
+
+  it("does not download an answer over max_response again", function()
+    local body = '{"x":"' .. string.rep("b", 300 * 1024) .. '"}'
+    local raw = H.start_raw("HTTP/1.1 200 OK\r\nContent-Length: " .. #body .. "\r\n\r\n" .. body)
+    local c = assert(cc.new { region = "us-east-1", endpoint = raw.url, credentials = H.CREDS, max_attempts = 3,
+      timeout = 5, max_response = 64 * 1024, sleep = function() end })
+    local out, err = c:describe_campaign { id = "c1" }
+    assert.is_nil(out)
+    assert.matches("larger than", err.message)
+    assert.is_false(err.retryable)
+    assert.are.equal(1, raw.stop())
+  end)
+
+  it("gives back the memory of a large answer once it is read", function()
+    local body = '{"x":"' .. string.rep("b", 2 * 1024 * 1024) .. '"}'
+    local raw = H.start_raw("HTTP/1.1 200 OK\r\nContent-Length: " .. #body .. "\r\n\r\n" .. body)
+    local http = core.http { timeout = 5 }
+    local resp = assert(http:request { method = "GET", url = raw.url .. "/", headers = {} })
+    assert.are.equal(#body, #resp.body)
+    assert.is_true(http:buffered() < 512 * 1024, "kept " .. http:buffered() .. " bytes")
+    raw.stop()
+    http:close()
+  end)
+end)
