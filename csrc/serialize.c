@@ -198,11 +198,12 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
     return CC_OK;
 }
 
-static void put_query_pair(cc_buf_t *query, const char *key, const cc_shape_t *s, const cc_value_t *v)
+static void put_query_pair(cc_buf_t *query, const char *key, size_t klen, const cc_shape_t *s,
+                           const cc_value_t *v)
 {
     if (query->len)
         cc_buf_putc(query, '&');
-    cc_buf_put_uri_encoded(query, key, strlen(key), 0);
+    cc_buf_put_uri_encoded(query, key, klen, 0);
     cc_buf_putc(query, '=');
     put_scalar_encoded(query, s, v, 0);
 }
@@ -218,16 +219,15 @@ static void put_query(const cc_shape_t *in, const cc_value_t *params, cc_buf_t *
         if (m->shape->type == CC_SHAPE_LIST) {
             long long idx;
             for (idx = 1; idx <= (long long)v->u.tab.n; idx++)
-                put_query_pair(query, m->wire_name, m->shape->member, cc_value_index(v, idx));
+                put_query_pair(query, m->wire_name, strlen(m->wire_name), m->shape->member,
+                               cc_value_index(v, idx));
         } else if (m->shape->type == CC_SHAPE_MAP) {
             for (k = 0; k < v->u.tab.n; k++) {
-                char key[256];
                 const cc_value_t *kv = &v->u.tab.items[k].key;
-                snprintf(key, sizeof key, "%.*s", (int)kv->u.str.len, kv->u.str.s);
-                put_query_pair(query, key, m->shape->value, &v->u.tab.items[k].val);
+                put_query_pair(query, kv->u.str.s, kv->u.str.len, m->shape->value, &v->u.tab.items[k].val);
             }
         } else {
-            put_query_pair(query, m->wire_name, m->shape, v);
+            put_query_pair(query, m->wire_name, strlen(m->wire_name), m->shape, v);
         }
     }
 }

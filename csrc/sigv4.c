@@ -100,8 +100,9 @@ static void hex(const unsigned char *p, size_t n, char *out)
 /* {====== Canonical request ====== */
 void cc_sigv4_canonical_path(const char *path, size_t len, cc_buf_t *out)
 {
-    /* segment start offsets of the normalized path, as a stack */
-    size_t starts[256], nseg = 0, i = 0;
+    /* norm holds "/seg" per kept segment: ".." drops back to the last '/',
+     * so any number of segments is kept, none silently lost */
+    size_t i = 0;
     cc_buf_t norm;
     int trailing = len > 0 && path[len - 1] == '/';
     cc_buf_init(&norm);
@@ -112,10 +113,9 @@ void cc_sigv4_canonical_path(const char *path, size_t len, cc_buf_t *out)
         if (j - i == 0 || (j - i == 1 && path[i] == '.')) {
             /* empty or "." segment: nothing */
         } else if (j - i == 2 && path[i] == '.' && path[i + 1] == '.') {
-            if (nseg > 0)
-                norm.len = starts[--nseg];
-        } else if (nseg < sizeof starts / sizeof starts[0]) {
-            starts[nseg++] = norm.len;
+            while (norm.len > 0 && norm.data[--norm.len] != '/')
+                ;
+        } else {
             cc_buf_putc(&norm, '/');
             cc_buf_append(&norm, path + i, j - i);
         }

@@ -244,6 +244,42 @@ static void test_model(void)
     CHECK_STR(model->signing_name, "connect-campaigns", "signing name");
 }
 
+/* Limits that once truncated silently: a query-map key past 255 bytes. */
+static void test_no_truncation(void)
+{
+    static const char tiny[] =
+        "{\"metadata\":{\"apiVersion\":\"1\",\"endpointPrefix\":\"x\",\"signingName\":\"x\","
+        "\"serviceId\":\"X\",\"protocol\":\"rest-json\"},"
+        "\"operations\":{\"Q\":{\"name\":\"Q\",\"http\":{\"method\":\"GET\",\"requestUri\":\"/q\"},"
+        "\"input\":{\"shape\":\"In\"}}},"
+        "\"shapes\":{\"In\":{\"type\":\"structure\",\"members\":{\"m\":{\"shape\":\"M\","
+        "\"location\":\"querystring\"}}},\"M\":{\"type\":\"map\",\"key\":{\"shape\":\"S\"},"
+        "\"value\":{\"shape\":\"S\"}},\"S\":{\"type\":\"string\"}}}";
+    cc_err_t err;
+    cc_model_t *m = cc_model_compile(tiny, &err);
+    char params[700], want[600];
+    cc_arena_t a;
+    cc_value_t v;
+    cc_request_parts_t parts;
+    CHECK(m != NULL, "a small model with a query map compiles");
+    if (m == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        return;
+    }
+    memset(want, 'k', 300);
+    want[300] = '\0';
+    snprintf(params, sizeof params, "{\"m\": {\"%s\": \"v\"}}", want);
+    strcat(want, "=v");
+    cc_arena_init(&a);
+    cc_request_parts_init(&parts);
+    v = from_json(&a, params);
+    CHECK(cc_serialize_request(cc_model_find_op(m, "Q"), &v, &parts, &err) == CC_OK, "query map serialized");
+    CHECK_STR(cc_buf_cstr(&parts.query), want, "a 300-byte query key is kept whole");
+    cc_request_parts_free(&parts);
+    cc_arena_free(&a);
+    cc_model_free(m);
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -257,5 +293,6 @@ int main(void)
     test_validation();
     test_responses();
     test_json_and_time();
+    test_no_truncation();
     return CHECK_DONE("shape");
 }

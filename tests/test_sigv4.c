@@ -253,6 +253,21 @@ static void test_double_encoding(void)
         cc_buf_free(&creq);
         cc_buf_free(&sh);
     }
+    cc_buf_reset(&out);
+    {
+        /* 300 segments: every one is signed (a fixed stack once dropped those past 256) */
+        cc_buf_t path;
+        int i;
+        cc_buf_init(&path);
+        for (i = 0; i < 300; i++)
+            cc_buf_printf(&path, "/s%d", i);
+        cc_buf_puts(&path, "/../last");
+        cc_sigv4_canonical_path(path.data, path.len, &out);
+        CHECK(strstr(cc_buf_cstr(&out), "/s298/last") != NULL && strncmp(out.data, "/s0/s1/", 7) == 0 &&
+                  out.len == path.len - strlen("/s299/.."),
+              "a 300-segment path is kept whole, '..' applied");
+        cc_buf_free(&path);
+    }
     cc_buf_free(&out);
 }
 
