@@ -15,6 +15,7 @@
 #if LUA_VERSION_NUM < 502
 #define lua_newuserdatauv(L, sz, nuv) lua_newuserdata((L), (sz))
 #define lua_rawlen(L, i) lua_objlen((L), (i))
+#define lua_absindex(L, i) ((i) > 0 || (i) <= LUA_REGISTRYINDEX ? (i) : lua_gettop(L) + (i) + 1)
 /* LuaJIT 2.1 has these from 5.2; plain Lua 5.1 does not */
 #ifndef luaL_newlib
 #define CC_NEED_SETFUNCS 1

@@ -158,6 +158,7 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
         return CC_OK;
     case CC_V_STR: cc_json_put_string(b, v->u.str.s, v->u.str.len); return CC_OK;
     case CC_V_OTHER: return cc_err_set(err, CC_E_PARAM, "cannot write a %s as JSON", cc_value_type_name(v));
+    case CC_V_REFUSED: return cc_err_set(err, CC_E_PARAM, "cannot write this table as JSON: %s", v->u.other);
     case CC_V_TABLE: break;
     }
     /* a sequence is an array; the empty table, like any other, an object */

@@ -20,8 +20,10 @@ cc_box_t *cc_lua_newbox(lua_State *L);
 void cc_lua_box_release(cc_box_t *b);
 
 /* Reads the Lua value at idx into a value tree in the arena (strings point
- * into Lua strings, which the value at idx keeps alive). May raise (memory). */
-void cc_lua_to_value(lua_State *L, int idx, cc_arena_t *a, cc_value_t *out);
+ * into Lua strings, which the value at idx keeps alive), walking only what
+ * shape describes (NULL: any JSON-like value), with cycles, depth and size
+ * bounded. CC_OK, or CC_E_NOMEM; never raises. */
+int cc_lua_to_value(lua_State *L, int idx, const cc_shape_t *shape, cc_arena_t *a, cc_value_t *out);
 /* Pushes a value tree as Lua values. May raise (memory). */
 void cc_lua_push_value(lua_State *L, const cc_value_t *v);
 

@@ -2,6 +2,7 @@
  * tables to value trees and back; everything else is the core's. */
 #include "lbind.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "file.h"
@@ -11,7 +12,6 @@
 #include "xml.h"
 
 #define BOX_META "connectcampaigns.Scratch"
-#define MAX_DEPTH 64
 
 #ifdef CC_NEED_SETFUNCS
 void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
@@ -53,57 +53,62 @@ cc_box_t *cc_lua_newbox(lua_State *L)
 /* }====== */
 
 /* {====== Lua <-> value trees ====== */
-static void to_value(lua_State *L, int idx, cc_arena_t *a, cc_value_t *out, int depth)
+/* A table is walked only where the shape says a table belongs: an unknown
+ * member, or a table given for a string, is kept as its type name and never
+ * entered (validation refuses it by name). What is walked is bounded: a
+ * table met again on its own path (a cycle), nesting past the model's
+ * deepest shape plus a margin, or more than MAX_NODES values become
+ * CC_V_REFUSED, which validation reports with the path. Nothing raises. */
+#define PLAIN_MAX_DEPTH 64 /* json_encode, which has no shape */
+#define DEPTH_MARGIN 8
+#define MAX_NODES (1u << 20)
+
+typedef struct {
+    lua_State *L;
+    cc_arena_t *a;
+    const void *path[CC_MODEL_DEEP + DEPTH_MARGIN + 1]; /* the tables being read, outermost first */
+    int depth, max_depth;
+    size_t nodes;
+    int oom;
+} conv_t;
+
+static void refuse(cc_value_t *out, const char *why)
+{
+    out->kind = CC_V_REFUSED;
+    out->u.other = why;
+}
+
+static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out);
+
+static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
 {
     switch (lua_type(L, idx)) {
-    case LUA_TNIL:
-        out->kind = CC_V_NIL;
-        return;
+    case LUA_TNIL: out->kind = CC_V_NIL; return;
     case LUA_TBOOLEAN:
         out->kind = CC_V_BOOL;
         out->u.b = lua_toboolean(L, idx);
         return;
-    case LUA_TNUMBER:
+    case LUA_TNUMBER: {
+        lua_Number n = lua_tonumber(L, idx);
         if (cc_lua_isinteger(L, idx)) {
             out->kind = CC_V_INT;
             out->u.i = (long long)lua_tointeger(L, idx);
+#if LUA_VERSION_NUM < 503
+        } else if (n == floor(n) && n >= -9007199254740992.0 && n <= 9007199254740992.0) {
+            /* no integer subtype: an integral number is an integer (3.0 is 3) */
+            out->kind = CC_V_INT;
+            out->u.i = (long long)n;
+#endif
         } else {
             out->kind = CC_V_NUM;
-            out->u.n = (double)lua_tonumber(L, idx);
+            out->u.n = (double)n;
         }
-        return;
-    case LUA_TSTRING: {
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        cc_value_set_str(out, s, len);
         return;
     }
-    case LUA_TTABLE: {
-        size_t n = 0, i = 0;
-        if (depth > MAX_DEPTH) {
-            out->kind = CC_V_OTHER;
-            out->u.other = "table (nested too deeply, or a cycle)";
-            return;
-        }
-        idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-        luaL_checkstack(L, 4, "table nested too deeply");
-        lua_pushnil(L);
-        while (lua_next(L, idx)) {
-            n++;
-            lua_pop(L, 1);
-        }
-        if (!cc_value_new_table(a, out, n))
-            luaL_error(L, "out of memory");
-        lua_pushnil(L);
-        while (lua_next(L, idx)) { /* no code runs between the passes: same keys */
-            if (i < n) {
-                to_value(L, -2, a, &out->u.tab.items[i].key, depth + 1);
-                to_value(L, -1, a, &out->u.tab.items[i].val, depth + 1);
-                i++;
-            }
-            lua_pop(L, 1);
-        }
-        out->u.tab.n = i;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *str = lua_tolstring(L, idx, &len);
+        cc_value_set_str(out, str, len);
         return;
     }
     default:
@@ -113,9 +118,89 @@ static void to_value(lua_State *L, int idx, cc_arena_t *a, cc_value_t *out, int 
     }
 }
 
-void cc_lua_to_value(lua_State *L, int idx, cc_arena_t *a, cc_value_t *out)
+/* The shape an entry's value is read by; *walk is 0 for a member the
+ * structure does not have (its value is named, not entered). */
+static const cc_shape_t *entry_shape(lua_State *L, const cc_shape_t *s, int *walk)
 {
-    to_value(L, idx, a, out, 0);
+    *walk = 1;
+    if (s->type == CC_SHAPE_LIST)
+        return s->member;
+    if (s->type == CC_SHAPE_MAP)
+        return s->value;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+        size_t len;
+        const char *k = lua_tolstring(L, -2, &len);
+        const cc_member_t *m = cc_shape_find_member(s, k, len);
+        if (m)
+            return m->shape;
+    }
+    *walk = 0;
+    return NULL;
+}
+
+static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
+{
+    lua_State *L = c->L;
+    const void *self = lua_topointer(L, idx);
+    size_t n = 0, i = 0;
+    int k;
+    for (k = 0; k < c->depth; k++)
+        if (c->path[k] == self)
+            return refuse(out, "a table that contains itself (a cycle)");
+    if (c->depth >= c->max_depth)
+        return refuse(out, "tables nested deeper than the model allows");
+    if (!lua_checkstack(L, 4))
+        return refuse(out, "tables nested too deeply for the Lua stack");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        n++;
+        lua_pop(L, 1);
+    }
+    if ((c->nodes += n) > MAX_NODES)
+        return refuse(out, "more values than one request may hold");
+    if (!cc_value_new_table(c->a, out, n)) {
+        c->oom = 1;
+        return refuse(out, "out of memory");
+    }
+    c->path[c->depth++] = self;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) { /* no code runs between the passes: same keys */
+        if (i < n) {
+            cc_entry_t *e = &out->u.tab.items[i++];
+            int walk = 1;
+            const cc_shape_t *vs = shaped ? entry_shape(L, s, &walk) : NULL;
+            scalar_to_value(L, -2, &e->key); /* a table key is named "table", never entered */
+            if (walk)
+                to_value(c, lua_gettop(L), vs, shaped, &e->val);
+            else
+                scalar_to_value(L, -1, &e->val);
+        }
+        lua_pop(L, 1);
+    }
+    c->depth--;
+    out->u.tab.n = i;
+}
+
+static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
+{
+    if (lua_type(c->L, idx) != LUA_TTABLE || (shaped && s->type > CC_SHAPE_MAP))
+        scalar_to_value(c->L, idx, out); /* a table where a scalar belongs: "table" */
+    else
+        table_to_value(c, idx, s, shaped, out);
+}
+
+int cc_lua_to_value(lua_State *L, int idx, const cc_shape_t *shape, cc_arena_t *a, cc_value_t *out)
+{
+    conv_t c;
+    const cc_model_t *m = cc_model_get(NULL);
+    c.L = L;
+    c.a = a;
+    c.depth = 0;
+    c.nodes = 0;
+    c.oom = 0;
+    c.max_depth = shape ? (m ? m->max_depth : CC_MODEL_DEEP) + DEPTH_MARGIN : PLAIN_MAX_DEPTH;
+    to_value(&c, lua_absindex(L, idx), shape, shape != NULL, out);
+    return c.oom ? CC_E_NOMEM : CC_OK;
 }
 
 void cc_lua_push_value(lua_State *L, const cc_value_t *v)
@@ -127,7 +212,8 @@ void cc_lua_push_value(lua_State *L, const cc_value_t *v)
     case CC_V_INT: lua_pushinteger(L, (lua_Integer)v->u.i); return;
     case CC_V_NUM: lua_pushnumber(L, (lua_Number)v->u.n); return;
     case CC_V_STR: lua_pushlstring(L, v->u.str.s, v->u.str.len); return;
-    case CC_V_OTHER: lua_pushnil(L); return;
+    case CC_V_OTHER:
+    case CC_V_REFUSED: lua_pushnil(L); return;
     case CC_V_TABLE: break;
     }
     luaL_checkstack(L, 3, "response nested too deeply");
@@ -239,8 +325,10 @@ static int l_build(lua_State *L)
     int rc;
     luaL_checktype(L, 2, LUA_TTABLE);
     box = cc_lua_newbox(L); /* owner first, then acquire */
-    cc_lua_to_value(L, 2, &box->arena, &params);
-    rc = cc_serialize_request(op, &params, &box->parts, &err);
+    if (cc_lua_to_value(L, 2, op->input, &box->arena, &params) != CC_OK)
+        rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the parameters");
+    else
+        rc = cc_serialize_request(op, &params, &box->parts, &err);
     if (rc != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
@@ -312,9 +400,11 @@ static int push_encoded(lua_State *L, int idx, const cc_shape_t *shape)
     cc_value_t v;
     cc_err_t err;
     int rc;
-    cc_lua_to_value(L, idx, &box->arena, &v);
-    rc = shape ? cc_serialize_shape(shape, &v, &box->parts.body, &err)
-               : cc_json_encode(&box->parts.body, &v, &err);
+    if (cc_lua_to_value(L, idx, shape, &box->arena, &v) != CC_OK)
+        rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the value");
+    else
+        rc = shape ? cc_serialize_shape(shape, &v, &box->parts.body, &err)
+                   : cc_json_encode(&box->parts.body, &v, &err);
     if (rc != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);

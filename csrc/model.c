@@ -203,6 +203,29 @@ void cc_model_free(cc_model_t *m)
     cc_free(m);
 }
 
+/* Nesting depth below s; a shape met again on its own path is recursive. */
+static int shape_depth(const cc_shape_t *s, const cc_shape_t **path, int n)
+{
+    int i, d = 0, k;
+    size_t j;
+    if (s == NULL || s->type > CC_SHAPE_MAP)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (path[i] == s)
+            return CC_MODEL_DEEP;
+    if (n >= CC_MODEL_DEEP)
+        return CC_MODEL_DEEP;
+    path[n] = s;
+    for (j = 0; j < s->nmembers; j++)
+        if ((k = shape_depth(s->members[j].shape, path, n + 1)) > d)
+            d = k;
+    if ((k = shape_depth(s->member, path, n + 1)) > d)
+        d = k;
+    if ((k = shape_depth(s->value, path, n + 1)) > d)
+        d = k;
+    return d + 1 > CC_MODEL_DEEP ? CC_MODEL_DEEP : d + 1;
+}
+
 cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
 {
     cc_model_t *m = cc_calloc(1, sizeof *m);
@@ -249,6 +272,12 @@ cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
     m->service_id = json_str(meta, "serviceId");
     if (m->signing_name == NULL)
         m->signing_name = m->endpoint_prefix;
+    for (i = 0; i < m->nops; i++) {
+        const cc_shape_t *path[CC_MODEL_DEEP];
+        int d = shape_depth(m->ops[i].input, path, 0);
+        if (d > m->max_depth)
+            m->max_depth = d;
+    }
     return m;
 fail:
     cc_model_free(m);

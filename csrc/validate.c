@@ -270,6 +270,8 @@ static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *
 
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
+    if (v->kind == CC_V_REFUSED)
+        return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: %s", where(c), v->u.other);
     switch (s->type) {
     case CC_SHAPE_STRUCTURE: return validate_structure(c, s, v);
     case CC_SHAPE_LIST: return validate_list(c, s, v);

@@ -97,6 +97,7 @@ const char *cc_value_type_name(const cc_value_t *v)
     case CC_V_STR: return "string";
     case CC_V_TABLE: return "table";
     case CC_V_OTHER: return v->u.other ? v->u.other : "userdata";
+    case CC_V_REFUSED: return "table";
     }
     return "unknown";
 }

@@ -13,7 +13,9 @@ typedef enum {
     CC_V_NUM,
     CC_V_STR,
     CC_V_TABLE,
-    CC_V_OTHER /* a function, userdata, ...: never valid input */
+    CC_V_OTHER,  /* a function, userdata, ...: never valid input */
+    CC_V_REFUSED /* a table the binding would not walk (a cycle, too deep, too
+                  * many values): u.other says why, validation reports it */
 } cc_vkind_t;
 
 typedef struct cc_entry cc_entry_t;
@@ -32,7 +34,7 @@ typedef struct cc_value {
             cc_entry_t *items;
             size_t n;
         } tab;
-        const char *other; /* the Lua type name */
+        const char *other; /* the Lua type name, or why a value was refused */
     } u;
 } cc_value_t;
 

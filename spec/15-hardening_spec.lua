@@ -128,3 +128,54 @@ describe("answers over the caps", function()
     http:close()
   end)
 end)
+
+describe("bounded work on any input", function()
+  local c = assert(cc.new { region = "us-east-1", credentials = H.CREDS, max_attempts = 1,
+    transport = function() return { status = 200, headers = {}, body = "{}" } end })
+
+  it("never walks the value of an unknown member (a self-referencing junk table)", function()
+    local t = {}
+    t[1] = t
+    t[2] = t
+    local ok, out, err = pcall(c.describe_campaign, c, { id = "c1", junk = t })
+    assert.is_true(ok, "must not raise: " .. tostring(out))
+    assert.is_nil(out)
+    assert.are.equal("ParamValidationError", err.code)
+    assert.matches('Unknown parameter in input: "junk"', err.message)
+  end)
+
+  local function dag(depth)
+    local node = {}
+    for _ = 1, depth do node = { node, node } end
+    return node
+  end
+
+  it("stops a shared DAG where the model allows no table, and under json_encode", function()
+    local ok, out, err = pcall(c.untag_resource, c, { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c",
+      tagKeys = dag(22) })
+    assert.is_true(ok, tostring(out))
+    assert.matches("Invalid type for parameter tagKeys%[%d%], type: table", err.message)
+    local s, jerr = core.json_encode(dag(22))
+    assert.is_nil(s)
+    assert.are.equal("ParamValidationError", jerr.code)
+    assert.matches("more values than one request may hold", jerr.message)
+  end)
+
+  it("names a cycle with its path", function()
+    local list = {}
+    list[1] = { maxCountPerRecipient = 1, frequency = 1, unit = "DAY" }
+    list[2] = list -- a list that holds itself
+    local override = { allChannelSubtypes = { communicationLimitsList = list } }
+    local _, err = c:update_campaign_communication_limits { id = "c", communicationLimitsOverride = override }
+    assert.matches("communicationLimitsOverride.allChannelSubtypes.communicationLimitsList%[2%].*cycle", err.message)
+  end)
+
+  it("refuses nesting deeper than the model's deepest shape under json_encode", function()
+    local deep = {}
+    local node = deep
+    for _ = 1, 200 do node[1] = {} node = node[1] end
+    local s, err = core.json_encode(deep)
+    assert.is_nil(s)
+    assert.matches("deeper", err.message)
+  end)
+end)
