@@ -1,6 +1,7 @@
 /* Binding of the libcurl transport: connectcampaigns.Http userdata. */
 #include "lbind.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "header.h"
@@ -179,6 +180,16 @@ static lua_Number opt_number_field(lua_State *L, int t, const char *k, lua_Numbe
     return v;
 }
 
+/* Whole milliseconds, never 0 for a positive time: libcurl reads 0 as none. */
+static long seconds_to_ms(lua_Number s)
+{
+    if (!(s > 0))
+        return 0;
+    if (s >= 2e6) /* beyond 23 days: as good as none, and no overflow */
+        return 2000000000L;
+    return (long)ceil(s * 1000);
+}
+
 /*** A transport with one reused libcurl handle.
  * @tparam[opt] table opts {ca_file, timeout (s), connect_timeout (s), max_response (bytes)} */
 static int l_http_new(lua_State *L)
@@ -190,8 +201,8 @@ static int l_http_new(lua_State *L)
     if (lua_istable(L, 1)) {
         lua_getfield(L, 1, "ca_file");
         opts.ca_file = lua_tostring(L, -1); /* copied by cc_http_new */
-        opts.timeout_ms = (long)(opt_number_field(L, 1, "timeout", 0) * 1000);
-        opts.connect_timeout_ms = (long)(opt_number_field(L, 1, "connect_timeout", 0) * 1000);
+        opts.timeout_ms = seconds_to_ms(opt_number_field(L, 1, "timeout", 0));
+        opts.connect_timeout_ms = seconds_to_ms(opt_number_field(L, 1, "connect_timeout", 0));
         opts.max_response = (size_t)opt_number_field(L, 1, "max_response", 0);
     }
     h = lua_newuserdatauv(L, sizeof *h, 0);

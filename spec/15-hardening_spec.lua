@@ -179,3 +179,28 @@ describe("bounded work on any input", function()
     assert.matches("deeper", err.message)
   end)
 end)
+
+describe("timeouts", function()
+  it("refuses a timeout of 0 or less, which libcurl would read as none", function()
+    for _, opts in ipairs { { timeout = 0 }, { timeout = -1 }, { connect_timeout = 0 }, { timeout = 0 / 0 },
+      { timeout = math.huge }, { timeout = "5" } } do
+      opts.region = "us-east-1"
+      local c, err = cc.new(opts)
+      assert.is_nil(c)
+      assert.are.equal("InvalidConfiguration", err.code)
+      assert.matches("> 0", err.message)
+    end
+  end)
+
+  it("rounds a sub-millisecond timeout up to 1 ms instead of waiting forever", function()
+    local socket = require "socket"
+    local silent = assert(socket.bind("127.0.0.1", 0)) -- accepts into its backlog, never answers
+    local _, port = silent:getsockname()
+    local c = assert(cc.new { region = "us-east-1", endpoint = "http://127.0.0.1:" .. port, credentials = H.CREDS,
+      timeout = 0.0004, max_attempts = 1 })
+    local out, err = c:describe_campaign { id = "c1" }
+    assert.is_nil(out)
+    assert.are.equal("TimeoutError", err.code)
+    silent:close()
+  end)
+end)

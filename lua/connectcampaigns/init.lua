@@ -206,10 +206,16 @@ local function settings(opts)
   if s.retry_mode ~= "standard" and s.retry_mode ~= "adaptive" then
     return nil, "retry_mode must be standard or adaptive"
   end
-  s.timeout, err = check_number(opts.timeout, "timeout", 60, 0)
-  if not s.timeout then return nil, err end
-  s.connect_timeout, err = check_number(opts.connect_timeout, "connect_timeout", 10, 0)
-  if not s.connect_timeout then return nil, err end
+  -- libcurl reads 0 ms as "no timeout": 0 and less are refused, and the
+  -- transport rounds a positive sub-millisecond value up to 1 ms
+  for _, name in ipairs { "timeout", "connect_timeout" } do
+    local v = opts[name]
+    if v ~= nil and (type(v) ~= "number" or v ~= v or v <= 0 or v == math.huge) then
+      return nil, name .. " must be a number of seconds > 0 (there is no 'no timeout')"
+    end
+  end
+  s.timeout = opts.timeout or 60
+  s.connect_timeout = opts.connect_timeout or 10
   s.max_response, err = check_number(opts.max_response, "max_response", 16 * 1024 * 1024, 1)
   if not s.max_response then return nil, err end
   for _, name in ipairs { "transport", "sleep", "logger", "clock" } do
