@@ -204,3 +204,65 @@ describe("timeouts", function()
     silent:close()
   end)
 end)
+
+describe("shared config files", function()
+  local config = require "connectcampaigns.config"
+
+  it("reads `key =` as the empty string, which is unset, not a nested table", function()
+    local s = config.parse_ini("[profile p]\ncredential_process =\nsource_profile =\naws_session_token =\nregion = eu-west-1\n")
+    assert.are.equal("", s["profile p"].credential_process)
+    local p = config.profile({ config = s, credentials = {} }, "p")
+    assert.is_nil(p.credential_process)
+    assert.is_nil(p.source_profile)
+    assert.is_nil(p.aws_session_token)
+    assert.are.equal("eu-west-1", p.region)
+  end)
+
+  it("sends no token and raises nothing for empty values in a real profile", function()
+    local cfg, cred = os.tmpname(), os.tmpname()
+    write(cfg, "[default]\nregion = us-east-1\ncredential_process =\n")
+    write(cred, "[default]\naws_access_key_id = AKIDSTUB\naws_secret_access_key = s\naws_session_token =\n")
+    local seen
+    local c = assert(cc.new { env = env_of { AWS_CONFIG_FILE = cfg, AWS_SHARED_CREDENTIALS_FILE = cred },
+      transport = function(req) seen = req.headers return { status = 200, headers = {}, body = "{}" } end })
+    assert.truthy(c:describe_campaign { id = "c1" })
+    assert.is_nil(seen["X-Amz-Security-Token"])
+    write(cred, "[default]\nsource_profile =\nrole_arn =\ncredential_process =\n")
+    c = assert(cc.new { env = env_of { AWS_CONFIG_FILE = cfg, AWS_SHARED_CREDENTIALS_FILE = cred } })
+    local ok, out, err = pcall(c.describe_campaign, c, { id = "c1" })
+    assert.is_true(ok, tostring(out))
+    assert.are.equal("CredentialsError", err.code)
+    os.remove(cfg)
+    os.remove(cred)
+  end)
+
+  it("makes a sub-section only of a key followed by indented lines", function()
+    local s = config.parse_ini("[services s]\nconnectcampaignsv2 =\n  endpoint_url = http://127.0.0.1:1\nother =\nx = 1\n")
+    assert.are.equal("http://127.0.0.1:1", s["services s"].connectcampaignsv2.endpoint_url)
+    assert.are.equal("", s["services s"].other)
+    assert.are.equal("1", s["services s"].x)
+  end)
+
+  it("reads comments, CRLF, a BOM and duplicate sections", function()
+    local s = config.parse_ini("\239\187\191# top\r\n[default]\r\n; note\r\nregion = a\r\n# region = b\r\n"
+      .. "[default]\r\noutput = json\r\nregion = c\r\n")
+    assert.are.same({ region = "c", output = "json" }, s.default)
+  end)
+
+  it("survives a binary file and refuses a huge one", function()
+    local bytes = {}
+    for i = 0, 4095 do bytes[#bytes + 1] = string.char((i * 7919) % 256) end
+    local ok, s = pcall(config.parse_ini, table.concat(bytes))
+    assert.is_true(ok)
+    assert.are.equal("table", type(s))
+    local path = os.tmpname()
+    local f = assert(io.open(path, "wb"))
+    local chunk = string.rep("[s]\nk = v\n", 1000)
+    for _ = 1, 500 do f:write(chunk) end -- 5 MB
+    f:close()
+    local text, err = config.read_file(path)
+    assert.is_nil(text)
+    assert.matches("larger than", err)
+    os.remove(path)
+  end)
+end)

@@ -26,15 +26,21 @@ function M.getenv(env)
   end
 end
 
---- Parses the INI text of a shared file into sections. A key with an empty
--- value followed by indented `key = value` lines holds a nested table (the
+--- Parses the INI text of a shared file into sections, as botocore reads
+-- them: `#` and `;` start comment lines, CRLF and a UTF-8 BOM are fine, a
+-- section named twice is one section (later keys win), and `key =` is the
+-- empty string (which every reader treats as unset). Only a key with an
+-- empty value *followed by indented lines* holds a nested table (the
 -- `services` sections use this).
 -- @treturn table section name -> { key = value | { key = value } }
 function M.parse_ini(text)
   local sections, current, nested = {}, nil, nil
-  for raw in (text .. "\n"):gmatch("([^\n]*)\n") do
-    local line = raw:gsub("\r$", "")
-    local indented = line:match("^%s+%S") ~= nil
+  local lines = {}
+  text = text:gsub("^\239\187\191", "") -- a UTF-8 byte order mark
+  for raw in (text .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = (raw:gsub("\r$", "")) end
+  local function is_indented(line) return line ~= nil and line:match("^[ \t]+[^%s#;]") ~= nil end
+  for i, line in ipairs(lines) do
+    local indented = is_indented(line)
     local trimmed = line:match("^%s*(.-)%s*$")
     local section = trimmed:match("^%[%s*(.-)%s*%]$")
     local key, value = trimmed:match("^([^=]-)%s*=%s*(.*)$")
@@ -44,10 +50,10 @@ function M.parse_ini(text)
       current = sections[section] or {}
       sections[section] = current
       nested = nil
-    elseif current and key then
+    elseif current and key and key ~= "" then
       if indented and nested then
         nested[key] = value
-      elseif value == "" then
+      elseif value == "" and is_indented(lines[i + 1]) then
         nested = {}
         current[key] = nested
       else
@@ -59,13 +65,19 @@ function M.parse_ini(text)
   return sections
 end
 
+-- Shared files larger than this are not read: no real one comes near it.
+local MAX_FILE = 4 * 1024 * 1024
+
 --- The contents of a file, or nil and why.
-function M.read_file(path)
+function M.read_file(path, max)
+  if not io then return nil, "no io library in this Lua state" end
   local f, err = io.open(path, "rb")
   if not f then return nil, err end
-  local s = f:read("*a")
+  max = max or MAX_FILE
+  local s = f:read(max + 1)
   f:close()
-  return s
+  if s and #s > max then return nil, path .. " is larger than " .. max .. " bytes" end
+  return s or ""
 end
 
 local function expand_home(path, getenv)
@@ -102,6 +114,10 @@ function M.profile(files, name)
   local merged = {}
   for k, v in pairs(from_config or {}) do merged[k] = v end
   for k, v in pairs(from_credentials or {}) do merged[k] = v end
+  -- `key =` is unset, as in botocore (after the merge: it still hides the other file's value)
+  for k, v in pairs(merged) do
+    if v == "" then merged[k] = nil end
+  end
   return merged
 end
 
