@@ -127,15 +127,6 @@ function M.services(files, profile)
   return name and files.config["services " .. name] or nil
 end
 
---- The Host header of a URL's authority: the port left out when it is the
--- scheme's default, as botocore sends it.
-function M.host_header(scheme, authority)
-  local host, port = authority:match("^(.-):(%d+)$")
-  local default_port = scheme:lower() == "https" and "443" or "80"
-  if port == default_port then return host end
-  return authority
-end
-
 --- Whether a setting reads as true ("true", any case).
 function M.truthy(v)
   return type(v) == "string" and v:lower() == "true" or v == true

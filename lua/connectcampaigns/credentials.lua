@@ -13,6 +13,7 @@
 
 local core = require "connectcampaigns.core"
 local config = require "connectcampaigns.config"
+local url = require "connectcampaigns.url"
 
 local M = {}
 
@@ -38,10 +39,11 @@ local function expiration_of(text)
   return core.parse_iso8601(text)
 end
 
-local function host_of(url)
-  local scheme, authority = url:match("^(https?)://([^/?#]+)")
-  if not scheme then return nil end
-  return config.host_header(scheme, authority)
+-- The parsed URL of a credential source, or nil and why.
+local function parse_url(text, what)
+  local u, why = url.parse(text)
+  if not u then return nil, what .. " is not a usable http(s) URL: " .. why end
+  return u
 end
 
 -- A control character in a key or token would reach a header line (CR/LF
@@ -71,8 +73,8 @@ end
 -- {====== STS ======
 
 local function sts_endpoint(ctx)
-  local url = ctx.getenv("AWS_ENDPOINT_URL_STS") or ctx.getenv("AWS_ENDPOINT_URL")
-  if url then return (url:gsub("/+$", "")) end
+  local configured = ctx.getenv("AWS_ENDPOINT_URL_STS") or ctx.getenv("AWS_ENDPOINT_URL")
+  if configured then return configured end
   local region = ctx.region or "us-east-1"
   return "https://sts." .. region .. ".amazonaws.com"
 end
@@ -81,14 +83,15 @@ end
 local function sts(ctx, action, params, signing_creds)
   params.Action = action
   params.Version = STS_VERSION
-  local url = sts_endpoint(ctx)
-  local host = host_of(url)
-  if not host then return nil, "bad STS endpoint " .. url end
-  local base_path = url:match("^https?://[^/]+(.*)$") or ""
+  local u, why = parse_url(sts_endpoint(ctx), "the STS endpoint")
+  if not u then return nil, why end
+  if u.query then return nil, "the STS endpoint must not carry a query" end
+  local base_path = u.path:gsub("/+$", "")
   local amz_date = core.amz_date(ctx.clock())
   local req = {
-    method = "POST", url = url .. "/", path = base_path .. "/", query = "", body = form_encode(params),
-    headers = { Host = host, ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8",
+    method = "POST", url = u.origin .. base_path .. "/", path = base_path .. "/", query = "",
+    body = form_encode(params),
+    headers = { Host = u.host_header, ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8",
       ["X-Amz-Date"] = amz_date },
   }
   if signing_creds then
@@ -239,27 +242,24 @@ local function from_profile(ctx)
   return profile_credentials(ctx, name, {})
 end
 
--- Hosts the container endpoint may be on over plain http.
-local CONTAINER_HOSTS = { ["169.254.170.2"] = true, ["169.254.170.23"] = true, ["[fd00:ec2::23]"] = true,
-  localhost = true, ["[::1]"] = true }
-
 function from_container(ctx)
-  local url
+  local target
   local relative, full = ctx.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"), ctx.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")
   if relative then
-    url = "http://169.254.170.2" .. relative
+    target = "http://169.254.170.2" .. relative
   elseif full then
-    local scheme, authority = full:match("^(https?)://([^/?#]+)")
-    local host = authority and (authority:match("^(%[.-%])") or authority:match("^([^:]+)"))
-    if not scheme then return nil, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL", true end
-    if scheme == "http" and not (CONTAINER_HOSTS[host] or host:match("^127%.%d+%.%d+%.%d+$")) then
-      return nil, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on loopback or the container host", true
-    end
-    url = full
+    target = full
   else
     return nil, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
   end
-  local headers = { Host = host_of(url), Accept = "application/json" }
+  local u, why = parse_url(target, relative and "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" or "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+  if not u then return nil, why, true end
+  -- botocore's rule, on the parsed host: the authorization token goes only to
+  -- https, or to plain http on loopback or the container agents' addresses
+  if full and not relative and u.scheme == "http" and not url.is_container_host(u) then
+    return nil, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on loopback or the container host", true
+  end
+  local headers = { Host = u.host_header, Accept = "application/json" }
   local token_file = ctx.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
   local token = ctx.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
   if token_file then
@@ -271,7 +271,7 @@ function from_container(ctx)
     if token:find("[\r\n]") then return nil, "the container authorization token has a line break", true end
     headers.Authorization = token
   end
-  local resp, err = ctx.fetch({ method = "GET", url = url, headers = headers }, "container")
+  local resp, err = ctx.fetch({ method = "GET", url = target, headers = headers }, "container")
   if not resp then return nil, "container endpoint: " .. tostring(err and err.message or err), true end
   local doc = resp.status == 200 and core.json_decode(resp.body or "") or nil
   if type(doc) ~= "table" or not doc.AccessKeyId then
@@ -284,9 +284,10 @@ function from_imds(ctx)
   if config.truthy(ctx.getenv("AWS_EC2_METADATA_DISABLED")) then
     return nil, "AWS_EC2_METADATA_DISABLED is true"
   end
-  local base = (ctx.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT") or "http://169.254.169.254"):gsub("/+$", "")
-  local host = host_of(base)
-  if not host then return nil, "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL" end
+  local u, why = parse_url(ctx.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT") or "http://169.254.169.254",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+  if not u then return nil, why end
+  local base, host = u.origin .. u.path:gsub("/+$", ""), u.host_header
   -- IMDSv2 only: a session token first
   local resp, err = ctx.fetch({ method = "PUT", url = base .. "/latest/api/token", body = "",
     headers = { Host = host, ["X-aws-ec2-metadata-token-ttl-seconds"] = "21600" } }, "imds")

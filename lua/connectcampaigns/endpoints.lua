@@ -3,6 +3,8 @@
 -- UseDualStack and Endpoint; rules of conditions, tree, endpoint and error.
 -- @module connectcampaigns.endpoints
 
+local urls = require "connectcampaigns.url"
+
 local M = {}
 
 -- The AWS partitions: which regions belong where and their DNS suffixes.
@@ -104,12 +106,11 @@ local FUNCTIONS = {
   uriEncode = function(s)
     return (s:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end))
   end,
-  parseURL = function(url)
-    local scheme, authority, path = url:match("^(https?)://([^/?#]+)([^?#]*)$")
-    if not scheme then return nil end
-    local normalized = path:sub(-1) == "/" and path or (path .. "/")
-    return { scheme = scheme, authority = authority, path = path, normalizedPath = normalized,
-      isIp = authority:match("^%d+%.%d+%.%d+%.%d+") ~= nil or authority:sub(1, 1) == "[" }
+  parseURL = function(text)
+    local u = urls.parse(text)
+    if not u or u.query then return nil end -- the rules' parseURL takes no query
+    local normalized = u.path:sub(-1) == "/" and u.path or (u.path .. "/")
+    return { scheme = u.scheme, authority = u.authority, path = u.path, normalizedPath = normalized, isIp = u.is_ip }
   end,
 }
 

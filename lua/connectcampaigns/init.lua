@@ -16,6 +16,7 @@ local config = require "connectcampaigns.config"
 local credentials = require "connectcampaigns.credentials"
 local endpoints = require "connectcampaigns.endpoints"
 local retry = require "connectcampaigns.retry"
+local urls = require "connectcampaigns.url"
 
 local M = {
   VERSION = "0.1.0",
@@ -81,20 +82,18 @@ end
 
 -- Splits an endpoint URL into what requests need: the origin for the URL,
 -- the Host header (default ports left out, as botocore does) and a base path.
-local function parse_endpoint(url)
-  if type(url) ~= "string" then return nil, "endpoint must be a string" end
-  local scheme, authority, path = url:match("^(%a[%w+.-]*)://([^/?#]+)([^?#]*)$")
-  if not scheme then return nil, "endpoint is not an absolute http(s) URL without query: " .. url end
-  scheme = scheme:lower()
-  if scheme ~= "http" and scheme ~= "https" then
-    return nil, "endpoint scheme must be http or https: " .. url
+local function parse_endpoint(text)
+  local u, why = urls.parse(text)
+  if not u then
+    -- the URL is quoted unless it may hold a password (user:pass@)
+    return nil, "endpoint " .. why .. (tostring(text):find("@", 1, true) and "" or (": " .. tostring(text)))
   end
-  if authority:find("@", 1, true) then return nil, "endpoint must not carry user information" end
-  path = path:gsub("/+$", "")
+  if u.query then return nil, "endpoint " .. text .. ": must not carry a query" end
+  local path = u.path:gsub("/+$", "")
   return {
-    url = scheme .. "://" .. authority .. path,
-    origin = scheme .. "://" .. authority,
-    host = config.host_header(scheme, authority):lower(),
+    url = u.origin .. path,
+    origin = u.origin,
+    host = u.host_header,
     base_path = path,
   }
 end
