@@ -8,6 +8,7 @@
 #include "file.h"
 #include "json.h"
 #include "model.h"
+#include "spawn.h"
 #include "timestamp.h"
 #include "xml.h"
 
@@ -524,6 +525,61 @@ static int l_write_file_atomic(lua_State *L)
     return 1;
 }
 
+/*** Runs a program without a shell and captures its standard output.
+ * @tparam table argv {program, arg1, ...}
+ * @tparam[opt] table opts {timeout = seconds (60), max_output = bytes (1 MiB)}
+ * @treturn[1] table {status = exit code, exited = boolean, stdout = string}
+ * @treturn[2] nil
+ * @treturn[2] table {code, message} (never the output) */
+static int l_spawn(lua_State *L)
+{
+    cc_box_t *box;
+    cc_spawn_result_t res;
+    cc_err_t err;
+    double timeout = 60;
+    lua_Integer max_output = 1 << 20;
+    char **argv;
+    int i, n, rc;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    n = (int)lua_rawlen(L, 1);
+    if (n < 1)
+        return luaL_argerror(L, 1, "a program to run");
+    if (lua_istable(L, 2)) {
+        lua_getfield(L, 2, "timeout");
+        timeout = luaL_optnumber(L, -1, timeout);
+        lua_getfield(L, 2, "max_output");
+        max_output = luaL_optinteger(L, -1, max_output);
+        lua_pop(L, 2);
+    }
+    luaL_checkstack(L, n + 4, "too many arguments");
+    argv = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *argv, 0);
+    for (i = 1; i <= n; i++) { /* the strings stay on the stack while the program runs */
+        size_t len;
+        lua_rawgeti(L, 1, i);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            return luaL_argerror(L, 1, "arguments must be strings");
+        argv[i - 1] = (char *)lua_tolstring(L, -1, &len);
+        if (strlen(argv[i - 1]) != len)
+            return luaL_argerror(L, 1, "an argument holds a NUL");
+    }
+    argv[n] = NULL;
+    box = cc_lua_newbox(L); /* owns the output buffer */
+    rc = cc_spawn_capture(argv, timeout, (size_t)(max_output > 0 ? max_output : 0), &box->parts.body, &res, &err);
+    if (rc != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+    }
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, res.status);
+    lua_setfield(L, -2, "status");
+    lua_pushboolean(L, res.exited);
+    lua_setfield(L, -2, "exited");
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
+    lua_setfield(L, -2, "stdout");
+    cc_lua_box_release(box);
+    return 1;
+}
+
 /*** X-Amz-Date of whole epoch seconds. */
 static int l_amz_date(lua_State *L)
 {
@@ -592,6 +648,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"monotonic", l_monotonic},
         {"sleep", l_sleep},
         {"write_file_atomic", l_write_file_atomic},
+        {"spawn", l_spawn},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

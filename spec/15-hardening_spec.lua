@@ -266,3 +266,80 @@ describe("shared config files", function()
     os.remove(path)
   end)
 end)
+
+describe("credential_process without a shell", function()
+  local credentials = require "connectcampaigns.credentials"
+  local dir
+
+  setup(function()
+    dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute("mkdir -p '" .. dir .. "'"))
+  end)
+  teardown(function() os.execute("rm -rf '" .. dir .. "'") end)
+
+  local function script(name, body)
+    local path = dir .. "/" .. name
+    write(path, "#!/bin/sh\n" .. body)
+    assert(os.execute("chmod +x '" .. path .. "'"))
+    return path
+  end
+
+  local function client_for(line)
+    local cfg = dir .. "/config"
+    write(cfg, "[default]\nregion = us-east-1\ncredential_process = " .. line .. "\n")
+    local seen = {}
+    local c = assert(cc.new { env = env_of { AWS_CONFIG_FILE = cfg, AWS_SHARED_CREDENTIALS_FILE = dir .. "/none" },
+      transport = function(req) seen.authz = req.headers.Authorization return { status = 200, headers = {}, body = "{}" } end })
+    return c, seen
+  end
+
+  it("splits the line as shlex does", function()
+    local cases = {
+      { [[a b  c]], { "a", "b", "c" } },
+      { [['a b' "c d" e\ f]], { "a b", "c d", "e f" } },
+      { [["a \"q\" \$x \n" 'it''s']], { 'a "q" $x \\n', "its" } },
+      { [[x;y $(z) `w`]], { "x;y", "$(z)", "`w`" } },
+      { [[""]], { "" } },
+    }
+    for _, case in ipairs(cases) do
+      assert.are.same(case[2], (credentials.split_command(case[1])), case[1])
+    end
+    assert.is_nil((credentials.split_command("'open")))
+    assert.is_nil((credentials.split_command('"open')))
+  end)
+
+  it("never runs ;, $(...) or backticks", function()
+    local marker = dir .. "/pwned"
+    local echo = script("echo_args.sh", 'printf \'{"Version": 1, "AccessKeyId": "AKIDARGS%s", "SecretAccessKey": "s"}\' "$#"\n')
+    for _, tail in ipairs { "; touch " .. marker, "$(touch " .. marker .. ")", "`touch " .. marker .. "`",
+      "&& touch " .. marker, "| touch " .. marker } do
+      local c, seen = client_for(echo .. " " .. tail)
+      assert.truthy(c:describe_campaign { id = "c1" })
+      assert.matches("AKIDARGS%d", seen.authz)
+      assert.is_nil(io.open(marker, "rb"), "the shell ran: " .. tail)
+    end
+  end)
+
+  it("passes arguments with spaces and quotes whole", function()
+    local echo = script("first.sh", 'printf \'{"Version": 1, "AccessKeyId": "AKID%s", "SecretAccessKey": "s"}\' "$(printf %s "$1" | tr -c "A-Za-z" X)"\n')
+    local c, seen = client_for(echo .. [[ "two words"]])
+    assert.truthy(c:describe_campaign { id = "c1" })
+    assert.matches("Credential=AKIDtwoXwords/", seen.authz, 1, true)
+  end)
+
+  it("names a missing program, a timeout, too much output and a signal", function()
+    local c = client_for(dir .. "/does-not-exist")
+    local _, err = c:describe_campaign { id = "c1" }
+    assert.matches("credential_process could not be started", err.message)
+    local big = script("big.sh", "head -c 3000000 /dev/zero 2>/dev/null\n")
+    _, err = client_for(big):describe_campaign { id = "c1" }
+    assert.matches("credential_process printed more than", err.message)
+    local killed = script("killed.sh", "kill -9 $$\n")
+    _, err = client_for(killed):describe_campaign { id = "c1" }
+    assert.matches("killed by signal 9", err.message)
+    local r, serr = core.spawn({ "sleep", "5" }, { timeout = 0.2 })
+    assert.is_nil(r)
+    assert.are.equal("TimeoutError", serr.code)
+  end)
+end)

@@ -154,12 +154,70 @@ local function from_web_identity_env(ctx)
   return web_identity(ctx, file, role, ctx.getenv("AWS_ROLE_SESSION_NAME"))
 end
 
+--- Splits a command line into words as a POSIX shell (and Python's
+-- shlex.split, which botocore uses) does, without running anything: blanks
+-- separate words, '...' is literal, "..." keeps \\ \" \$ \` escapes, and a
+-- backslash outside quotes escapes the next character.
+-- @treturn[1] table words
+-- @treturn[2] nil
+-- @treturn[2] string why
+function M.split_command(line)
+  local words, word, i, n = {}, nil, 1, #line
+  while i <= n do
+    local c = line:sub(i, i)
+    if c:match("^[ \t\n]$") then
+      if word then words[#words + 1] = word word = nil end
+    elseif c == "'" then
+      local close = line:find("'", i + 1, true)
+      if not close then return nil, "an unclosed ' quote" end
+      word = (word or "") .. line:sub(i + 1, close - 1)
+      i = close
+    elseif c == '"' then
+      word = word or ""
+      i = i + 1
+      while true do
+        if i > n then return nil, 'an unclosed " quote' end
+        local d = line:sub(i, i)
+        if d == '"' then break end
+        if d == "\\" and line:sub(i + 1, i + 1):match('^[\\"$`\n]$') then
+          i = i + 1
+          d = line:sub(i, i)
+        end
+        word = word .. d
+        i = i + 1
+      end
+    elseif c == "\\" then
+      if i == n then return nil, "a backslash at the end" end
+      i = i + 1
+      word = (word or "") .. line:sub(i, i)
+    else
+      word = (word or "") .. c
+    end
+    i = i + 1
+  end
+  if word then words[#words + 1] = word end
+  return words
+end
+
+local PROCESS_TIMEOUT, PROCESS_MAX_OUTPUT = 60, 1024 * 1024
+
+-- Runs credential_process without a shell: `;`, `$(...)` and backticks are
+-- plain characters of its arguments, never commands.
 local function process(command)
-  local pipe = io.popen(command, "r")
-  if not pipe then return nil, "credential_process could not be started", true end
-  local out = pipe:read("*a")
-  local ok, _, code = pipe:close()
-  if not ok then return nil, "credential_process exited with status " .. tostring(code), true end
+  local argv, why = M.split_command(command)
+  if not argv then return nil, "credential_process cannot be split into words: " .. why, true end
+  if #argv == 0 then return nil, "credential_process is empty", true end
+  local ran, err = core.spawn(argv, { timeout = PROCESS_TIMEOUT, max_output = PROCESS_MAX_OUTPUT })
+  if not ran then
+    local what = err.code == "TimeoutError" and ("ran longer than " .. PROCESS_TIMEOUT .. " s")
+      or err.message
+    return nil, "credential_process " .. what, true
+  end
+  if not ran.exited or ran.status ~= 0 then
+    return nil, "credential_process " .. (ran.exited and "exited with status " or "was killed by signal ")
+      .. ran.status, true
+  end
+  local out = ran.stdout
   local doc = core.json_decode(out or "")
   -- never quote the output: it holds the secret
   if type(doc) ~= "table" then return nil, "credential_process printed something that is not JSON", true end
