@@ -45,7 +45,7 @@ build = {
       sources = {
         "csrc/alloc.c", "csrc/header.c", "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",
         "csrc/model.c", "csrc/model_data.c", "csrc/sigv4.c", "csrc/validate.c",
-        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c", "csrc/xml.c", "csrc/spawn.c",
+        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c", "csrc/xml.c", "csrc/spawn.c", "csrc/strict.c",
         "csrc/lconnectcampaigns.c", "csrc/lsigner.c", "csrc/lhttp.c",
       },
       defines = { "_GNU_SOURCE" },

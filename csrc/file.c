@@ -1,12 +1,14 @@
 #include "file.h"
-#include "alloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "alloc.h"
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -78,4 +80,37 @@ int cc_file_write_atomic(const char *path, const void *data, size_t len, cc_err_
     cc_free(tmp);
     sync_parent(path);
     return CC_OK;
+}
+
+int cc_file_remove_temporaries(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    const char *base = slash ? slash + 1 : path;
+    size_t blen = strlen(base);
+    DIR *d;
+    struct dirent *e;
+    int removed = 0;
+    if (slash) {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir)
+            return 0;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        if (n == 0) /* a file in / */
+            strcpy(dir, "/");
+    } else {
+        strcpy(dir, ".");
+    }
+    if ((d = opendir(dir)) == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char full[8192];
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp.", 5) != 0)
+            continue;
+        if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full && unlink(full) == 0)
+            removed++;
+    }
+    closedir(d);
+    return removed;
 }

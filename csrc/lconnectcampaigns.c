@@ -436,7 +436,9 @@ static int l_encode_shape(lua_State *L)
 }
 
 /*** Reads JSON text by an operation's input (or output) shape: unknown
- * members dropped, timestamps as epoch seconds.
+ * members dropped, timestamps as epoch seconds; with strict (4th argument)
+ * true, as the service reads a request: anything the shape does not allow is
+ * a ParamValidationError naming the member.
  * @treturn[1] table
  * @treturn[2] nil
  * @treturn[2] table error */
@@ -446,6 +448,7 @@ static int l_decode_shape(lua_State *L)
     size_t len;
     const char *text = luaL_checklstring(L, 2, &len);
     const char *which = luaL_optstring(L, 3, "input");
+    int strict = lua_toboolean(L, 4);
     const cc_shape_t *shape = strcmp(which, "output") == 0 ? op->output : op->input;
     cc_box_t *box;
     cc_value_t tree, out;
@@ -458,6 +461,7 @@ static int l_decode_shape(lua_State *L)
     if (len == 0)
         text = "{}", len = 2;
     if (cc_json_decode(text, len, &box->arena, &tree, &err) != CC_OK ||
+        (strict && cc_shape_check_strict(shape, &tree, &err) != CC_OK) ||
         cc_shape_parse_value(shape, &tree, &box->arena, &out, &err) != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);
@@ -522,6 +526,13 @@ static int l_write_file_atomic(lua_State *L)
     if (cc_file_write_atomic(path, data, len, &err) != CC_OK)
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);
     lua_pushboolean(L, 1);
+    return 1;
+}
+
+/*** Removes what crashed atomic writes of a file left behind; returns how many. */
+static int l_remove_temporaries(lua_State *L)
+{
+    lua_pushinteger(L, cc_file_remove_temporaries(luaL_checkstring(L, 1)));
     return 1;
 }
 
@@ -649,6 +660,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"sleep", l_sleep},
         {"write_file_atomic", l_write_file_atomic},
         {"spawn", l_spawn},
+        {"remove_temporaries", l_remove_temporaries},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

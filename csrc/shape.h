@@ -53,4 +53,9 @@ int cc_parse_response(const cc_model_t *m, const cc_operation_t *op, long status
 int cc_shape_parse_value(const cc_shape_t *shape, const cc_value_t *in, cc_arena_t *a,
                          cc_value_t *out, cc_err_t *err);
 
+/* Checks a request body (from cc_json_decode) against an input shape as the
+ * service reads it: an unknown member, a null, a wrong JSON type or an
+ * integer outside 32 bits is CC_E_PARAM naming the member's path. */
+int cc_shape_check_strict(const cc_shape_t *shape, const cc_value_t *tree, cc_err_t *err);
+
 #endif

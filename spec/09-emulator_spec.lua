@@ -254,9 +254,11 @@ describe("the emulator", function()
     local _, err = bad:list_campaigns {}
     assert.are.equal("InvalidSignatureException", err.code)
     assert.are.equal(403, err.status)
+    -- an access key the emulator does not know is refused as AWS refuses it
     local other = emu.client { credentials = { access_key_id = "someone-else", secret_access_key = "test" } }
     _, err = other:list_campaigns {}
-    assert.are.equal("InvalidSignatureException", err.code)
+    assert.are.equal("UnrecognizedClientException", err.code)
+    assert.are.equal(403, err.status)
     bad:close()
     other:close()
   end)

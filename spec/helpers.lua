@@ -81,14 +81,14 @@ function H.start_emulator(extra_args)
   local http = core.http { timeout = 10 }
   local emu = { url = url }
   --- Calls the control endpoint; returns the decoded answer.
+  local emulator = require "connectcampaigns.emulator"
   function emu.control(what, body)
-    local resp = assert(http:request { method = body and "POST" or "GET", url = url .. "/__emulator/" .. what,
-      headers = { ["Content-Type"] = "application/json" }, body = body and assert(core.json_encode(body)) })
+    local resp = assert(http:request(emulator.control_request(url, what, body and assert(core.json_encode(body)))))
     assert(resp.status == 200, resp.body)
     return core.json_decode(resp.body)
   end
   function emu.stop()
-    pcall(http.request, http, { method = "POST", url = url .. "/__emulator/shutdown", headers = {}, body = "" })
+    pcall(http.request, http, emulator.control_request(url, "shutdown", "{}"))
     pipe:close()
     http:close()
   end

@@ -18,6 +18,7 @@ local M = {}
 
 local model = assert(core.json_decode(core.model_json()))
 local shapes = model.shapes
+local SIGNING_NAME = core.metadata().signing_name
 
 --- The handlers, by operation name: one for each operation of the model.
 M.handlers = service.handlers
@@ -89,7 +90,8 @@ end
 local function read_input(opname, labels, query, body)
   local op = model.operations[opname]
   if not op.input then return {} end
-  local params, err = core.decode_shape(opname, body or "", "input")
+  -- strictly, as the service reads it: a mistyped member is an error, never dropped
+  local params, err = core.decode_shape(opname, body or "", "input", true)
   if not params then return nil, err.message end
   for member, ref in pairs(shapes[op.input.shape].members) do
     local wire = ref.locationName or member
@@ -118,6 +120,9 @@ for name, shape in pairs(shapes) do
   if shape.exception then STATUS[name] = shape.error and shape.error.httpStatusCode or 400 end
 end
 STATUS.InvalidSignatureException = 403
+STATUS.MissingAuthenticationTokenException = 403
+STATUS.UnrecognizedClientException = 403
+STATUS.IncompleteSignatureException = 403
 STATUS.UnknownOperationException = 404
 
 local Emulator = {}
@@ -203,10 +208,22 @@ end
 
 function Emulator:save()
   if not self.state_file then return true end
-  local text = assert(core.json_encode(self.state))
+  local text, jerr = core.json_encode(self.state)
+  if not text then return nil, jerr.message end
   local ok, err = core.write_file_atomic(self.state_file, text)
-  if not ok then io.stderr:write("emulator: ", err.message, "\n") end
-  return ok
+  if not ok then
+    io.stderr:write("emulator: cannot save the state: ", err.message, "\n")
+    return nil, err.message
+  end
+  return true
+end
+
+-- A deep copy of plain data (the state): what a failed save rolls back to.
+local function copy(v)
+  if type(v) ~= "table" then return v end
+  local out = {}
+  for k, x in pairs(v) do out[k] = copy(x) end
+  return out
 end
 
 function Emulator:load()
@@ -233,8 +250,19 @@ end
 local READ_ONLY = { Describe = true, Get = true, List = true }
 
 --- Answers one request (an httpd request table).
+-- The signature, scope and date of a request, as AWS checks them.
+function Emulator:authenticate(req)
+  local ok, why, code = sigcheck.verify(self.signer, req, self.access_key_id, self.secret_access_key,
+    { region = self.region, service = SIGNING_NAME, now = self.clock(), max_skew = self.max_skew })
+  if not ok then return self:error(code, why) end
+  return nil
+end
+
 function Emulator:handle(req)
-  if req.path:sub(1, #M.CONTROL) == M.CONTROL then return self:control(req) end
+  if req.path:sub(1, #M.CONTROL) == M.CONTROL then
+    -- the control endpoints change state and faults: the emulator's own credentials only
+    return self:authenticate(req) or self:control(req)
+  end
   local opname, labels = route(req.method, req.path)
   if not opname then
     if labels then
@@ -242,8 +270,8 @@ function Emulator:handle(req)
     end
     return self:error("UnknownOperationException", "No operation at " .. req.path)
   end
-  local ok, why = sigcheck.verify(self.signer, req, self.access_key_id, self.secret_access_key)
-  if not ok then return self:error("InvalidSignatureException", why) end
+  local refused = self:authenticate(req)
+  if refused then return refused end
 
   local injected, delay = self:inject(self:next_fault())
   delay = (delay or 0) + (self.faults.latency or 0)
@@ -259,10 +287,41 @@ function Emulator:handle(req)
   local cerr = op.input and constraints.check(op.input.shape, input)
   if cerr then return self:error("ValidationException", cerr) end
 
+  local writes = not READ_ONLY[opname:match("^%u%l+")] and self.state_file ~= nil
+  local before = writes and copy(self.state) or nil
   local out, code, msg, extra = self.handlers[opname](self, input)
   if not out then return self:error(code, msg, extra) end
-  if not READ_ONLY[opname:match("^%u%l+")] then self:save() end
+  if writes then
+    local saved, serr = self:save()
+    if not saved then
+      -- never acknowledge a write that did not reach the disk: the state stays as it was
+      self.state = before
+      return self:error("InternalServerException", "the emulator could not save its state: " .. serr)
+    end
+  end
   return self:answer(opname, out)
+end
+
+--- A request to the control endpoint of an emulator at `base_url`, signed
+-- like any request (the control endpoint needs the emulator's credentials).
+-- @tparam string base_url
+-- @tparam string what "faults", "reset", "state" or "shutdown"
+-- @tparam[opt] string body JSON; a POST when given, else a GET
+-- @tparam[opt] table opts `access_key_id`, `secret_access_key` (test/test), `region` (us-east-1)
+-- @treturn table {method, url, headers, body} for `core.http():request`
+function M.control_request(base_url, what, body, opts)
+  opts = opts or {}
+  local u = assert(require("connectcampaigns.url").parse(base_url))
+  local path = u.path:gsub("/+$", "") .. M.CONTROL .. what
+  local amz_date = core.amz_date(os.time())
+  local req = { method = body and "POST" or "GET", path = path, query = "", body = body or "",
+    headers = { Host = u.host_header, ["X-Amz-Date"] = amz_date, ["Content-Type"] = "application/json" } }
+  local signer = core.signer()
+  req.headers.Authorization = assert(signer:sign(req, { access_key_id = opts.access_key_id or "test",
+    secret_access_key = opts.secret_access_key or "test" }, opts.region or "us-east-1", SIGNING_NAME, amz_date))
+  signer:close()
+  req.url = u.origin .. path
+  return req
 end
 
 --- The control endpoint: GET/POST /__emulator/faults, POST /__emulator/reset,
@@ -278,9 +337,14 @@ function Emulator:control(req)
     if not set then return { status = 400, body = assert(core.json_encode { message = err }) } end
     return ok(assert(core.json_encode(self.faults)))
   elseif what == "reset" and req.method == "POST" then
+    local before = self.state
     self.state = service.new_state()
     self.faults = {}
-    self:save()
+    local saved, serr = self:save()
+    if not saved then
+      self.state = before
+      return self:error("InternalServerException", "the emulator could not save its state: " .. serr)
+    end
     return ok()
   elseif what == "state" and req.method == "GET" then
     return ok(assert(core.json_encode(self.state)))
@@ -294,7 +358,8 @@ end
 
 --- A new emulator.
 -- @tparam[opt] table opts `region`, `account`, `access_key_id`,
---   `secret_access_key`, `state_file`, `faults`, `clock` and `sleep` (for tests)
+--   `secret_access_key`, `state_file`, `faults`, `max_skew` (seconds a
+--   request's date may be off, 300), `clock` and `sleep` (for tests)
 function M.new(opts)
   opts = opts or {}
   local self = setmetatable({
@@ -308,11 +373,13 @@ function M.new(opts)
     state = service.new_state(),
     faults = {},
     clock = opts.clock or os.time,
+    max_skew = opts.max_skew or 300,
     sleep = opts.sleep or function(s) require("socket").sleep(s) end,
     started = os.time(),
     requests = 0,
   }, Emulator)
   if self.state_file then
+    core.remove_temporaries(self.state_file)
     local ok, err = self:load()
     if not ok then return nil, err end
   end
@@ -332,12 +399,27 @@ usage: connectcampaigns-emulator [--port 4566] [--host 127.0.0.1] [--region us-e
          [--account 123456789012] [--state FILE]
          [--access-key-id test --secret-access-key test]
          [--throttle-rate R] [--error-rate R] [--drop-rate R] [--latency SECONDS]
-         [--seed N] [--max-seconds N]
+         [--seed N] [--max-seconds N] [--max-skew SECONDS]
 Serves Connect Campaigns V2 on loopback for development and tests. Prints
 "listening on http://HOST:PORT" once ready. Faults can also be changed while
-it runs: POST {"throttle_rate": 0.5} to /__emulator/faults.]]
+it runs: POST {"throttle_rate": 0.5} to /__emulator/faults, signed with
+the emulator's credentials like any request. --max-skew (300) is how far a
+request's X-Amz-Date may be from the emulator's clock.]]
 
 local FLAG_FAULTS = { throttle_rate = true, error_rate = true, drop_rate = true, latency = true }
+
+--- Whether every address a host name resolves to is a loopback address
+-- (the name is resolved, never compared as text: 127.0.0.1.evil.com is not).
+function M.is_loopback_host(host)
+  local addrs = require("socket").dns.getaddrinfo(host)
+  if type(addrs) ~= "table" or #addrs == 0 then return false end
+  for _, a in ipairs(addrs) do
+    local ip = a.addr or ""
+    local first = tonumber(ip:match("^(%d+)%.%d+%.%d+%.%d+$"))
+    if not (first == 127 or ip == "::1") then return false end
+  end
+  return true
+end
 
 --- Runs the emulator from command-line arguments; returns an exit status.
 function M.main(argv)
@@ -365,9 +447,16 @@ function M.main(argv)
     end
     i = i + 2
   end
-  if opts.host ~= "127.0.0.1" and opts.host ~= "localhost" and opts.host ~= "::1" and not opts.host:match("^127%.") then
-    io.stderr:write("emulator: serving only on loopback addresses\n")
+  if not M.is_loopback_host(opts.host) then
+    io.stderr:write("emulator: serving only on loopback addresses; ", opts.host, " is not one\n")
     return 2
+  end
+  if opts.max_skew ~= nil then
+    opts.max_skew = tonumber(opts.max_skew)
+    if not opts.max_skew or opts.max_skew < 0 then
+      io.stderr:write("emulator: --max-skew must be a number of seconds >= 0\n")
+      return 2
+    end
   end
   math.randomseed(tonumber(opts.seed) or os.time())
   opts.faults = faults
@@ -376,7 +465,7 @@ function M.main(argv)
     io.stderr:write("emulator: ", err, "\n")
     return 1
   end
-  require("connectcampaigns.httpd").serve {
+  local served, serr = require("connectcampaigns.httpd").serve {
     host = opts.host,
     port = tonumber(opts.port),
     max_seconds = tonumber(opts.max_seconds),
@@ -386,6 +475,10 @@ function M.main(argv)
     end,
     handler = function(req) return emu:handle(req) end,
   }
+  if not served then
+    io.stderr:write(string.format("emulator: cannot listen on %s port %s: %s\n", opts.host, opts.port, serr))
+    return 2
+  end
   return 0
 end
 
