@@ -29,7 +29,7 @@ BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=build/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
-CTESTS   = build/test_sigv4 build/test_shape
+CTESTS   = build/test_sigv4 build/test_shape build/test_alloc
 
 .PHONY: all test ctest spec lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 

@@ -340,30 +340,31 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
 /* }====== */
 
 /* {====== Signing ====== */
+/* CC_OK with s->key derived (or found cached), CC_E_NOMEM, or CC_E_INTERNAL. */
 static int derive_key(cc_signer_t *s, const char *secret, const char *date, const char *region,
                       const char *service)
 {
     unsigned char digest[SHA256_LEN], k[SHA256_LEN];
-    cc_buf_t seed;
+    char small[256], *seed = small; /* "AWS4" + secret: on the stack for any real secret */
     int ok;
-    size_t rlen = strlen(region), slen = strlen(service);
+    size_t rlen = strlen(region), slen = strlen(service), klen = strlen(secret);
     if (rlen >= sizeof s->region || slen >= sizeof s->service)
-        return 0;
-    if (!sha256(s, secret, strlen(secret), digest))
-        return 0;
+        return CC_E_INTERNAL;
+    if (!sha256(s, secret, klen, digest))
+        return CC_E_INTERNAL;
     if (s->have_key && memcmp(digest, s->secret_digest, SHA256_LEN) == 0 &&
         strcmp(s->date, date) == 0 && strcmp(s->region, region) == 0 &&
         strcmp(s->service, service) == 0)
-        return 1;
-    cc_buf_init(&seed);
-    cc_buf_puts(&seed, "AWS4");
-    cc_buf_puts(&seed, secret);
-    ok = cc_buf_ok(&seed) && hmac(s, seed.data, seed.len, date, 8, k) &&
-         hmac(s, k, SHA256_LEN, region, rlen, k) && hmac(s, k, SHA256_LEN, service, slen, k) &&
-         hmac(s, k, SHA256_LEN, "aws4_request", 12, s->key);
-    if (seed.data)
-        OPENSSL_cleanse(seed.data, seed.len);
-    cc_buf_free(&seed);
+        return CC_OK;
+    if (klen + 4 > sizeof small && (seed = cc_malloc(klen + 4)) == NULL)
+        return CC_E_NOMEM;
+    memcpy(seed, "AWS4", 4);
+    memcpy(seed + 4, secret, klen);
+    ok = hmac(s, seed, klen + 4, date, 8, k) && hmac(s, k, SHA256_LEN, region, rlen, k) &&
+         hmac(s, k, SHA256_LEN, service, slen, k) && hmac(s, k, SHA256_LEN, "aws4_request", 12, s->key);
+    OPENSSL_cleanse(seed, klen + 4);
+    if (seed != small)
+        cc_free(seed);
     OPENSSL_cleanse(k, sizeof k);
     s->have_key = ok;
     if (ok) {
@@ -374,7 +375,7 @@ static int derive_key(cc_signer_t *s, const char *secret, const char *date, cons
         memcpy(s->service, service, slen + 1);
         s->derivations++;
     }
-    return ok;
+    return ok ? CC_OK : CC_E_INTERNAL;
 }
 
 int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_credentials_t *creds,
@@ -408,8 +409,15 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
     hex(digest, SHA256_LEN, creq_hex);
     cc_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", amz_date, date, region,
                   service, creq_hex);
-    if (!cc_buf_ok(&sts) || !derive_key(s, creds->secret_access_key, date, region, service) ||
-        !hmac(s, s->key, SHA256_LEN, sts.data, sts.len, sig)) {
+    if (!cc_buf_ok(&sts)) {
+        rc = cc_err_set(err, CC_E_NOMEM, "out of memory building the string to sign");
+        goto done;
+    }
+    if ((rc = derive_key(s, creds->secret_access_key, date, region, service)) == CC_E_NOMEM) {
+        cc_err_set(err, rc, "out of memory deriving the signing key");
+        goto done;
+    }
+    if (rc != CC_OK || !hmac(s, s->key, SHA256_LEN, sts.data, sts.len, sig)) {
         rc = cc_err_set(err, CC_E_INTERNAL, "signing failed (region or service name too long?)");
         goto done;
     }
