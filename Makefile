@@ -8,6 +8,7 @@ BUSTED      ?= busted
 PKG_CONFIG  ?= pkg-config
 CC          ?= cc
 LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I/usr/include/lua$(LUA_VERSION))
+LUA_LIBS    ?= $(shell $(PKG_CONFIG) --libs lua$(LUA_VERSION) 2>/dev/null || echo -llua$(LUA_VERSION))
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson expat 2>/dev/null)
 DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson expat 2>/dev/null || echo -lcurl -lcrypto -lcjson -lexpat)
 WARN        ?= -Wall -Wextra -Wshadow -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
@@ -29,7 +30,7 @@ BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=build/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
-CTESTS   = build/test_sigv4 build/test_shape build/test_alloc
+CTESTS   = build/test_sigv4 build/test_shape build/test_alloc build/test_lua_alloc
 
 .PHONY: all test ctest spec lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
@@ -44,6 +45,10 @@ build/%.o: csrc/%.c csrc/*.h | build
 $(MODULE): $(CORE_OBJ) $(BIND_OBJ)
 	@mkdir -p build/connectcampaigns
 	$(CC) -shared -o $@ $^ $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)
+
+# a Lua host with the module linked in (the failing-allocator run of the Lua side)
+build/test_lua_alloc: tests/test_lua_alloc.c $(CORE_OBJ) $(BIND_OBJ) tests/check.h
+	$(CC) $(ALL_CFLAGS) $(LUA_INC) -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(LUA_LIBS) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
 
 build/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(CORE_OBJ) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
