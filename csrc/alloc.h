@@ -11,6 +11,9 @@ void *cc_realloc(void *p, size_t n);
 void cc_free(void *p);
 char *cc_strdup(const char *s);
 
+/* How many blocks allocated here are not freed yet (for leak specs). */
+long cc_alloc_live(void);
+
 /* Test hook: when set, each allocation first asks gate(); 0 makes it fail.
  * Set it only while no other thread allocates through the core. */
 typedef int (*cc_alloc_gate_t)(void);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "file.h"
 #include "json.h"
 #include "model.h"
@@ -529,6 +530,13 @@ static int l_write_file_atomic(lua_State *L)
     return 1;
 }
 
+/*** How many blocks the core allocated and has not freed (a leak shows here). */
+static int l_live_allocations(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)cc_alloc_live());
+    return 1;
+}
+
 /*** Removes what crashed atomic writes of a file left behind; returns how many. */
 static int l_remove_temporaries(lua_State *L)
 {
@@ -660,6 +668,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"sleep", l_sleep},
         {"write_file_atomic", l_write_file_atomic},
         {"spawn", l_spawn},
+        {"live_allocations", l_live_allocations},
         {"remove_temporaries", l_remove_temporaries},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},

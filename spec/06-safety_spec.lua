@@ -115,16 +115,24 @@ describe("safety", function()
     local c = H.client({ url = "http://127.0.0.1:9" }, { transport = function()
       return { status = 400, headers = {}, body = '{"message": "no"}' }
     end })
-    collectgarbage()
-    local before = collectgarbage("count")
-    for _ = 1, 2000 do
+    local function round()
       local _, err = c:describe_campaign { id = "c" }
       assert(err)
       local _, verr = c:describe_campaign { id = "" }
       assert(verr)
+      local _, cerr = c:update_campaign_communication_limits { id = "c", communicationLimitsOverride = {
+        allChannelSubtypes = { communicationLimitsList = { { maxCountPerRecipient = "x" } } } } }
+      assert(cerr)
     end
+    round() -- warm: buffers a client keeps for reuse
     collectgarbage()
     collectgarbage()
+    local before, c_before = collectgarbage("count"), core.live_allocations()
+    for _ = 1, 2000 do round() end
+    collectgarbage()
+    collectgarbage()
+    -- the Lua heap, and the C core's own blocks (a C leak never shows in the Lua heap)
     assert.is_true(collectgarbage("count") < before + 256)
+    assert.are.equal(c_before, core.live_allocations())
   end)
 end)
