@@ -32,7 +32,7 @@ BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
 MODULE   = build/connectcampaigns/core.so
 CTESTS   = build/test_sigv4 build/test_shape build/test_alloc build/test_lua_alloc
 
-.PHONY: all test ctest spec lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
+.PHONY: all test ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
 all: $(MODULE)
 
@@ -73,6 +73,10 @@ ctest: $(CTESTS)
 # the metadata endpoints are never reached from tests: the default chain stops before them
 spec: $(MODULE)
 	AWS_EC2_METADATA_DISABLED=true $(BUSTED) --lua=$(LUA) --output=plainTerminal spec
+
+# The specs again with the collector always running (see spec/support/gc_stress.lua).
+spec-gc: $(MODULE)
+	AWS_EC2_METADATA_DISABLED=true $(BUSTED) --lua=$(LUA) --output=plainTerminal --helper=spec/support/gc_stress.lua spec
 
 test: deps all lint ctest spec
 
