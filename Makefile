@@ -97,7 +97,7 @@ asan:
 # The C tests and the specs under valgrind (the specs with a plain build).
 valgrind: all $(CTESTS)
 	@for t in $(CTESTS); do valgrind -q --leak-check=full --error-exitcode=1 ./$$t || exit 1; done
-	AWS_EC2_METADATA_DISABLED=true valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+	AWS_EC2_METADATA_DISABLED=true valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --child-silent-after-fork=yes \
 	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal spec
 
 # Per-call cost without the network (wall clock, noisy), and the same under

@@ -13,7 +13,7 @@ typedef struct cc_spawn_result {
     int status;  /* exit code, or the signal that ended it */
 } cc_spawn_result_t;
 
-/* Runs argv[0] (looked up in PATH) with argv, stdin from /dev/null, stderr
+/* Runs argv[0] (looked up in PATH, as execvp would) with argv, stdin from /dev/null, stderr
  * passed through, stdout appended to out. The program is killed when it runs
  * longer than timeout_s or prints more than max_output bytes (CC_E_TIMEOUT,
  * CC_E_TOO_LARGE). CC_OK when it ran to its end, whatever its exit code. */
