@@ -343,3 +343,33 @@ describe("credential_process without a shell", function()
     assert.are.equal("TimeoutError", serr.code)
   end)
 end)
+
+describe("answers read by lengths", function()
+  local function answer(body)
+    local c = assert(cc.new { region = "us-east-1", credentials = H.CREDS, max_attempts = 1,
+      transport = function() return { status = 200, headers = {}, body = body } end })
+    return c:call("list_campaigns", {})
+  end
+
+  it("keeps U+0000 in strings and map keys, so keys never collide", function()
+    local out = assert(answer('{"campaignSummaryList": [{"id": "a\\u0000b", "arn": "x", "name": "n\\u0000", '
+      .. '"connectInstanceId": "i", "channelSubtypes": [], "tags": {"k\\u0000one": "1", "k\\u0000two": "2"}}]}'))
+    local s = out.campaignSummaryList[1]
+    assert.are.equal("a\0b", s.id)
+    assert.are.equal("n\0", s.name)
+    local decoded = assert(core.json_decode('{"k\\u0000one": 1, "k\\u0000two": 2, "s": "x\\u0000y"}'))
+    assert.are.equal(1, decoded["k\0one"])
+    assert.are.equal(2, decoded["k\0two"])
+    assert.are.equal("x\0y", decoded.s)
+  end)
+
+  it("refuses trailing bytes and raw invalid UTF-8 as ResponseParseError", function()
+    for _, body in ipairs { '{"campaignSummaryList": []} x', '{}{}', '{"nextToken": "\255"}',
+      '{"nextToken": "\192\128"}', '{"nextToken": "a\1b"}', '{"a":1}\0' } do
+      local out, err = answer(body)
+      assert.is_nil(out, body)
+      assert.are.equal("ResponseParseError", err.code)
+    end
+    assert.truthy(answer(' {"nextToken": "\226\130\172"} \r\n'))
+  end)
+end)
