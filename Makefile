@@ -1,14 +1,22 @@
 # connectcampaigns developer build. `make` builds the C module in place,
 # `make test` runs the C unit tests and the busted specs, `make demo` runs
 # examples/quickstart.lua against a local stand-in server.
+#
+# LUA picks the interpreter: lua5.4 (the default), lua5.3, lua5.1 or luajit.
+# Each builds into a folder of its own (build/ for lua5.4, build/<LUA>/ for
+# the others), so `make test LUA=luajit` never mixes objects. `make test-all`
+# runs the whole suite on every interpreter.
 
 LUA         ?= lua5.4
-LUA_VERSION ?= 5.4
+LUAS        ?= lua5.4 lua5.3 lua5.1 luajit
 BUSTED      ?= busted
 PKG_CONFIG  ?= pkg-config
 CC          ?= cc
-LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags lua$(LUA_VERSION) 2>/dev/null || echo -I/usr/include/lua$(LUA_VERSION))
-LUA_LIBS    ?= $(shell $(PKG_CONFIG) --libs lua$(LUA_VERSION) 2>/dev/null || echo -llua$(LUA_VERSION))
+# pkg-config names: lua5.X, and luajit for LuaJIT (OpenResty's luajit2 on Debian)
+LUA_PC      ?= $(if $(filter luajit,$(LUA)),luajit,$(LUA))
+BUILD       ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
+LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PC) 2>/dev/null || echo -I/usr/include/$(LUA))
+LUA_LIBS    ?= $(shell $(PKG_CONFIG) --libs $(LUA_PC) 2>/dev/null || echo -l$(LUA))
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson expat 2>/dev/null)
 DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson expat 2>/dev/null || echo -lcurl -lcrypto -lcjson -lexpat)
 WARN        ?= -Wall -Wextra -Wshadow -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
@@ -27,30 +35,32 @@ CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/js
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
            csrc/http.c csrc/file.c csrc/xml.c csrc/spawn.c csrc/strict.c
 BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
-CORE_OBJ = $(CORE_SRC:csrc/%.c=build/%.o)
-BIND_OBJ = $(BIND_SRC:csrc/%.c=build/%.o)
-MODULE   = build/connectcampaigns/core.so
-CTESTS   = build/test_sigv4 build/test_shape build/test_alloc build/test_lua_alloc
+CORE_OBJ = $(CORE_SRC:csrc/%.c=$(BUILD)/%.o)
+BIND_OBJ = $(BIND_SRC:csrc/%.c=$(BUILD)/%.o)
+MODULE   = $(BUILD)/connectcampaigns/core.so
+CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/test_lua_alloc
+# what the specs and scripts load: this tree's Lua files and this interpreter's module
+SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: all test ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
+.PHONY: all test test-all ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
 all: $(MODULE)
 
-build:
-	@mkdir -p build
+$(BUILD)/.dir:
+	@mkdir -p $(BUILD) && touch $@
 
-build/%.o: csrc/%.c csrc/*.h | build
+$(BUILD)/%.o: csrc/%.c csrc/*.h | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(LUA_INC) -c $< -o $@
 
 $(MODULE): $(CORE_OBJ) $(BIND_OBJ)
-	@mkdir -p build/connectcampaigns
+	@mkdir -p $(BUILD)/connectcampaigns
 	$(CC) -shared -o $@ $^ $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)
 
 # a Lua host with the module linked in (the failing-allocator run of the Lua side)
-build/test_lua_alloc: tests/test_lua_alloc.c $(CORE_OBJ) $(BIND_OBJ) tests/check.h
+$(BUILD)/test_lua_alloc: tests/test_lua_alloc.c $(CORE_OBJ) $(BIND_OBJ) tests/check.h
 	$(CC) $(ALL_CFLAGS) $(LUA_INC) -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(LUA_LIBS) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
 
-build/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
+$(BUILD)/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(CORE_OBJ) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
 
 deps:
@@ -61,7 +71,7 @@ lint:
 
 # docs/operations.md from the embedded model
 docs: $(MODULE)
-	LUA_CPATH='./build/?.so;;' $(LUA) tools/gen_docs.lua docs/operations.md
+	LUA_CPATH='./$(BUILD)/?.so;;' $(LUA) tools/gen_docs.lua docs/operations.md
 
 # csrc/model_data.c from the published model beside the project (../shared)
 model:
@@ -72,43 +82,49 @@ ctest: $(CTESTS)
 
 # the metadata endpoints are never reached from tests: the default chain stops before them
 spec: $(MODULE)
-	AWS_EC2_METADATA_DISABLED=true $(BUSTED) --lua=$(LUA) --output=plainTerminal spec
+	$(SPEC_ENV) $(BUSTED) --lua=$(LUA) --cpath='./$(BUILD)/?.so' --output=plainTerminal spec
 
 # The specs again with the collector always running (see spec/support/gc_stress.lua).
 spec-gc: $(MODULE)
-	AWS_EC2_METADATA_DISABLED=true $(BUSTED) --lua=$(LUA) --output=plainTerminal --helper=spec/support/gc_stress.lua spec
+	$(SPEC_ENV) $(BUSTED) --lua=$(LUA) --cpath='./$(BUILD)/?.so' --output=plainTerminal \
+	    --helper=spec/support/gc_stress.lua spec
 
 test: deps all lint ctest spec
 
-demo: deps all
-	@sh tools/demo.sh
+# The whole suite on every interpreter (CI runs this).
+test-all: deps lint
+	@for l in $(LUAS); do echo "=== $$l"; $(MAKE) --no-print-directory LUA=$$l all ctest spec || exit 1; done
 
-# The specs and C tests under AddressSanitizer + UBSan.
+demo: deps all
+	@CC_BUILD=$(BUILD) LUA=$(LUA) sh tools/demo.sh
+
+# The specs and C tests under AddressSanitizer + UBSan, built apart in build/asan-<LUA>.
+ASAN_BUILD = build/asan-$(LUA)
 asan:
-	$(MAKE) clean
-	$(MAKE) OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	        CC_LDFLAGS="-fsanitize=address,undefined" all $(CTESTS)
-	@for t in $(CTESTS); do ./$$t || exit 1; done
+	$(MAKE) BUILD=$(ASAN_BUILD) OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	        CC_LDFLAGS="-fsanitize=address,undefined" all ctest
 	# (the #install spec runs luarocks, which would inherit the preloaded sanitizer)
-	AWS_EC2_METADATA_DISABLED=true ASAN_OPTIONS=detect_leaks=1 LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
-	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal --exclude-tags=install spec
-	$(MAKE) clean
+	$(SPEC_ENV) CC_BUILD=$(ASAN_BUILD) ASAN_OPTIONS=detect_leaks=1 \
+	    LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --cpath='./$(ASAN_BUILD)/?.so' --output=plainTerminal \
+	    --exclude-tags=install spec
 
 # The C tests and the specs under valgrind (the specs with a plain build).
 valgrind: all $(CTESTS)
 	@for t in $(CTESTS); do valgrind -q --leak-check=full --error-exitcode=1 ./$$t || exit 1; done
-	AWS_EC2_METADATA_DISABLED=true valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --child-silent-after-fork=yes \
-	    $(LUA) $$(command -v $(BUSTED)) --ignore-lua --output=plainTerminal spec
+	$(SPEC_ENV) valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+	    --child-silent-after-fork=yes $(LUA) $$(command -v $(BUSTED)) --ignore-lua --cpath='./$(BUILD)/?.so' \
+	    --output=plainTerminal spec
 
 # Per-call cost without the network (wall clock, noisy), and the same under
 # callgrind (instructions: repeatable whatever else the machine does).
 BENCH_N ?= 20000
 bench: $(MODULE)
-	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' $(LUA) bench/bench.lua $(BENCH_N)
+	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' $(LUA) bench/bench.lua $(BENCH_N)
 
 bench-callgrind: $(MODULE)
-	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' \
-	    valgrind --tool=callgrind --callgrind-out-file=build/callgrind.out $(LUA) bench/bench.lua 1000 2>&1 | \
+	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' \
+	    valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/callgrind.out $(LUA) bench/bench.lua 1000 2>&1 | \
 	    grep -E "us/op|Collected"
 
 # libFuzzer targets (clang) for what reads untrusted bytes: service answers,

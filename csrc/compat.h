@@ -1,5 +1,6 @@
-/* The few Lua C API calls that differ between Lua 5.4 and the Lua 5.1 API of
- * LuaJIT 2.1 (OpenResty), kept here so the binding reads as plain 5.4. */
+/* The few Lua C API calls that differ between Lua 5.4 and Lua 5.3, 5.1 and
+ * the 5.1 API of LuaJIT 2.1 (OpenResty), kept here so the binding reads as
+ * plain 5.4. */
 #ifndef CC_COMPAT_H
 #define CC_COMPAT_H
 
@@ -12,8 +13,11 @@
 #define CC_API
 #endif
 
-#if LUA_VERSION_NUM < 502
+#if LUA_VERSION_NUM < 504
 #define lua_newuserdatauv(L, sz, nuv) lua_newuserdata((L), (sz))
+#endif
+
+#if LUA_VERSION_NUM < 502
 #define lua_rawlen(L, i) lua_objlen((L), (i))
 #define lua_absindex(L, i) ((i) > 0 || (i) <= LUA_REGISTRYINDEX ? (i) : lua_gettop(L) + (i) + 1)
 /* LuaJIT 2.1 has these from 5.2; plain Lua 5.1 does not */

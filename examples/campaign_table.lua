@@ -19,15 +19,18 @@ for item, err in client:items("list_campaigns", params) do
     table.concat(item.channelSubtypes or {}, ",") }
 end
 
+-- display width: code points (Lua 5.1 and LuaJIT have no utf8 library)
+local function width_of(s) return select(2, s:gsub("[^\128-\191]", "")) end
+
 local head = { "NAME", "ID", "STATE", "CHANNELS" }
 local width = {}
 for i, h in ipairs(head) do
   width[i] = #h
-  for _, r in ipairs(rows) do width[i] = math.max(width[i], utf8.len(r[i]) or #r[i]) end
+  for _, r in ipairs(rows) do width[i] = math.max(width[i], width_of(r[i])) end
 end
 local function line(cells)
   local out = {}
-  for i, c in ipairs(cells) do out[i] = c .. string.rep(" ", width[i] - (utf8.len(c) or #c)) end
+  for i, c in ipairs(cells) do out[i] = c .. string.rep(" ", width[i] - width_of(c)) end
   print((table.concat(out, "  "):gsub("%s+$", "")))
 end
 line(head)

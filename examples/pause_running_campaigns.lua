@@ -22,9 +22,10 @@ for item, err in client:items("list_campaigns", { filters = { instanceIdFilter =
   ids[#ids + 1] = item.id
 end
 
+local unpack_list = table.unpack or unpack -- luacheck: ignore 113 (Lua 5.1 and LuaJIT: unpack)
 local paused, failures = 0, 0
 for first = 1, #ids, BATCH do
-  local chunk = { table.unpack(ids, first, math.min(#ids, first + BATCH - 1)) }
+  local chunk = { unpack_list(ids, first, math.min(#ids, first + BATCH - 1)) }
   local states = assert(client:get_campaign_state_batch { campaignIds = chunk })
   for _, s in ipairs(states.successfulRequests or {}) do
     if s.state == "Running" then

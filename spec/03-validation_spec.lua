@@ -127,10 +127,10 @@ describe("input validation", function()
   end)
 
   it("refuses strings that are not UTF-8", function()
-    rejects("update_campaign_name", { id = "c", name = "caf\xe9" },
+    rejects("update_campaign_name", { id = "c", name = "caf\233" },
       "Invalid value for parameter name: not valid UTF-8")
-    rejects("tag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tags = { ["\xff"] = "v" } },
-      "Invalid value for parameter tags (key: \xff): not valid UTF-8")
+    rejects("tag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tags = { ["\255"] = "v" } },
+      "Invalid value for parameter tags (key: \255): not valid UTF-8")
   end)
 
   it("reads timestamps as epoch seconds or ISO-8601 only", function()

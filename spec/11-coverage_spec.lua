@@ -28,7 +28,7 @@ describe("coverage of the model", function()
 
   it("has a reference that matches the model (make docs)", function()
     local tmp = os.tmpname()
-    local out, ok = H.run(string.format("LUA_CPATH='./build/?.so;;' %s tools/gen_docs.lua %s", H.LUA, tmp))
+    local out, ok = H.run(string.format("LUA_CPATH='./%s/?.so;;' %s tools/gen_docs.lua %s", H.BUILD, H.LUA, tmp))
     assert.is_true(ok, out)
     local fresh = read(tmp)
     os.remove(tmp)

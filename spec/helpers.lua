@@ -28,7 +28,8 @@ local function control(self, path, body)
 end
 
 --- The module paths of this tree, and a shell command running lua with them.
-H.LUA_ENV = "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;'"
+H.BUILD = os.getenv("CC_BUILD") or "build" -- where make put this interpreter's module
+H.LUA_ENV = "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./" .. H.BUILD .. "/?.so;;'"
 H.LUA_CMD = H.LUA_ENV .. " " .. H.LUA
 
 -- Starts a server script; returns its pipe and the first line it prints.
@@ -105,11 +106,16 @@ end
 
 --- Runs a shell command; returns its output and whether it succeeded.
 function H.run(cmd)
-  local p = assert(io.popen(cmd .. " 2>&1", "r"))
+  -- the status is printed, not taken from close(): Lua 5.1 and LuaJIT report none
+  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"<exit $?>\"", "r"))
   local out = p:read("*a")
-  local ok = p:close() -- true, or nil when the command failed
-  return out, ok == true
+  p:close()
+  local status = tonumber(out:match("<exit (%d+)>\n?$"))
+  return (out:gsub("<exit %d+>\n?$", "")), status == 0
 end
+
+--- The Lua version of the interpreter the specs run on ("5.1" for LuaJIT).
+H.LUA_VERSION = (_VERSION or ""):match("%d+%.%d+") or "5.1"
 
 --- Queues answers: each {status=, headers=, body=}.
 function Stub:respond(...)

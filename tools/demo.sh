@@ -4,7 +4,7 @@
 set -eu
 LUA=${LUA:-lua5.4}
 export LUA_PATH="./lua/?.lua;./lua/?/init.lua;;"
-export LUA_CPATH="./build/?.so;;"
+export LUA_CPATH="./${CC_BUILD:-build}/?.so;;"
 out=$(mktemp)
 "$LUA" bin/connectcampaigns-emulator --port 0 --max-seconds 120 >"$out" &
 pid=$!

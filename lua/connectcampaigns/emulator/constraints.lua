@@ -5,6 +5,12 @@
 -- The client already checked types, required members and minimums.
 -- @module connectcampaigns.emulator.constraints
 
+-- Code points of a UTF-8 string (validated before it gets here): every byte
+-- that is not a continuation byte starts one. Lua 5.1 and LuaJIT have no utf8.
+local function chars(v)
+  return select(2, v:gsub("[^\128-\191]", ""))
+end
+
 local core = require "connectcampaigns.core"
 local rex = require "rex_pcre2"
 
@@ -51,7 +57,7 @@ local function check(shape_name, value, path)
       if err then return err end
     end
   elseif t == "string" then
-    if s.max and utf8.len(value) > s.max then
+    if s.max and chars(value) > s.max then
       return string.format("Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d",
         path, s.max)
     end

@@ -80,7 +80,12 @@ end
 -- A query or label string as the member's shape wants it.
 local function typed(shape_name, raw)
   local t = shapes[shape_name].type
-  if t == "integer" or t == "long" then return math.tointeger(tonumber(raw)) or raw end
+  if t == "integer" or t == "long" then
+    local n = tonumber(raw)
+    -- an integral number; math.tointeger is 5.3+ only
+    if n and n == math.floor(n) and n > -2 ^ 63 and n < 2 ^ 63 then return math.floor(n) end
+    return raw
+  end
   if t == "double" or t == "float" then return tonumber(raw) or raw end
   if t == "boolean" then return raw == "true" end
   return raw
