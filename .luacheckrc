@@ -4,3 +4,6 @@ std = "max"
 max_line_length = 130
 -- specs hold whole expected messages and bodies on one line
 files["spec/"] = { std = "max+busted", max_line_length = 160 }
+files["spec-nginx/"] = { std = "max+busted", max_line_length = 160 }
+-- OpenResty's global, read where it exists
+files["lua/connectcampaigns/ngx.lua"] = { read_globals = { "ngx" } }

@@ -42,7 +42,7 @@ CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: all test test-all ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
+.PHONY: all test test-all test-nginx ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
 all: $(MODULE)
 
@@ -67,7 +67,7 @@ deps:
 	@sh tools/deps.sh
 
 lint:
-	luacheck --no-color -q lua spec examples tools bin/connectcampaigns-emulator
+	luacheck --no-color -q lua spec spec-nginx examples tools bin/connectcampaigns-emulator
 
 # docs/operations.md from the embedded model
 docs: $(MODULE)
@@ -90,6 +90,13 @@ spec-gc: $(MODULE)
 	    --helper=spec/support/gc_stress.lua spec
 
 test: deps all lint ctest spec
+
+# The client inside a real nginx (OpenResty's LuaJIT): the cosocket transport,
+# never blocking a worker (spec-nginx/; needs nginx + libnginx-mod-http-lua).
+test-nginx:
+	$(MAKE) --no-print-directory LUA=luajit all
+	AWS_EC2_METADATA_DISABLED=true CC_BUILD=build/luajit LUA=luajit $(BUSTED) --lua=luajit \
+	    --cpath='./build/luajit/?.so' --output=plainTerminal spec-nginx
 
 # The whole suite on every interpreter (CI runs this).
 test-all: deps lint

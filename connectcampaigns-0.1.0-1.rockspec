@@ -41,6 +41,7 @@ build = {
     ["connectcampaigns.emulator.constraints"] = "lua/connectcampaigns/emulator/constraints.lua",
     ["connectcampaigns.sigcheck"] = "lua/connectcampaigns/sigcheck.lua",
     ["connectcampaigns.url"] = "lua/connectcampaigns/url.lua",
+    ["connectcampaigns.ngx"] = "lua/connectcampaigns/ngx.lua",
     ["connectcampaigns.core"] = {
       sources = {
         "csrc/alloc.c", "csrc/header.c", "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",

@@ -49,7 +49,7 @@ describe("connectcampaigns", function()
         { { region = "us-east-1", timeout = -1 }, "timeout" },
         { { region = "us-east-1", max_attempts = 0 }, "max_attempts" },
         { { region = "us-east-1", max_attempts = 2.5 }, "max_attempts" },
-        { { region = "us-east-1", transport = "curl" }, "transport" },
+        { { region = "us-east-1", transport = "pigeon" }, 'transport must be "curl", "ngx" or a function' },
         { { region = "us east" }, "region" },
         { { region = "us-east-1", profile = 5 }, "profile must be a name" },
         { { region = "us-east-1", env = "AWS_REGION=x" }, "env must be a table or a function" },

@@ -17,6 +17,7 @@ local credentials = require "connectcampaigns.credentials"
 local endpoints = require "connectcampaigns.endpoints"
 local retry = require "connectcampaigns.retry"
 local urls = require "connectcampaigns.url"
+local ngx_transport = require "connectcampaigns.ngx"
 
 local M = {
   VERSION = "0.1.0",
@@ -217,8 +218,12 @@ local function settings(opts)
   s.connect_timeout = opts.connect_timeout or 10
   s.max_response, err = check_number(opts.max_response, "max_response", 16 * 1024 * 1024, 1)
   if not s.max_response then return nil, err end
-  for _, name in ipairs { "transport", "sleep", "logger", "clock" } do
+  for _, name in ipairs { "sleep", "logger", "clock" } do
     if opts[name] ~= nil and type(opts[name]) ~= "function" then return nil, name .. " must be a function" end
+  end
+  local t = opts.transport
+  if t ~= nil and type(t) ~= "function" and t ~= "curl" and t ~= "ngx" then
+    return nil, 'transport must be "curl", "ngx" or a function(req) -> {status, headers, body}'
   end
   if opts.ca_file ~= nil and type(opts.ca_file) ~= "string" then return nil, "ca_file must be a path" end
   if opts.credentials ~= nil then
@@ -247,16 +252,39 @@ local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 } 
 
 -- Sends through the user's transport (pcall'd: a raising transport is a
 -- NetworkError, not a crash) or through a libcurl handle of the client.
+-- The transport of this call: the user's function; OpenResty's cosockets
+-- when asked for, or by default where they can be used now (a client made
+-- in init_by_lua and used in a content handler gets them too); else nil,
+-- which is libcurl.
+local function pick_transport(p)
+  if type(p.transport) == "function" then return p.transport end
+  if p.transport == "ngx" or (p.transport == nil and ngx_transport.available()) then
+    if not p.ngx then
+      p.ngx = ngx_transport.transport { timeout = p.timeout, connect_timeout = p.connect_timeout,
+        max_response = p.max_response }
+    end
+    return p.ngx
+  end
+  return nil
+end
+
 local function send(p, req, kind)
   -- every transport, the user's too, gets only headers that cannot split a line
   local ok_headers, herr = core.check_headers(req.headers)
   if not ok_headers then return nil, herr end
-  if p.transport then
-    local ok, resp, err = pcall(p.transport, req)
+  local transport = pick_transport(p)
+  if p.transport == "ngx" and not ngx_transport.available() then
+    return nil, { code = "NetworkError", message = 'transport "ngx" needs OpenResty cosockets (a request phase or a timer)',
+      retryable = false }
+  end
+  if transport then
+    local t = FETCH_TIMEOUTS[kind or "service"]
+    local ok, resp, err = pcall(transport, req, t and { connect_timeout = t[1], timeout = t[2] } or nil)
     if not ok then return nil, { code = "NetworkError", message = "transport raised: " .. tostring(resp) } end
     if resp == nil then
       if type(err) == "table" then
-        return nil, { code = err.code or "NetworkError", message = tostring(err.message or err.code) }
+        return nil, { code = err.code or "NetworkError", message = tostring(err.message or err.code),
+          retryable = err.retryable }
       end
       return nil, { code = "NetworkError", message = tostring(err or "transport returned nothing") }
     end
@@ -355,7 +383,10 @@ function M.new(opts)
     signer = core.signer(),
     http = {},
     clock = opts.clock or os.time, -- wall-clock seconds: signing dates, expiry
-    sleep = opts.sleep or core.sleep,
+    -- between retries: ngx.sleep where it can be used (never blocks a worker), else a real sleep
+    sleep = opts.sleep or function(seconds)
+      if not ngx_transport.sleep(seconds) then core.sleep(seconds) end
+    end,
   }
   p.retry = retry.new { mode = s.retry_mode, max_attempts = s.max_attempts, sleep = p.sleep,
     clock = core.monotonic, random = opts.random }
