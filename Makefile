@@ -33,7 +33,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
 
 CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
-           csrc/http.c csrc/file.c csrc/xml.c csrc/spawn.c csrc/strict.c
+           csrc/http.c csrc/file.c csrc/xml.c csrc/spawn.c csrc/strict.c csrc/multi.c
 BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=$(BUILD)/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=$(BUILD)/%.o)

@@ -42,11 +42,12 @@ build = {
     ["connectcampaigns.sigcheck"] = "lua/connectcampaigns/sigcheck.lua",
     ["connectcampaigns.url"] = "lua/connectcampaigns/url.lua",
     ["connectcampaigns.ngx"] = "lua/connectcampaigns/ngx.lua",
+    ["connectcampaigns.async"] = "lua/connectcampaigns/async.lua",
     ["connectcampaigns.core"] = {
       sources = {
         "csrc/alloc.c", "csrc/header.c", "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",
         "csrc/model.c", "csrc/model_data.c", "csrc/sigv4.c", "csrc/validate.c",
-        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c", "csrc/xml.c", "csrc/spawn.c", "csrc/strict.c",
+        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c", "csrc/xml.c", "csrc/spawn.c", "csrc/strict.c", "csrc/multi.c",
         "csrc/lconnectcampaigns.c", "csrc/lsigner.c", "csrc/lhttp.c",
       },
       defines = { "_GNU_SOURCE" },

@@ -14,6 +14,7 @@ struct cc_http {
     char *ca_file;
     cc_buf_t body;
     cc_buf_t headers;
+    struct curl_slist *list; /* the request's headers while it is under way */
     size_t header_pairs;
     size_t header_bytes;
     int too_large;        /* the body passed max_response */
@@ -112,14 +113,19 @@ static void set_fixed_options(cc_http_t *h)
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, NULL);
 }
 
+int cc_http_global_init(cc_err_t *err)
+{
+    pthread_once(&curl_once, curl_global);
+    if (curl_init_rc != CURLE_OK)
+        return cc_err_set(err, CC_E_INTERNAL, "libcurl failed to initialize");
+    return CC_OK;
+}
+
 cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
 {
     cc_http_t *h;
-    pthread_once(&curl_once, curl_global);
-    if (curl_init_rc != CURLE_OK) {
-        cc_err_set(err, CC_E_INTERNAL, "libcurl failed to initialize");
+    if (cc_http_global_init(err) != CC_OK)
         return NULL;
-    }
     h = cc_calloc(1, sizeof *h);
     if (h == NULL) {
         cc_err_set(err, CC_E_NOMEM, "out of memory");
@@ -151,19 +157,17 @@ void cc_http_free(cc_http_t *h)
         return;
     if (h->curl)
         curl_easy_cleanup(h->curl);
+    curl_slist_free_all(h->list);
     cc_buf_free(&h->body);
     cc_buf_free(&h->headers);
     cc_free(h->ca_file);
     cc_free(h);
 }
 
-int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err)
+int cc_http_start(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
 {
     struct curl_slist *list = NULL, *tmp;
-    CURLcode rc;
     size_t i;
-    int out = CC_OK;
-    long status = 0;
     cc_buf_reset(&h->body);
     cc_buf_reset(&h->headers);
     h->header_pairs = 0;
@@ -171,6 +175,8 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
     h->too_large = 0;
     h->headers_too_large = 0;
     h->errbuf[0] = '\0';
+    curl_slist_free_all(h->list);
+    h->list = NULL;
     for (i = 0; i < req->nheaders; i++) {
         const char *line = req->headers[i], *colon = strchr(line, ':');
         const char *value = colon ? colon + 1 + (colon[1] == ' ') : line;
@@ -195,22 +201,35 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
             goto nomem;
         list = tmp;
     }
+    h->list = list; /* freed when the transfer is finished */
     curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, list);
     if (strcmp(req->method, "GET") == 0 && !req->has_body) {
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
     } else if (req->has_body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
+        /* copied: a transfer on a multi handle outlives the caller's string */
         curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->has_body ? req->body_len : 0));
-        curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->has_body && req->body ? req->body : "");
+        curl_easy_setopt(h->curl, CURLOPT_COPYPOSTFIELDS, req->has_body && req->body ? req->body : "");
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, strcmp(req->method, "POST") == 0 ? NULL : req->method);
     } else {
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
     }
-    rc = curl_easy_perform(h->curl);
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+    return CC_OK;
+nomem:
     curl_slist_free_all(list);
+    return cc_err_set(err, CC_E_NOMEM, "out of memory");
+}
+
+int cc_http_finish(cc_http_t *h, int curl_code, cc_http_response_t *resp, cc_err_t *err)
+{
+    CURLcode rc = (CURLcode)curl_code;
+    int out = CC_OK;
+    long status = 0;
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(h->list);
+    h->list = NULL;
     if (rc == CURLE_OPERATION_TIMEDOUT) {
         out = cc_err_set(err, CC_E_TIMEOUT, "request timed out: %s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
     } else if (h->too_large) {
@@ -234,9 +253,13 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
     resp->headers = cc_buf_cstr(&h->headers);
     resp->headers_len = h->headers.len;
     return CC_OK;
-nomem:
-    curl_slist_free_all(list);
-    return cc_err_set(err, CC_E_NOMEM, "out of memory");
+}
+
+int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err)
+{
+    if (cc_http_start(h, req, err) != CC_OK)
+        return err->code;
+    return cc_http_finish(h, curl_easy_perform(h->curl), resp, err);
 }
 
 void cc_http_trim(cc_http_t *h)
@@ -250,4 +273,9 @@ void cc_http_trim(cc_http_t *h)
 size_t cc_http_buffered(const cc_http_t *h)
 {
     return h->body.cap + h->headers.cap;
+}
+
+void *cc_http_easy(cc_http_t *h)
+{
+    return h->curl;
 }

@@ -36,6 +36,10 @@ typedef struct cc_http_response {
     size_t headers_len;
 } cc_http_response_t;
 
+/* libcurl's process-wide setup, done once whatever thread or Lua state asks
+ * first (pthread_once): every constructor calls it. */
+int cc_http_global_init(cc_err_t *err);
+
 /* Caller frees with cc_http_free. */
 cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err);
 void cc_http_free(cc_http_t *h);
@@ -45,6 +49,15 @@ void cc_http_free(cc_http_t *h);
  * retrying), CC_E_PARAM for a header that may not be sent; any HTTP status
  * is CC_OK. */
 int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err);
+
+/* The two halves of cc_http_perform, for a multi handle that drives many
+ * transfers at once (multi.c): start sets the request on the handle's easy
+ * handle (the body is copied); finish reads the outcome once curl reports the
+ * transfer done with curl_code. */
+int cc_http_start(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err);
+int cc_http_finish(cc_http_t *h, int curl_code, cc_http_response_t *resp, cc_err_t *err);
+/* The CURL easy handle (as void *: no curl.h for callers). */
+void *cc_http_easy(cc_http_t *h);
 
 /* Releases answer buffers that one large answer grew (call it once the
  * answer is copied out), so RSS does not stay at the largest answer seen. */

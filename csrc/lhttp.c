@@ -6,8 +6,10 @@
 
 #include "header.h"
 #include "http.h"
+#include "multi.h"
 
 #define HTTP_META "connectcampaigns.Http"
+#define MULTI_META "connectcampaigns.Multi"
 
 typedef struct {
     cc_http_t *http;
@@ -45,33 +47,26 @@ static int fail_final(lua_State *L, const cc_err_t *err)
     return 2;
 }
 
-/*** Sends a request and waits for the answer.
- * @tparam table req {method, url, headers = {name = value}, body?}
- * @treturn[1] table {status, headers = {lower-case name = value}, body}
- * @treturn[2] nil
- * @treturn[2] table {code = "NetworkError"|"TimeoutError", message} */
-static int meth_request(lua_State *L)
+/* Reads the request table at idx into req, its strings kept alive by values
+ * pushed on the stack (the caller pops them after starting the transfer).
+ * CC_OK, or an error in err for a header that may not be sent. May raise
+ * for a malformed table (misuse). */
+static int read_request(lua_State *L, int idx, cc_http_request_t *req, cc_err_t *err)
 {
-    lhttp_t *h = check_http(L);
-    cc_http_request_t req;
-    cc_http_response_t resp;
     const char **lines;
     size_t n = 0, i = 0;
-    cc_err_t err;
-    int rc, lines_idx;
-    luaL_checktype(L, 2, LUA_TTABLE);
-    memset(&req, 0, sizeof req);
-    /* phase 1: read and build every string in Lua (may raise; nothing owned) */
-    lua_getfield(L, 2, "method");
-    req.method = luaL_checkstring(L, -1);
-    lua_getfield(L, 2, "url");
-    req.url = luaL_checkstring(L, -1);
-    lua_getfield(L, 2, "body");
+    int lines_idx;
+    memset(req, 0, sizeof *req);
+    lua_getfield(L, idx, "method");
+    req->method = luaL_checkstring(L, -1);
+    lua_getfield(L, idx, "url");
+    req->url = luaL_checkstring(L, -1);
+    lua_getfield(L, idx, "body");
     if (lua_type(L, -1) == LUA_TSTRING) {
-        req.body = lua_tolstring(L, -1, &req.body_len);
-        req.has_body = 1;
+        req->body = lua_tolstring(L, -1, &req->body_len);
+        req->has_body = 1;
     }
-    lua_getfield(L, 2, "headers");
+    lua_getfield(L, idx, "headers");
     if (lua_type(L, -1) == LUA_TTABLE) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
@@ -90,8 +85,8 @@ static int meth_request(lua_State *L)
                 const char *name = lua_tolstring(L, -2, &nlen);
                 const char *value = lua_tolstring(L, -1, &vlen); /* a number becomes a string in place */
                 /* with lengths: a NUL would otherwise cut the line short unseen */
-                if (cc_header_check(name, nlen, value, vlen, &err) != CC_OK)
-                    return fail_final(L, &err);
+                if (cc_header_check(name, nlen, value, vlen, err) != CC_OK)
+                    return err->code;
                 lines[i] = lua_pushfstring(L, "%s: %s", name, value);
                 lua_rawseti(L, lines_idx, (int)i + 1);
                 i++;
@@ -99,40 +94,68 @@ static int meth_request(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    req.headers = lines;
-    req.nheaders = i;
-    /* phase 2: the transfer; pure C, answers kept in the handle */
-    rc = cc_http_perform(h->http, &req, &resp, &err);
-    if (rc != CC_OK)
-        return rc == CC_E_TOO_LARGE || rc == CC_E_PARAM ? fail_final(L, &err) : cc_lua_fail(L, cc_strerror(rc), err.msg);
-    /* phase 3: push */
+    req->headers = lines;
+    req->nheaders = i;
+    return CC_OK;
+}
+
+/* Pushes an answer as {status, headers = {lower-case name = value}, body}. */
+static void push_response(lua_State *L, const cc_http_response_t *resp)
+{
+    const char *p = resp->headers, *end = resp->headers + resp->headers_len;
     lua_createtable(L, 0, 3);
-    lua_pushinteger(L, (lua_Integer)resp.status);
+    lua_pushinteger(L, (lua_Integer)resp->status);
     lua_setfield(L, -2, "status");
-    lua_pushlstring(L, resp.body, resp.body_len);
+    lua_pushlstring(L, resp->body, resp->body_len);
     lua_setfield(L, -2, "body");
     lua_newtable(L);
-    {
-        const char *p = resp.headers, *end = resp.headers + resp.headers_len;
-        while (p < end) {
-            const char *name = p, *value = p + strlen(p) + 1;
-            if (value >= end)
-                break;
-            lua_pushstring(L, name);
-            lua_pushvalue(L, -1);
-            lua_rawget(L, -3);
-            if (lua_isnil(L, -1)) {
-                lua_pop(L, 1);
-                lua_pushstring(L, value);
-            } else { /* repeated header: join as HTTP allows */
-                lua_pushfstring(L, "%s, %s", lua_tostring(L, -1), value);
-                lua_remove(L, -2);
-            }
-            lua_rawset(L, -3);
-            p = value + strlen(value) + 1;
+    while (p < end) {
+        const char *name = p, *value = p + strlen(p) + 1;
+        if (value >= end)
+            break;
+        lua_pushstring(L, name);
+        lua_pushvalue(L, -1);
+        lua_rawget(L, -3);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushstring(L, value);
+        } else { /* repeated header: join as HTTP allows */
+            lua_pushfstring(L, "%s, %s", lua_tostring(L, -1), value);
+            lua_remove(L, -2);
         }
+        lua_rawset(L, -3);
+        p = value + strlen(value) + 1;
     }
     lua_setfield(L, -2, "headers");
+}
+
+/* nil and the error of a transfer (not retryable when no retry can help). */
+static int fail_transfer(lua_State *L, int rc, const cc_err_t *err)
+{
+    return rc == CC_E_TOO_LARGE || rc == CC_E_PARAM ? fail_final(L, err) : cc_lua_fail(L, cc_strerror(rc), err->msg);
+}
+
+/*** Sends a request and waits for the answer.
+ * @tparam table req {method, url, headers = {name = value}, body?}
+ * @treturn[1] table {status, headers = {lower-case name = value}, body}
+ * @treturn[2] nil
+ * @treturn[2] table {code = "NetworkError"|"TimeoutError", message} */
+static int meth_request(lua_State *L)
+{
+    lhttp_t *h = check_http(L);
+    cc_http_request_t req;
+    cc_http_response_t resp;
+    cc_err_t err;
+    int rc;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    /* phase 1: read and build every string in Lua (may raise; nothing owned) */
+    if (read_request(L, 2, &req, &err) != CC_OK)
+        return fail_final(L, &err);
+    /* phase 2: the transfer; pure C, answers kept in the handle */
+    if ((rc = cc_http_perform(h->http, &req, &resp, &err)) != CC_OK)
+        return fail_transfer(L, rc, &err);
+    /* phase 3: push */
+    push_response(L, &resp);
     cc_http_trim(h->http);
     return 1;
 }
@@ -170,6 +193,111 @@ static int meth_buffered(lua_State *L)
     lua_pushinteger(L, (lua_Integer)cc_http_buffered(h->http));
     return 1;
 }
+
+/* {====== Many transfers at once: connectcampaigns.Multi ====== */
+typedef struct {
+    cc_multi_t *multi;
+} lmulti_t;
+
+static lmulti_t *check_multi(lua_State *L)
+{
+    lmulti_t *m = luaL_checkudata(L, 1, MULTI_META);
+    if (m->multi == NULL)
+        luaL_error(L, "attempt to use a closed " MULTI_META);
+    return m;
+}
+
+static int multi_gc(lua_State *L)
+{
+    lmulti_t *m = luaL_checkudata(L, 1, MULTI_META);
+    cc_multi_free(m->multi); /* takes transfers under way off first */
+    m->multi = NULL;
+    return 0;
+}
+
+/*** Starts a request on an idle Http handle of this multi's loop.
+ * The caller keeps the handle alive until the transfer is reported done.
+ * @treturn[1] lightuserdata the key perform() reports it under
+ * @treturn[2] nil
+ * @treturn[2] table error */
+static int meth_add(lua_State *L)
+{
+    lmulti_t *m = check_multi(L);
+    lhttp_t *h = luaL_checkudata(L, 2, HTTP_META);
+    cc_http_request_t req;
+    cc_err_t err;
+    int rc;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (h->http == NULL)
+        return luaL_error(L, "attempt to use a closed " HTTP_META);
+    if (read_request(L, 3, &req, &err) != CC_OK)
+        return fail_final(L, &err);
+    if ((rc = cc_multi_add(m->multi, h->http, &req, &err)) != CC_OK)
+        return fail_transfer(L, rc, &err);
+    lua_pushlightuserdata(L, h->http);
+    return 1;
+}
+
+/*** Stops a transfer under way. */
+static int meth_cancel(lua_State *L)
+{
+    lmulti_t *m = check_multi(L);
+    lhttp_t *h = luaL_checkudata(L, 2, HTTP_META);
+    if (h->http)
+        cc_multi_remove(m->multi, h->http);
+    return 0;
+}
+
+/*** Waits at most timeout seconds for network activity and moves every
+ * transfer on.
+ * @treturn table the finished ones: array of {key, response | false, error?}
+ * @treturn integer how many are still under way */
+static int meth_perform(lua_State *L)
+{
+    lmulti_t *m = check_multi(L);
+    lua_Number timeout = luaL_optnumber(L, 2, 0);
+    int running = 0, code, n = 0;
+    cc_http_t *done;
+    cc_err_t err;
+    if (cc_multi_perform(m->multi, timeout > 0 ? (int)(timeout * 1000 + 0.5) : 0, &running, &err) != CC_OK)
+        return luaL_error(L, "%s", err.msg);
+    lua_newtable(L);
+    while (cc_multi_next_done(m->multi, &done, &code)) {
+        cc_http_response_t resp;
+        int rc = cc_http_finish(done, code, &resp, &err);
+        lua_createtable(L, 3, 0);
+        lua_pushlightuserdata(L, done);
+        lua_rawseti(L, -2, 1);
+        if (rc == CC_OK) {
+            push_response(L, &resp);
+            cc_http_trim(done);
+            lua_rawseti(L, -2, 2);
+        } else {
+            fail_transfer(L, rc, &err); /* nil, error */
+            lua_rawseti(L, -3, 3);
+            lua_pop(L, 1);
+            lua_pushboolean(L, 0);
+            lua_rawseti(L, -2, 2);
+        }
+        lua_rawseti(L, -2, ++n);
+    }
+    lua_pushinteger(L, running);
+    return 2;
+}
+
+/*** A loop of transfers on one libcurl multi handle (what cc.async runs on). */
+static int l_multi_new(lua_State *L)
+{
+    lmulti_t *m = lua_newuserdatauv(L, sizeof *m, 0);
+    cc_err_t err;
+    m->multi = NULL;
+    luaL_getmetatable(L, MULTI_META);
+    lua_setmetatable(L, -2);
+    if ((m->multi = cc_multi_new(&err)) == NULL)
+        return luaL_error(L, "%s", err.msg);
+    return 1;
+}
+/* }====== */
 
 static lua_Number opt_number_field(lua_State *L, int t, const char *k, lua_Number def)
 {
@@ -231,6 +359,19 @@ void cc_lua_http_open(lua_State *L)
         lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
+    {
+        static const luaL_Reg mmeta[] = {{"__gc", multi_gc}, {"__close", multi_gc}, {NULL, NULL}};
+        static const luaL_Reg mmethods[] = {
+            {"add", meth_add}, {"perform", meth_perform}, {"cancel", meth_cancel}, {"close", multi_gc}, {NULL, NULL}};
+        if (luaL_newmetatable(L, MULTI_META)) {
+            luaL_setfuncs(L, mmeta, 0);
+            luaL_newlib(L, mmethods);
+            lua_setfield(L, -2, "__index");
+        }
+        lua_pop(L, 1);
+    }
+    lua_pushcfunction(L, l_multi_new);
+    lua_setfield(L, -2, "multi");
     lua_pushcfunction(L, l_http_new);
     lua_setfield(L, -2, "http");
     lua_pushcfunction(L, l_check_headers);

@@ -74,6 +74,24 @@ function H.start_raw(answer, seconds)
   end }
 end
 
+--- Starts spec/support/slow_server.lua: every request answered after
+-- `delay` seconds, many at once. @treturn table {url, stats(), stop()}
+function H.start_slow(delay)
+  local pipe, port = spawn(string.format("spec/support/slow_server.lua %s 120", tostring(delay)))
+  assert(port:match("^%d+$"), "slow server did not start")
+  local url = "http://127.0.0.1:" .. port
+  local http = core.http { timeout = 10 }
+  return { url = url,
+    stats = function()
+      return core.json_decode(assert(http:request { method = "GET", url = url .. "/stats", headers = {} }).body)
+    end,
+    stop = function()
+      pcall(http.request, http, { method = "POST", url = url .. "/stop", headers = {}, body = "" })
+      pipe:close()
+      http:close()
+    end }
+end
+
 --- Starts the emulator (bin/connectcampaigns-emulator) on a free loopback port.
 -- @treturn table {url, stop()}
 function H.start_emulator(extra_args)

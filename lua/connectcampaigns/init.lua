@@ -18,6 +18,7 @@ local endpoints = require "connectcampaigns.endpoints"
 local retry = require "connectcampaigns.retry"
 local urls = require "connectcampaigns.url"
 local ngx_transport = require "connectcampaigns.ngx"
+local async = require "connectcampaigns.async"
 
 local M = {
   VERSION = "0.1.0",
@@ -34,6 +35,16 @@ for _, op in ipairs(operations) do
   by_name[op.snake] = op
   by_name[op.name] = op
 end
+
+--- Starts `fn(...)` as a task on the loop: inside it, client calls yield
+-- instead of blocking (see `connectcampaigns.async`).
+-- @treturn Task with `:result()` and `:is_done()`
+M.async = async.async
+--- One turn of the loop (at most `timeout` seconds); returns the tasks still running.
+M.poll = async.poll
+--- `fn(item, i)` for every item, at most `opts.concurrency` (16) at once; returns
+-- `results[i] = { fn's returns..., n = count }`.
+M.map = async.map
 
 --- The model's operations: array of `{name, snake, method, uri, paginator?}`.
 M.operations = operations
@@ -295,15 +306,18 @@ local function send(p, req, kind)
              body = type(resp.body) == "string" and resp.body or "" }
   end
   kind = kind or "service"
+  local t = FETCH_TIMEOUTS[kind]
+  local http_opts = {
+    ca_file = p.ca_file,
+    connect_timeout = t and t[1] or p.connect_timeout,
+    timeout = t and t[2] or p.timeout,
+    max_response = p.max_response,
+  }
+  -- inside a cc.async task: through the loop's multi handle, yielding meanwhile
+  if async.current() then return async.request(http_opts, req) end
   local http = p.http[kind]
   if not http then
-    local t = FETCH_TIMEOUTS[kind]
-    http = core.http {
-      ca_file = p.ca_file,
-      connect_timeout = t and t[1] or p.connect_timeout,
-      timeout = t and t[2] or p.timeout,
-      max_response = p.max_response,
-    }
+    http = core.http(http_opts)
     p.http[kind] = http
   end
   return http:request(req)
@@ -385,7 +399,11 @@ function M.new(opts)
     clock = opts.clock or os.time, -- wall-clock seconds: signing dates, expiry
     -- between retries: ngx.sleep where it can be used (never blocks a worker), else a real sleep
     sleep = opts.sleep or function(seconds)
-      if not ngx_transport.sleep(seconds) then core.sleep(seconds) end
+      if async.current() then
+        async.sleep(seconds)
+      elseif not ngx_transport.sleep(seconds) then
+        core.sleep(seconds)
+      end
     end,
   }
   p.retry = retry.new { mode = s.retry_mode, max_attempts = s.max_attempts, sleep = p.sleep,
