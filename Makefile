@@ -42,7 +42,7 @@ CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: all test test-all test-nginx ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
+.PHONY: all test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
 all: $(MODULE)
 
@@ -97,6 +97,23 @@ test-nginx:
 	$(MAKE) --no-print-directory LUA=luajit all
 	AWS_EC2_METADATA_DISABLED=true CC_BUILD=build/luajit LUA=luajit $(BUSTED) --lua=luajit \
 	    --cpath='./build/luajit/?.so' --output=plainTerminal spec-nginx
+
+# Embedding: a C host that links the module in (examples/embed/host.c), its
+# threads each with a sandboxed Lua state, against the emulator.
+EMBED_THREADS ?= 4
+$(BUILD)/embed_host: examples/embed/host.c $(CORE_OBJ) $(BIND_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LUA_INC) -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(LUA_LIBS) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
+
+embed: $(BUILD)/embed_host
+	CC_BUILD=$(BUILD) LUA=$(LUA) sh tools/with_emulator.sh ./$(BUILD)/embed_host {} $(EMBED_THREADS)
+
+# The same host under ThreadSanitizer (built apart in build/tsan-<LUA>).
+TSAN_BUILD = build/tsan-$(LUA)
+tsan:
+	$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) OPT="-O1 -g -fsanitize=thread" CC_LDFLAGS="-fsanitize=thread" \
+	    $(TSAN_BUILD)/embed_host
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" CC_BUILD=$(BUILD) LUA=$(LUA) \
+	    sh tools/with_emulator.sh ./$(TSAN_BUILD)/embed_host {} $(EMBED_THREADS)
 
 # The whole suite on every interpreter (CI runs this).
 test-all: deps lint

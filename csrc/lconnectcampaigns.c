@@ -615,6 +615,14 @@ static int l_monotonic(lua_State *L)
     return 1;
 }
 
+/*** Whole seconds since the epoch: the clock requests are signed with (a
+ * sandbox without the os library still has it). */
+static int l_now(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)cc_wall_seconds());
+    return 1;
+}
+
 /*** Blocks for about that many seconds: the default sleep between retries
  * (hosts with an event loop pass their own, such as ngx.sleep). */
 static int l_sleep(lua_State *L)
@@ -665,6 +673,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"xml_decode", l_xml_decode},
         {"amz_date", l_amz_date},
         {"monotonic", l_monotonic},
+        {"now", l_now},
         {"sleep", l_sleep},
         {"write_file_atomic", l_write_file_atomic},
         {"spawn", l_spawn},

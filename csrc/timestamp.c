@@ -143,6 +143,13 @@ void cc_ts_amz_date(long long epoch, char *out)
              (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
 }
 
+long long cc_wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec;
+}
+
 double cc_monotonic(void)
 {
     struct timespec ts;

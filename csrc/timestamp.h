@@ -19,6 +19,8 @@ void cc_ts_amz_date(long long epoch, char *out);
 
 /* Seconds on a clock that never jumps (CLOCK_MONOTONIC), for durations and rates. */
 double cc_monotonic(void);
+/* Whole seconds since the epoch, from the system clock (signing dates). */
+long long cc_wall_seconds(void);
 /* Blocks the calling thread for about that many seconds (nanosleep). */
 void cc_sleep(double seconds);
 

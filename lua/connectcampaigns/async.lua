@@ -48,7 +48,7 @@ local function finish(task, ok, ...)
     task.results = pack(...)
   else
     task.error = ...
-    task.traceback = debug.traceback(task.co, tostring((...)))
+    task.traceback = debug and debug.traceback(task.co, tostring((...))) or nil
   end
   local waiters = task.waiters
   task.waiters = {}

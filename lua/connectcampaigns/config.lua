@@ -13,7 +13,8 @@ local M = {}
 function M.getenv(env)
   local get
   if env == nil then
-    get = os.getenv
+    -- a sandbox without the os library has no environment: nothing is set
+    get = os and os.getenv or function() return nil end
   elseif type(env) == "function" then
     get = env
   else

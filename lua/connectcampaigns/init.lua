@@ -396,7 +396,7 @@ function M.new(opts)
     logger = opts.logger,
     signer = core.signer(),
     http = {},
-    clock = opts.clock or os.time, -- wall-clock seconds: signing dates, expiry
+    clock = opts.clock or core.now, -- wall-clock seconds: signing dates, expiry (no os library needed)
     -- between retries: ngx.sleep where it can be used (never blocks a worker), else a real sleep
     sleep = opts.sleep or function(seconds)
       if async.current() then
