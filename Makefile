@@ -145,6 +145,10 @@ valgrind: all $(CTESTS)
 BENCH_N ?= 20000
 bench: $(MODULE)
 	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' $(LUA) bench/bench.lua $(BENCH_N)
+	@if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then \
+	    $(MAKE) --no-print-directory LUA=luajit all && \
+	    LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/luajit/?.so;;' luajit bench/nginx_bench.lua build/luajit; \
+	else echo "(nginx with its lua module is not installed: no OpenResty figures)"; fi
 
 bench-callgrind: $(MODULE)
 	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' \
