@@ -4,6 +4,8 @@
 
 #include "alloc.h"
 
+#define CC_MULTI_MAX_IDLE 64
+
 struct cc_multi {
     CURLM *curl;
     cc_http_t **active; /* under way: curl_multi_cleanup would leave them added */
@@ -34,6 +36,10 @@ cc_multi_t *cc_multi_new(cc_err_t *err)
         cc_err_set(err, CC_E_INTERNAL, "curl_multi_init failed");
         return NULL;
     }
+    /* libcurl's default cache follows the number of transfers added, which
+     * falls to one as a burst ends, closing the connections the next burst
+     * would reuse: keep a fixed number instead */
+    curl_multi_setopt(m->curl, CURLMOPT_MAXCONNECTS, (long)CC_MULTI_MAX_IDLE);
     return m;
 }
 

