@@ -44,6 +44,7 @@ build = {
     ["connectcampaigns.ngx"] = "lua/connectcampaigns/ngx.lua",
     ["connectcampaigns.async"] = "lua/connectcampaigns/async.lua",
     ["connectcampaigns.suggest"] = "lua/connectcampaigns/suggest.lua",
+    ["connectcampaigns.stubber"] = "lua/connectcampaigns/stubber.lua",
     ["connectcampaigns.core"] = {
       sources = {
         "csrc/alloc.c", "csrc/header.c", "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",

@@ -551,6 +551,11 @@ function Client:call(opname, params)
   local p = private[self]
   local op = by_name[opname]
   if not op then error(unknown_operation(opname), 2) end
+  if p.stub then -- a Stubber answers: parameters still checked as for a real call
+    local _, err = core.build(op.name, params)
+    if err then return nil, errors.new(err.code, err.message, { operation = op.name }) end
+    return p.stub(op.name, params)
+  end
   local last_cost = 0
   local n = 0
   local call_id = invocation_id()
@@ -673,6 +678,12 @@ function Client:items(opname, params)
 end
 
 -- }======
+
+--- (for connectcampaigns.stubber) Answers the client's calls with fn(operation, params).
+function M._set_stub(client, fn)
+  check_client(client, "_set_stub", 2)
+  private[client].stub = fn
+end
 
 --- Releases the client's libcurl handles now rather than at collection.
 function Client:close()
