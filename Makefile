@@ -18,6 +18,7 @@ BUILD       ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
 LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PC) 2>/dev/null || echo -I/usr/include/$(LUA))
 LUA_LIBS    ?= $(shell $(PKG_CONFIG) --libs $(LUA_PC) 2>/dev/null || echo -l$(LUA))
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson expat 2>/dev/null)
+CJSON_LIBS  ?= $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson expat 2>/dev/null || echo -lcurl -lcrypto -lcjson -lexpat)
 WARN        ?= -Wall -Wextra -Wshadow -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
                -Wundef -Wformat=2
@@ -33,18 +34,26 @@ ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
 
 CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
-           csrc/http.c csrc/file.c csrc/xml.c csrc/spawn.c csrc/strict.c csrc/multi.c
+           csrc/http.c csrc/xml.c csrc/spawn.c csrc/multi.c
+# the emulator's own C (its rock): strict request reading and atomic state files,
+# over the part of the core they use
+EMU_SRC  = csrc/file.c csrc/strict.c csrc/lemulator.c \
+           csrc/alloc.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c csrc/model_data.c
 BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=$(BUILD)/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=$(BUILD)/%.o)
 MODULE   = $(BUILD)/connectcampaigns/core.so
+EMU_OBJ  = $(EMU_SRC:csrc/%.c=$(BUILD)/%.o)
+EMU_MODULE = $(BUILD)/connectcampaigns/emulator/native.so
 CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/test_lua_alloc
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: all test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
+.PHONY: all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
 
-all: $(MODULE)
+all: $(MODULE) $(EMU_MODULE)
+
+client: $(MODULE)
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
@@ -56,12 +65,34 @@ $(MODULE): $(CORE_OBJ) $(BIND_OBJ)
 	@mkdir -p $(BUILD)/connectcampaigns
 	$(CC) -shared -o $@ $^ $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)
 
+$(EMU_MODULE): $(EMU_OBJ)
+	@mkdir -p $(BUILD)/connectcampaigns/emulator
+	$(CC) -shared -o $@ $^ $(CJSON_LIBS) $(ALL_LDFLAGS)
+
 # a Lua host with the module linked in (the failing-allocator run of the Lua side)
 $(BUILD)/test_lua_alloc: tests/test_lua_alloc.c $(CORE_OBJ) $(BIND_OBJ) tests/check.h
 	$(CC) $(ALL_CFLAGS) $(LUA_INC) -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(LUA_LIBS) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
 
 $(BUILD)/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(CORE_OBJ) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
+
+# LuaRocks builds through these (build.type = "make" in the rockspecs), into
+# build/rock-<Lua headers>/: nothing is written beside the sources.
+ROCK_BUILD = build/rock-$(notdir $(LUA_INCDIR))
+ROCK_VARS = BUILD=$(ROCK_BUILD) LUA_INC="-I$(LUA_INCDIR)" OPT="$(CFLAGS)" \
+	DEPS_CFLAGS="-I$(CURL_INCDIR) -I$(OPENSSL_INCDIR) -I$(CJSON_INCDIR) -I$(EXPAT_INCDIR)" \
+	DEPS_LIBS="-L$(CURL_LIBDIR) -L$(OPENSSL_LIBDIR) -L$(CJSON_LIBDIR) -L$(EXPAT_LIBDIR) -lcurl -lcrypto -lcjson -lexpat" \
+	CJSON_LIBS="-L$(CJSON_LIBDIR) -lcjson"
+rock:
+	$(MAKE) --no-print-directory $(ROCK_VARS) client
+rock-install:
+	mkdir -p "$(INST_LIBDIR)/connectcampaigns"
+	cp $(ROCK_BUILD)/connectcampaigns/core.so "$(INST_LIBDIR)/connectcampaigns/core.so"
+rock-emulator:
+	$(MAKE) --no-print-directory $(ROCK_VARS) $(ROCK_BUILD)/connectcampaigns/emulator/native.so
+rock-emulator-install:
+	mkdir -p "$(INST_LIBDIR)/connectcampaigns/emulator"
+	cp $(ROCK_BUILD)/connectcampaigns/emulator/native.so "$(INST_LIBDIR)/connectcampaigns/emulator/native.so"
 
 deps:
 	@sh tools/deps.sh
@@ -81,11 +112,11 @@ ctest: $(CTESTS)
 	@for t in $(CTESTS); do ./$$t || exit 1; done
 
 # the metadata endpoints are never reached from tests: the default chain stops before them
-spec: $(MODULE)
+spec: $(MODULE) $(EMU_MODULE)
 	$(SPEC_ENV) $(BUSTED) --lua=$(LUA) --cpath='./$(BUILD)/?.so' --output=plainTerminal spec
 
 # The specs again with the collector always running (see spec/support/gc_stress.lua).
-spec-gc: $(MODULE)
+spec-gc: $(MODULE) $(EMU_MODULE)
 	$(SPEC_ENV) $(BUSTED) --lua=$(LUA) --cpath='./$(BUILD)/?.so' --output=plainTerminal \
 	    --helper=spec/support/gc_stress.lua spec
 

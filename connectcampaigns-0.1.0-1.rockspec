@@ -27,40 +27,31 @@ external_dependencies = {
 test_dependencies = { "busted" }
 test = { type = "busted" }
 build = {
-  type = "builtin",
-  modules = {
-    ["connectcampaigns"] = "lua/connectcampaigns/init.lua",
-    ["connectcampaigns.errors"] = "lua/connectcampaigns/errors.lua",
-    ["connectcampaigns.config"] = "lua/connectcampaigns/config.lua",
-    ["connectcampaigns.credentials"] = "lua/connectcampaigns/credentials.lua",
-    ["connectcampaigns.endpoints"] = "lua/connectcampaigns/endpoints.lua",
-    ["connectcampaigns.retry"] = "lua/connectcampaigns/retry.lua",
-    ["connectcampaigns.httpd"] = "lua/connectcampaigns/httpd.lua",
-    ["connectcampaigns.emulator"] = "lua/connectcampaigns/emulator/init.lua",
-    ["connectcampaigns.emulator.service"] = "lua/connectcampaigns/emulator/service.lua",
-    ["connectcampaigns.emulator.constraints"] = "lua/connectcampaigns/emulator/constraints.lua",
-    ["connectcampaigns.sigcheck"] = "lua/connectcampaigns/sigcheck.lua",
-    ["connectcampaigns.url"] = "lua/connectcampaigns/url.lua",
-    ["connectcampaigns.ngx"] = "lua/connectcampaigns/ngx.lua",
-    ["connectcampaigns.async"] = "lua/connectcampaigns/async.lua",
-    ["connectcampaigns.suggest"] = "lua/connectcampaigns/suggest.lua",
-    ["connectcampaigns.stubber"] = "lua/connectcampaigns/stubber.lua",
-    ["connectcampaigns.core"] = {
-      sources = {
-        "csrc/alloc.c", "csrc/header.c", "csrc/buf.c", "csrc/err.c", "csrc/value.c", "csrc/json.c", "csrc/timestamp.c",
-        "csrc/model.c", "csrc/model_data.c", "csrc/sigv4.c", "csrc/validate.c",
-        "csrc/serialize.c", "csrc/deserialize.c", "csrc/http.c", "csrc/file.c", "csrc/xml.c", "csrc/spawn.c", "csrc/strict.c", "csrc/multi.c",
-        "csrc/lconnectcampaigns.c", "csrc/lsigner.c", "csrc/lhttp.c",
-      },
-      defines = { "_GNU_SOURCE" },
-      incdirs = { "$(CURL_INCDIR)", "$(OPENSSL_INCDIR)", "$(CJSON_INCDIR)", "$(EXPAT_INCDIR)" },
-      libdirs = { "$(CURL_LIBDIR)", "$(OPENSSL_LIBDIR)", "$(CJSON_LIBDIR)", "$(EXPAT_LIBDIR)" },
-      libraries = { "curl", "crypto", "cjson", "expat", "pthread" },
-    },
+  -- the Makefile builds into build/rock-<Lua>/, out of the source tree
+  type = "make",
+  build_target = "rock",
+  build_variables = {
+    CFLAGS = "$(CFLAGS)", LUA_INCDIR = "$(LUA_INCDIR)",
+    CURL_INCDIR = "$(CURL_INCDIR)", CURL_LIBDIR = "$(CURL_LIBDIR)",
+    OPENSSL_INCDIR = "$(OPENSSL_INCDIR)", OPENSSL_LIBDIR = "$(OPENSSL_LIBDIR)",
+    CJSON_INCDIR = "$(CJSON_INCDIR)", CJSON_LIBDIR = "$(CJSON_LIBDIR)",
+    EXPAT_INCDIR = "$(EXPAT_INCDIR)", EXPAT_LIBDIR = "$(EXPAT_LIBDIR)",
   },
+  install_target = "rock-install",
+  install_variables = { INST_LIBDIR = "$(LIBDIR)", LUA_INCDIR = "$(LUA_INCDIR)" },
   install = {
-    -- the emulator serves with LuaSocket and checks patterns with PCRE2 (Debian:
-    -- lua-socket, lua-rex-pcre2); the client needs neither
-    bin = { ["connectcampaigns-emulator"] = "bin/connectcampaigns-emulator" },
+    lua = {
+      ["connectcampaigns"] = "lua/connectcampaigns/init.lua",
+      ["connectcampaigns.errors"] = "lua/connectcampaigns/errors.lua",
+      ["connectcampaigns.config"] = "lua/connectcampaigns/config.lua",
+      ["connectcampaigns.credentials"] = "lua/connectcampaigns/credentials.lua",
+      ["connectcampaigns.endpoints"] = "lua/connectcampaigns/endpoints.lua",
+      ["connectcampaigns.retry"] = "lua/connectcampaigns/retry.lua",
+      ["connectcampaigns.url"] = "lua/connectcampaigns/url.lua",
+      ["connectcampaigns.ngx"] = "lua/connectcampaigns/ngx.lua",
+      ["connectcampaigns.async"] = "lua/connectcampaigns/async.lua",
+      ["connectcampaigns.suggest"] = "lua/connectcampaigns/suggest.lua",
+      ["connectcampaigns.stubber"] = "lua/connectcampaigns/stubber.lua",
+    },
   },
 }

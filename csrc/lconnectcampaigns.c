@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "file.h"
 #include "json.h"
 #include "model.h"
 #include "spawn.h"
@@ -437,9 +436,7 @@ static int l_encode_shape(lua_State *L)
 }
 
 /*** Reads JSON text by an operation's input (or output) shape: unknown
- * members dropped, timestamps as epoch seconds; with strict (4th argument)
- * true, as the service reads a request: anything the shape does not allow is
- * a ParamValidationError naming the member.
+ * members dropped, timestamps as epoch seconds.
  * @treturn[1] table
  * @treturn[2] nil
  * @treturn[2] table error */
@@ -449,7 +446,6 @@ static int l_decode_shape(lua_State *L)
     size_t len;
     const char *text = luaL_checklstring(L, 2, &len);
     const char *which = luaL_optstring(L, 3, "input");
-    int strict = lua_toboolean(L, 4);
     const cc_shape_t *shape = strcmp(which, "output") == 0 ? op->output : op->input;
     cc_box_t *box;
     cc_value_t tree, out;
@@ -462,7 +458,6 @@ static int l_decode_shape(lua_State *L)
     if (len == 0)
         text = "{}", len = 2;
     if (cc_json_decode(text, len, &box->arena, &tree, &err) != CC_OK ||
-        (strict && cc_shape_check_strict(shape, &tree, &err) != CC_OK) ||
         cc_shape_parse_value(shape, &tree, &box->arena, &out, &err) != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);
@@ -514,33 +509,10 @@ static int l_json_encode(lua_State *L)
     return push_encoded(L, 1, NULL);
 }
 
-/*** Writes a file atomically (temporary file, fsync, rename).
- * @treturn[1] true
- * @treturn[2] nil
- * @treturn[2] table error */
-static int l_write_file_atomic(lua_State *L)
-{
-    const char *path = luaL_checkstring(L, 1);
-    size_t len;
-    const char *data = luaL_checklstring(L, 2, &len);
-    cc_err_t err;
-    if (cc_file_write_atomic(path, data, len, &err) != CC_OK)
-        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
 /*** How many blocks the core allocated and has not freed (a leak shows here). */
 static int l_live_allocations(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)cc_alloc_live());
-    return 1;
-}
-
-/*** Removes what crashed atomic writes of a file left behind; returns how many. */
-static int l_remove_temporaries(lua_State *L)
-{
-    lua_pushinteger(L, cc_file_remove_temporaries(luaL_checkstring(L, 1)));
     return 1;
 }
 
@@ -675,10 +647,8 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"monotonic", l_monotonic},
         {"now", l_now},
         {"sleep", l_sleep},
-        {"write_file_atomic", l_write_file_atomic},
         {"spawn", l_spawn},
         {"live_allocations", l_live_allocations},
-        {"remove_temporaries", l_remove_temporaries},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

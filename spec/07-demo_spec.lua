@@ -73,19 +73,52 @@ describe("the quickstart", function()
 end)
 
 describe("luarocks make #install", function()
-  it("installs a module that the interpreter of the specs can require", function()
-    local v = H.LUA_VERSION
-    local tmp = assert(H.run("mktemp -d")):gsub("%s+$", "")
+  -- both rocks into a fresh tree from a copy of the sources, as a user would
+  -- (the emulator's luasocket and lrexlib-pcre2 from Debian: --deps-mode=none)
+  local v, tmp, src, lua_env
+  setup(function()
+    v = H.LUA_VERSION
+    tmp = assert(H.run("mktemp -d")):gsub("%s+$", "")
+    src = tmp .. "/src"
     local out, ok = H.run(string.format(
-      "cp -r csrc lua bin connectcampaigns-*.rockspec %s/ && cd %s && luarocks --lua-version=%s make --tree %s/tree",
-      tmp, tmp, v, tmp))
-    assert.is_true(ok, out)
-    out, ok = H.run(string.format(
-      "cd / && LUA_PATH='%s/tree/share/lua/%s/?.lua;%s/tree/share/lua/%s/?/init.lua' LUA_CPATH='%s/tree/lib/lua/%s/?.so' "
-        .. "%s -e 'local cc = require \"connectcampaigns\"; print(cc.VERSION, #cc.operations, "
-        .. "type(cc.new{region=\"us-east-1\"}.describe_campaign))'", tmp, v, tmp, v, tmp, v, H.LUA))
-    H.run("rm -rf " .. tmp)
+      "mkdir %s && cp -r csrc lua bin Makefile connectcampaigns-*.rockspec %s/ && cd %s && "
+        .. "luarocks --lua-version=%s make --tree %s/tree connectcampaigns-0.1.0-1.rockspec && "
+        .. "luarocks --lua-version=%s make --deps-mode=none --tree %s/tree connectcampaigns-emulator-0.1.0-1.rockspec",
+      src, src, src, v, tmp, v, tmp))
+    assert(ok, out)
+    lua_env = string.format("LUA_PATH='%s/tree/share/lua/%s/?.lua;%s/tree/share/lua/%s/?/init.lua;;' "
+      .. "LUA_CPATH='%s/tree/lib/lua/%s/?.so;;'", tmp, v, tmp, v, tmp, v)
+  end)
+  teardown(function() H.run("rm -rf " .. tmp) end)
+
+  it("installs a client module that the interpreter of the specs can require", function()
+    local out, ok = H.run(string.format("cd / && %s %s -e 'local cc = require \"connectcampaigns\"; print(cc.VERSION, "
+      .. "#cc.operations, type(cc.new{region=\"us-east-1\"}.describe_campaign))'", lua_env, H.LUA))
     assert.is_true(ok, out)
     assert.matches("^0%.1%.0\t37\tfunction", out)
+  end)
+
+  it("keeps the emulator out of the client: its own rock, its own C module", function()
+    local out, ok = H.run(string.format("cd / && %s %s -e 'local core = require \"connectcampaigns.core\"; "
+      .. "print(core.write_file_atomic, core.remove_temporaries, core.spawn ~= nil)'", lua_env, H.LUA))
+    assert.is_true(ok, out)
+    assert.matches("^nil\tnil\ttrue", out)
+    local f = assert(io.open("connectcampaigns-0.1.0-1.rockspec", "rb"))
+    local client_spec = f:read("*a")
+    f:close()
+    assert.is_nil(client_spec:find("emulator", 1, true))
+    assert.is_nil(client_spec:find("luasocket", 1, true))
+    assert.is_nil(client_spec:find("pcre", 1, true))
+    -- the wrapper LuaRocks writes runs the script with the tree's paths
+    out, ok = H.run(string.format("cd / && %s %s/tree/bin/connectcampaigns-emulator --help", lua_env, tmp))
+    assert.is_true(ok, out)
+    assert.matches("usage: connectcampaigns%-emulator", out)
+  end)
+
+  it("leaves no build output beside the sources, and make clean removes what it builds", function()
+    local out = H.run(string.format("cd %s && find . -name '*.o' -o -name '*.so' | grep -v '^./build/' || true", src))
+    assert.are.equal("", out)
+    out = H.run(string.format("cd %s && make clean >/dev/null && find . -name '*.o' -o -name '*.so'", src))
+    assert.are.equal("", out)
   end)
 end)

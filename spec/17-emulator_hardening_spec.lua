@@ -2,7 +2,7 @@
 -- never acknowledges a write it could not persist.
 local core = require "connectcampaigns.core"
 local emulator = require "connectcampaigns.emulator"
-local httpd = require "connectcampaigns.httpd"
+local httpd = require "connectcampaigns.emulator.httpd"
 local socket = require "socket"
 local H = require "helpers"
 
@@ -154,13 +154,14 @@ describe("the emulator's checks", function()
       assert.are.equal(400, resp.status)
       assert.matches(want, resp.body, 1, true)
     end
-    local ok, err = core.decode_shape("put_instance_communication_limits",
+    local native = require "connectcampaigns.emulator.native"
+    local ok, err = native.check_request("put_instance_communication_limits",
       '{"communicationLimitsConfig": {"allChannelSubtypes": {"communicationLimitsList": '
-      .. '[{"maxCountPerRecipient": 4294967296, "frequency": 1, "unit": "DAY"}]}}}', "input", true)
+      .. '[{"maxCountPerRecipient": 4294967296, "frequency": 1, "unit": "DAY"}]}}}')
     assert.is_nil(ok)
     assert.matches("communicationLimitsConfig.allChannelSubtypes.communicationLimitsList[1].maxCountPerRecipient "
       .. "is out of the range of a 32-bit integer", err.message, 1, true)
-    ok, err = core.decode_shape("create_campaign", '{"name": "n", "tags": {"k": 7}}', "input", true)
+    ok, err = native.check_request("create_campaign", '{"name": "n", "tags": {"k": 7}}')
     assert.is_nil(ok)
     assert.matches("tags.k must be a string", err.message, 1, true)
     c:close()

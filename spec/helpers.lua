@@ -95,7 +95,7 @@ end
 --- Starts the emulator (bin/connectcampaigns-emulator) on a free loopback port.
 -- @treturn table {url, stop()}
 function H.start_emulator(extra_args)
-  local pipe, line = spawn("bin/connectcampaigns-emulator --port 0 --max-seconds 300 " .. (extra_args or ""))
+  local pipe, line = spawn("bin/connectcampaigns-emulator --port 0 --max-seconds 300 --quiet " .. (extra_args or ""))
   local url = assert(line:match("^listening on (http://[%d.]+:%d+)$"), "emulator did not start: " .. line)
   local http = core.http { timeout = 10 }
   local emu = { url = url }

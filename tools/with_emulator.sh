@@ -9,7 +9,7 @@ LUA=${LUA:-lua5.4}
 export LUA_PATH="./lua/?.lua;./lua/?/init.lua;;"
 export LUA_CPATH="./${CC_BUILD:-build}/?.so;;"
 out=$(mktemp)
-"$LUA" bin/connectcampaigns-emulator --port 0 --max-seconds 300 >"$out" &
+"$LUA" bin/connectcampaigns-emulator --port 0 --max-seconds 300 --quiet >"$out" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$out"' EXIT
 url=""

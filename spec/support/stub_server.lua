@@ -9,10 +9,10 @@
 -- and answers without checking.
 -- Prints the port it listens on, then serves until told to stop (or 300 s).
 
-local httpd = require "connectcampaigns.httpd"
+local httpd = require "connectcampaigns.emulator.httpd"
 local socket = require "socket"
 local core = require "connectcampaigns.core"
-local sigcheck = require "connectcampaigns.sigcheck"
+local sigcheck = require "connectcampaigns.emulator.sigcheck"
 
 local key_id = arg[1] or "AKIDSTUB"
 local secret = arg[2] or "stub/secret+key"

@@ -10,7 +10,8 @@
 -- @module connectcampaigns.emulator
 
 local core = require "connectcampaigns.core"
-local sigcheck = require "connectcampaigns.sigcheck"
+local native = require "connectcampaigns.emulator.native"
+local sigcheck = require "connectcampaigns.emulator.sigcheck"
 local service = require "connectcampaigns.emulator.service"
 local constraints = require "connectcampaigns.emulator.constraints"
 
@@ -96,7 +97,9 @@ local function read_input(opname, labels, query, body)
   local op = model.operations[opname]
   if not op.input then return {} end
   -- strictly, as the service reads it: a mistyped member is an error, never dropped
-  local params, err = core.decode_shape(opname, body or "", "input", true)
+  local ok, serr = native.check_request(opname, body or "")
+  if not ok then return nil, serr.message end
+  local params, err = core.decode_shape(opname, body or "", "input")
   if not params then return nil, err.message end
   for member, ref in pairs(shapes[op.input.shape].members) do
     local wire = ref.locationName or member
@@ -215,7 +218,7 @@ function Emulator:save()
   if not self.state_file then return true end
   local text, jerr = core.json_encode(self.state)
   if not text then return nil, jerr.message end
-  local ok, err = core.write_file_atomic(self.state_file, text)
+  local ok, err = native.write_file_atomic(self.state_file, text)
   if not ok then
     io.stderr:write("emulator: cannot save the state: ", err.message, "\n")
     return nil, err.message
@@ -384,7 +387,7 @@ function M.new(opts)
     requests = 0,
   }, Emulator)
   if self.state_file then
-    core.remove_temporaries(self.state_file)
+    native.remove_temporaries(self.state_file)
     local ok, err = self:load()
     if not ok then return nil, err end
   end
@@ -400,18 +403,88 @@ end
 -- {====== Command line ======
 
 local USAGE = [[
-usage: connectcampaigns-emulator [--port 4566] [--host 127.0.0.1] [--region us-east-1]
-         [--account 123456789012] [--state FILE]
-         [--access-key-id test --secret-access-key test]
-         [--throttle-rate R] [--error-rate R] [--drop-rate R] [--latency SECONDS]
-         [--seed N] [--max-seconds N] [--max-skew SECONDS]
+usage: connectcampaigns-emulator [flags]
 Serves Connect Campaigns V2 on loopback for development and tests. Prints
-"listening on http://HOST:PORT" once ready. Faults can also be changed while
-it runs: POST {"throttle_rate": 0.5} to /__emulator/faults, signed with
-the emulator's credentials like any request. --max-skew (300) is how far a
-request's X-Amz-Date may be from the emulator's clock.]]
+"listening on http://HOST:PORT" once ready, then one line per request on
+stderr (time, method, path, status, error code, milliseconds).
 
+  --port N                 TCP port, 0-65535 (4566; 0: any free one)
+  --host ADDRESS           an address that resolves to loopback (127.0.0.1)
+  --region NAME            the region requests must be signed for (us-east-1)
+  --account ID             the account in ARNs (123456789012)
+  --access-key-id ID       the key pair requests must be signed with (test)
+  --secret-access-key KEY
+  --state FILE             keep everything across restarts in FILE
+  --throttle-rate R        faults, each a rate from 0 to 1
+  --error-rate R
+  --drop-rate R
+  --latency SECONDS        added to every answer
+  --max-skew SECONDS       how far X-Amz-Date may be from the clock (300)
+  --seed N                 seed of the fault rates
+  --max-seconds N          stop by itself after N seconds
+  --quiet                  no request log
+  --help                   this text
+
+Faults can also be changed while it runs: POST {"throttle_rate": 0.5} to
+/__emulator/faults, signed with the emulator's credentials like any request.]]
+
+-- The flags: how each is read and checked; nil: a flag without a value.
+local function number_in(min, max, whole)
+  return function(v)
+    local n = tonumber(v)
+    if not n or n ~= n or n < min or (max and n > max) or (whole and n % 1 ~= 0) then
+      return nil, string.format("must be a %s from %s%s", whole and "whole number" or "number", min,
+        max and (" to " .. max) or " up")
+    end
+    return n
+  end
+end
+local function text(v) return v end
+local FLAGS = {
+  port = number_in(0, 65535, true), host = text, region = text, account = text,
+  access_key_id = text, secret_access_key = text, state = text,
+  throttle_rate = number_in(0, 1), error_rate = number_in(0, 1), drop_rate = number_in(0, 1),
+  latency = number_in(0), max_skew = number_in(0), seed = number_in(-2 ^ 53, 2 ^ 53, true),
+  max_seconds = number_in(0), quiet = false, help = false,
+}
 local FLAG_FAULTS = { throttle_rate = true, error_rate = true, drop_rate = true, latency = true }
+
+-- Reads argv into options; nil and a one-line reason on a bad flag.
+local function parse_flags(argv)
+  local opts, names = {}, {}
+  for k in pairs(FLAGS) do names[#names + 1] = (k:gsub("_", "-")) end
+  table.sort(names)
+  local i = 1
+  while i <= #argv do
+    local a = argv[i]
+    local name = a:match("^%-%-([%w%-]+)$") or (a == "-h" and "help") or nil
+    local key = name and name:gsub("%-", "_")
+    local read
+    if key then read = FLAGS[key] end
+    if read == nil then
+      local hint = name and require("connectcampaigns.suggest").closest(name, names)
+      return nil, string.format("unknown flag %s%s (--help lists them)", a, hint and (", did you mean --" .. hint .. "?") or "")
+    end
+    if read == false then
+      opts[key] = true
+      i = i + 1
+    else
+      if argv[i + 1] == nil then return nil, a .. " needs a value" end
+      local v, why = read(argv[i + 1])
+      if v == nil then return nil, string.format("%s %s: %s", a, argv[i + 1], why) end
+      opts[key] = v
+      i = i + 2
+    end
+  end
+  return opts
+end
+
+-- One log line per request on stderr: time, method, path, status, error code, ms.
+local function log_request(req, resp, started)
+  local code = resp.headers and (resp.headers["x-amzn-ErrorType"] or resp.headers["X-Amzn-ErrorType"]) or "-"
+  io.stderr:write(string.format("%s %s %s %s %s %.1f ms\n", os.date("!%Y-%m-%dT%H:%M:%SZ"), req.method, req.path,
+    resp.drop and "dropped" or tostring(resp.status or 200), code, (require("socket").gettime() - started) * 1000))
+end
 
 --- Whether every address a host name resolves to is a loopback address
 -- (the name is resolved, never compared as text: 127.0.0.1.evil.com is not).
@@ -426,62 +499,52 @@ function M.is_loopback_host(host)
   return true
 end
 
---- Runs the emulator from command-line arguments; returns an exit status.
+--- Runs the emulator from command-line arguments; returns an exit status
+-- (0, or 2 with one line on stderr for a bad flag or a port it cannot use).
 function M.main(argv)
-  local opts = { port = "4566", host = "127.0.0.1" }
-  local faults = {}
-  local i = 1
-  while i <= #argv do
-    local a = argv[i]
-    if a == "-h" or a == "--help" then
-      print(USAGE)
-      return 0
-    end
-    local key = a:match("^%-%-([%w%-]+)$")
-    if not key or argv[i + 1] == nil then
-      io.stderr:write(USAGE, "\n")
-      return 2
-    end
-    key = key:gsub("%-", "_")
-    if FLAG_FAULTS[key] then
-      faults[key] = tonumber(argv[i + 1])
-    elseif key == "state" then
-      opts.state_file = argv[i + 1]
-    else
-      opts[key] = argv[i + 1]
-    end
-    i = i + 2
-  end
-  if not M.is_loopback_host(opts.host) then
-    io.stderr:write("emulator: serving only on loopback addresses; ", opts.host, " is not one\n")
+  local opts, why = parse_flags(argv)
+  if not opts then
+    io.stderr:write("connectcampaigns-emulator: ", why, "\n")
     return 2
   end
-  if opts.max_skew ~= nil then
-    opts.max_skew = tonumber(opts.max_skew)
-    if not opts.max_skew or opts.max_skew < 0 then
-      io.stderr:write("emulator: --max-skew must be a number of seconds >= 0\n")
-      return 2
-    end
+  if opts.help then
+    print(USAGE)
+    return 0
   end
-  math.randomseed(tonumber(opts.seed) or os.time())
+  opts.host = opts.host or "127.0.0.1"
+  if not M.is_loopback_host(opts.host) then
+    io.stderr:write("connectcampaigns-emulator: serving only on loopback addresses; ", opts.host, " is not one\n")
+    return 2
+  end
+  local faults = {}
+  for k in pairs(FLAG_FAULTS) do faults[k] = opts[k] end
   opts.faults = faults
+  opts.state_file = opts.state
+  math.randomseed(opts.seed or os.time())
   local emu, err = M.new(opts)
   if not emu then
-    io.stderr:write("emulator: ", err, "\n")
-    return 1
+    io.stderr:write("connectcampaigns-emulator: ", err, "\n")
+    return 2
   end
-  local served, serr = require("connectcampaigns.httpd").serve {
+  local socket = require "socket"
+  local port = opts.port or 4566
+  local served, serr = require("connectcampaigns.emulator.httpd").serve {
     host = opts.host,
-    port = tonumber(opts.port),
-    max_seconds = tonumber(opts.max_seconds),
-    on_listen = function(host, port)
-      io.stdout:write(string.format("listening on http://%s:%d\n", host, port))
+    port = port,
+    max_seconds = opts.max_seconds,
+    on_listen = function(host, p)
+      io.stdout:write(string.format("listening on http://%s:%d\n", host, p))
       io.stdout:flush()
     end,
-    handler = function(req) return emu:handle(req) end,
+    handler = function(req)
+      local started = socket.gettime()
+      local resp = emu:handle(req)
+      if not opts.quiet then pcall(log_request, req, resp, started) end
+      return resp
+    end,
   }
   if not served then
-    io.stderr:write(string.format("emulator: cannot listen on %s port %s: %s\n", opts.host, opts.port, serr))
+    io.stderr:write(string.format("connectcampaigns-emulator: cannot listen on %s port %d: %s\n", opts.host, port, serr))
     return 2
   end
   return 0

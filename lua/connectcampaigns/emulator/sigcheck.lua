@@ -5,7 +5,7 @@
 -- checks them: the scope must name the expected region and service, and the
 -- request's time must be within `max_skew` seconds of now.
 -- Used by the loopback stand-ins (the emulator, the spec stub).
--- @module connectcampaigns.sigcheck
+-- @module connectcampaigns.emulator.sigcheck
 
 local core = require "connectcampaigns.core"
 

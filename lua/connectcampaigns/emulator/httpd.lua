@@ -4,7 +4,7 @@
 -- request may stop it: a malformed one gets 400 and its connection is
 -- closed, a slow client is cut off, a client that never reads its answers
 -- is dropped once too much waits for it, and every handler runs protected.
--- @module connectcampaigns.httpd
+-- @module connectcampaigns.emulator.httpd
 
 local socket = require "socket"
 
