@@ -34,7 +34,8 @@ local function caller_level()
     local info = debug and debug.getinfo(level, "S")
     if not info then return 1 end
     local src = info.short_src or ""
-    if info.what ~= "C" and not src:find("connectcampaigns[/\\]") then return level - 1 end
+    -- (Lua 5.1 shows a tail call as a frame of its own: not a caller)
+    if info.what ~= "C" and info.what ~= "tail" and not src:find("connectcampaigns[/\\]") then return level - 1 end
   end
   return 1
 end
