@@ -131,6 +131,18 @@ static int l_signer_new(lua_State *L)
     return 1;
 }
 
+/*** SHA-1 of a string in hex: how the SSO token cache names its files. */
+static int l_sha1_hex(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    char out[41];
+    if (!cc_sha1_hex(s, n, out))
+        return luaL_error(L, "SHA-1 failed");
+    lua_pushstring(L, out);
+    return 1;
+}
+
 void cc_lua_signer_open(lua_State *L)
 {
     static const luaL_Reg meta[] = {
@@ -144,4 +156,6 @@ void cc_lua_signer_open(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_signer_new);
     lua_setfield(L, -2, "signer");
+    lua_pushcfunction(L, l_sha1_hex);
+    lua_setfield(L, -2, "sha1_hex");
 }

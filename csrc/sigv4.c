@@ -437,3 +437,13 @@ done:
     return rc;
 }
 /* }====== */
+
+int cc_sha1_hex(const void *p, size_t n, char out[41])
+{
+    unsigned char md[20];
+    unsigned int len = 0;
+    if (!EVP_Digest(p, n, md, &len, EVP_sha1(), NULL) || len != 20)
+        return 0;
+    hex(md, 20, out);
+    return 1;
+}

@@ -60,4 +60,8 @@ void cc_sigv4_canonical_path(const char *path, size_t len, cc_buf_t *out);
 /* The canonical query string: pairs decoded, encoded strictly, sorted. */
 int cc_sigv4_canonical_query(const char *q, size_t len, cc_buf_t *out);
 
+/* SHA-1 of n bytes as 40 lower-case hex digits (the SSO token cache's file
+ * names: not for anything that needs a secure hash). 0 on failure. */
+int cc_sha1_hex(const void *p, size_t n, char out[41]);
+
 #endif

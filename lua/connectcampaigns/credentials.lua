@@ -1,7 +1,7 @@
 --- The credential chain, in botocore's order: explicit credentials, the
 -- environment, a profile's role (AssumeRole), web identity
--- (AssumeRoleWithWebIdentity), the profile's static keys or
--- `credential_process`, the container endpoint, EC2 instance metadata
+-- (AssumeRoleWithWebIdentity), SSO (the AWS CLI's cached token, then
+-- GetRoleCredentials), the profile's static keys or `credential_process`, the container endpoint, EC2 instance metadata
 -- (IMDSv2). The first source that yields wins; its credentials are cached and
 -- renewed ahead of their expiry, and a failing renewal keeps using
 -- credentials that are still valid.
@@ -232,6 +232,87 @@ local function process(command)
   return result(doc.AccessKeyId, doc.SecretAccessKey, doc.SessionToken, expiration, "credential_process")
 end
 
+-- {====== SSO (IAM Identity Center) ======
+
+-- The portal endpoint: AWS_ENDPOINT_URL_SSO, the profile's services section,
+-- AWS_ENDPOINT_URL, else portal.sso.<region>.amazonaws.com.
+local function sso_endpoint(ctx, profile, sso_region)
+  local services = config.services(ctx.files, profile)
+  local configured = ctx.getenv("AWS_ENDPOINT_URL_SSO")
+    or (services and type(services.sso) == "table" and services.sso.endpoint_url)
+    or ctx.getenv("AWS_ENDPOINT_URL")
+  return configured or ("https://portal.sso." .. sso_region .. ".amazonaws.com")
+end
+
+local function sso_login_hint(name)
+  return "run `aws sso login --profile " .. name .. "` (this client reads the token the AWS CLI caches; "
+    .. "it does not refresh it through SSO-OIDC)"
+end
+
+-- A profile's SSO settings, from its sso_session section or the legacy keys.
+local function sso_settings(ctx, name, p)
+  local s = { account = p.sso_account_id, role = p.sso_role_name }
+  if p.sso_session then
+    local session = ctx.files.config["sso-session " .. p.sso_session]
+    if not session then return nil, "profile " .. name .. " names sso_session " .. p.sso_session
+      .. ", which has no [sso-session " .. p.sso_session .. "] section" end
+    s.region, s.start_url, s.cache_key = session.sso_region, session.sso_start_url, p.sso_session
+    if p.sso_start_url and p.sso_start_url ~= s.start_url then
+      return nil, "profile " .. name .. ": sso_start_url differs from its sso_session's"
+    end
+  else
+    s.region, s.start_url, s.cache_key = p.sso_region, p.sso_start_url, p.sso_start_url
+  end
+  for _, k in ipairs { { "region", "sso_region" }, { "start_url", "sso_start_url" }, { "account", "sso_account_id" },
+    { "role", "sso_role_name" } } do
+    if not s[k[1]] then return nil, "profile " .. name .. " uses SSO but has no " .. k[2] end
+  end
+  return s
+end
+
+-- Credentials of an SSO profile: the AWS CLI's cached token, then
+-- GetRoleCredentials on the portal (unsigned; the token is the bearer).
+local function from_sso(ctx, name, p)
+  local s, why = sso_settings(ctx, name, p)
+  if not s then return nil, why, true end
+  local home = ctx.getenv("HOME") or ctx.getenv("USERPROFILE") or "~"
+  local path = home .. "/.aws/sso/cache/" .. core.sha1_hex(s.cache_key) .. ".json"
+  local text = config.read_file(path)
+  local token = text and core.json_decode(text)
+  if type(token) ~= "table" or type(token.accessToken) ~= "string" then
+    return nil, "no SSO token cached for profile " .. name .. " (" .. path .. "): " .. sso_login_hint(name), true
+  end
+  local expires = type(token.expiresAt) == "string" and core.parse_iso8601(token.expiresAt)
+  if not expires or expires <= ctx.clock() then
+    return nil, "the SSO token of profile " .. name .. " expired" .. (token.expiresAt and (" at " .. token.expiresAt) or "")
+      .. ": " .. sso_login_hint(name), true
+  end
+  if token.accessToken:find("%c") then
+    return nil, "the SSO token of profile " .. name .. " holds a control character; refused", true
+  end
+  local u, uerr = parse_url(sso_endpoint(ctx, p, s.region), "the SSO portal endpoint")
+  if not u then return nil, uerr, true end
+  local base = u.origin .. u.path:gsub("/+$", "")
+  local function enc(v) return (v:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end)) end
+  local resp, err = ctx.fetch({ method = "GET",
+    url = base .. "/federation/credentials?account_id=" .. enc(s.account) .. "&role_name=" .. enc(s.role),
+    headers = { Host = u.host_header, ["x-amz-sso_bearer_token"] = token.accessToken, Accept = "application/json" } }, "sso")
+  if not resp then return nil, "SSO GetRoleCredentials: " .. tostring(err and err.message or err), true end
+  local doc = core.json_decode(resp.body or "")
+  if resp.status == 401 or resp.status == 403 then
+    return nil, "SSO GetRoleCredentials refused the cached token (HTTP " .. resp.status .. "): " .. sso_login_hint(name), true
+  end
+  local rc = type(doc) == "table" and doc.roleCredentials
+  if resp.status ~= 200 or type(rc) ~= "table" or not rc.accessKeyId then
+    return nil, "SSO GetRoleCredentials answered HTTP " .. tostring(resp.status) .. " without credentials", true
+  end
+  -- expiration in milliseconds since the epoch
+  return result(rc.accessKeyId, rc.secretAccessKey, rc.sessionToken,
+    type(rc.expiration) == "number" and rc.expiration / 1000 or nil, "sso " .. s.account .. "/" .. s.role)
+end
+
+-- }======
+
 local from_container, from_imds
 
 local CREDENTIAL_SOURCES = {
@@ -282,6 +363,8 @@ local function profile_credentials(ctx, name, visited)
     creds.source = "role " .. p.role_arn
     return creds
   end
+  -- SSO before static keys, as botocore orders its providers
+  if p.sso_session or p.sso_start_url or p.sso_account_id then return from_sso(ctx, name, p) end
   if p.aws_access_key_id and p.aws_secret_access_key then
     return result(p.aws_access_key_id, p.aws_secret_access_key, p.aws_session_token, nil, "profile " .. name)
   end

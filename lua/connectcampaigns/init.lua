@@ -306,7 +306,7 @@ local function lower_keys(t)
 end
 
 -- How long the credential sources may take: metadata endpoints answer fast or not at all.
-local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 } }
+local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 }, sso = { 5, 30 } }
 
 -- Sends through the user's transport (pcall'd: a raising transport is a
 -- NetworkError, not a crash) or through a libcurl handle of the client.
