@@ -80,7 +80,7 @@ describe("SSO profiles", function()
     assert.is_nil(err.message:find("bearer-old", 1, true))
     assert.are.equal(0, #portal:requests())
     os.remove(home .. "/.aws/sso/cache/" .. core.sha1_hex("corp") .. ".json")
-    _, err = c:describe_campaign { id = "c1" }
+    out, err = c:describe_campaign { id = "c1" }
     assert.matches("no SSO token cached for profile dev", err.message)
   end)
 
