@@ -81,6 +81,7 @@ describe("SSO profiles", function()
     assert.are.equal(0, #portal:requests())
     os.remove(home .. "/.aws/sso/cache/" .. core.sha1_hex("corp") .. ".json")
     out, err = c:describe_campaign { id = "c1" }
+    assert.is_nil(out)
     assert.matches("no SSO token cached for profile dev", err.message)
   end)
 
