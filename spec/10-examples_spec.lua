@@ -47,24 +47,66 @@ describe("the examples", function()
       .. "channelSubtypeConfig.telephony.outboundMode", out, 1, true)
   end)
 
+  -- a copy of a CSV in a fresh folder: the example writes FILE.failed.csv beside it
+  local function csv_copy(text)
+    local dir = assert(H.run("mktemp -d")):gsub("%s+$", "")
+    local path = dir .. "/contacts.csv"
+    local f = assert(io.open(path, "wb"))
+    f:write(text or H.fixture("examples/contacts.csv"))
+    f:close()
+    return path, function() H.run("rm -rf " .. dir) end
+  end
+
+  local function read(path)
+    local f = io.open(path, "rb")
+    if not f then return nil end
+    local text = f:read("*a")
+    f:close()
+    return text
+  end
+
   it("import_outbound_requests sends batches of 25 and reports failed rows with reasons", function()
     local c = campaign("imports")
     assert(client:start_campaign { id = c.id })
-    local out, ok = run("import_outbound_requests.lua", c.id, "spec/fixtures/examples/contacts.csv")
+    local path, cleanup = csv_copy()
+    local out, ok = run("import_outbound_requests.lua", c.id, path)
     assert.is_false(ok) -- some rows failed
     assert.matches("29 row%(s%) sent in batches of 25: 28 accepted, 2 failed", out)
     assert.matches("line 8: no phone number", out, 1, true)
     assert.matches("line 13: InvalidInput", out, 1, true)
+    local failed = assert(read(path .. ".failed.csv"))
+    assert.are.equal('phone,customerName,expires_in_hours,note,reason\n,"No Phone",24,missing,"no phone number"\n'
+      .. '+155501012,"Late, Expired",-1,expired,"InvalidInput"\n', failed)
     -- importing again is idempotent: the same client tokens get the same ids
-    local again = run("import_outbound_requests.lua", c.id, "spec/fixtures/examples/contacts.csv")
+    local again = run("import_outbound_requests.lua", c.id, path)
     assert.matches("28 accepted", again)
+    cleanup()
+  end)
+
+  it("import_outbound_requests reports exactly the rows a refused batch was refused for", function()
+    local c = campaign("one-bad-row")
+    assert(client:start_campaign { id = c.id })
+    local lines = { "phone,customerName" }
+    for i = 1, 30 do lines[#lines + 1] = string.format("+1555020%02d,Person %d", i, i) end
+    lines[8] = "+1555-not-a-number,Bad One" -- line 8 breaks the model's pattern: the service refuses its batch
+    local path, cleanup = csv_copy(table.concat(lines, "\n") .. "\n")
+    local out, ok = run("import_outbound_requests.lua", "--progress", c.id, path)
+    assert.is_false(ok)
+    assert.matches("30 row%(s%) sent in batches of 25: 29 accepted, 1 failed", out)
+    assert.matches("line 8: ValidationException", out)
+    assert.is_nil(out:find("line 7:", 1, true))
+    assert.matches("30/30 rows, %d+ rows/s", out) -- the progress line (stderr, forced by --progress)
+    assert.matches("^phone,customerName,reason\n%+1555%-not%-a%-number,Bad One,\"ValidationException", read(path .. ".failed.csv"))
+    cleanup()
   end)
 
   it("import_outbound_requests reports a campaign that is not running", function()
     local c = campaign("not-running")
-    local out, ok = run("import_outbound_requests.lua", c.id, "spec/fixtures/examples/contacts.csv")
+    local path, cleanup = csv_copy()
+    local out, ok = run("import_outbound_requests.lua", c.id, path)
     assert.is_false(ok)
     assert.matches("line 2: InvalidCampaignStateException", out, 1, true)
+    cleanup()
   end)
 
   it("pause_running_campaigns pauses only the running ones of the instance", function()
