@@ -67,9 +67,8 @@ end
 local function check_options(opts, known, where)
   if opts == nil then return {} end
   if type(opts) ~= "table" then error("bad argument to '" .. where .. "' (options must be a table)", 3) end
-  for k in pairs(opts) do
-    if not known[k] then error(string.format("%s: unknown option %q", where, tostring(k)), 3) end
-  end
+  local why = require("connectcampaigns.suggest").unknown_option(opts, known)
+  if why then error(where .. ": " .. why, 3) end
   return opts
 end
 

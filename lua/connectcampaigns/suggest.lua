@@ -52,4 +52,21 @@ function M.hint(message, name, candidates)
   return message
 end
 
+--- Checks an options table against the names a function knows: nil and
+-- `unknown option "x", did you mean "y"?` for the first unknown one.
+-- @tparam table|nil opts
+-- @tparam table known set of names
+function M.unknown_option(opts, known)
+  if opts == nil then return nil end
+  local names, list = {}, {}
+  for k in pairs(known) do list[#list + 1] = k end
+  table.sort(list)
+  for k in pairs(opts) do names[#names + 1] = tostring(k) end
+  table.sort(names)
+  for _, k in ipairs(names) do
+    if not known[k] then return M.hint(string.format('unknown option "%s"', k), k, list) end
+  end
+  return nil
+end
+
 return M

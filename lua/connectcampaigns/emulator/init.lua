@@ -368,8 +368,16 @@ end
 -- @tparam[opt] table opts `region`, `account`, `access_key_id`,
 --   `secret_access_key`, `state_file`, `faults`, `max_skew` (seconds a
 --   request's date may be off, 300), `clock` and `sleep` (for tests)
+local NEW_OPTIONS = { region = true, account = true, access_key_id = true, secret_access_key = true,
+  state_file = true, faults = true, max_skew = true, clock = true, sleep = true,
+  -- what the command line passes along
+  state = true, host = true, port = true, seed = true, max_seconds = true, quiet = true, help = true,
+  throttle_rate = true, error_rate = true, drop_rate = true, latency = true }
+
 function M.new(opts)
   opts = opts or {}
+  local unknown = require("connectcampaigns.suggest").unknown_option(opts, NEW_OPTIONS)
+  if unknown then return nil, unknown end
   local self = setmetatable({
     region = opts.region or "us-east-1",
     account = opts.account or "123456789012",
