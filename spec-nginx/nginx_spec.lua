@@ -15,11 +15,7 @@ local function free_port()
   return tonumber(port)
 end
 
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local write = H.write
 
 -- The handlers: one client per worker, kept in a module-level upvalue.
 local HANDLERS = [[

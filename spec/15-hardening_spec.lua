@@ -3,11 +3,7 @@ local cc = require "connectcampaigns"
 local core = require "connectcampaigns.core"
 local H = require "helpers"
 
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local write = H.write
 
 local function env_of(t)
   return function(name) return t[name] end

@@ -4,11 +4,7 @@ local cc = require "connectcampaigns"
 local core = require "connectcampaigns.core"
 local H = require "helpers"
 
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local write = H.write
 
 describe("SSO profiles", function()
   local home, portal

@@ -122,6 +122,13 @@ function H.start_emulator(extra_args)
   return emu
 end
 
+--- Writes a file whole.
+function H.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
 --- Runs a shell command; returns its output and whether it succeeded.
 function H.run(cmd)
   -- the status is printed, not taken from close(): Lua 5.1 and LuaJIT report none
