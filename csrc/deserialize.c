@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "timestamp.h"
@@ -48,12 +49,16 @@ static int parse_structure(const cc_shape_t *s, const cc_value_t *in, cc_arena_t
         int rc;
         if (e->key.kind != CC_V_STR || e->val.kind == CC_V_NIL)
             continue;
+        /* botocore ignores __type wherever a structure or union is read
+         * (Smithy's RestJsonDeserializeIgnoreType): it is never a member */
+        if (e->key.u.str.len == 6 && memcmp(e->key.u.str.s, "__type", 6) == 0)
+            continue;
         for (k = 0; k < s->nmembers; k++)
             if (s->members[k].location == CC_LOC_BODY && strlen(s->members[k].wire_name) == e->key.u.str.len &&
                 memcmp(s->members[k].wire_name, e->key.u.str.s, e->key.u.str.len) == 0)
                 m = &s->members[k];
         if (m == NULL) {
-            if (s->is_union && !(e->key.u.str.len == 6 && memcmp(e->key.u.str.s, "__type", 6) == 0))
+            if (s->is_union)
                 unknown = &e->key;
             set++;
             continue;
@@ -244,17 +249,42 @@ static const char *str_field(const cc_value_t *body, const char *name)
     return v && v->kind == CC_V_STR ? v->u.str.s : NULL;
 }
 
-/* Keeps what is before the first ':' and after the last '#'. */
+/* botocore's cleaning: what is before the first ':', then what follows the
+ * last '#' of that ("aws.protocoltests#Code:http://..." gives "Code"). */
 static const char *clean_code(cc_arena_t *a, const char *code)
 {
-    const char *hash = strrchr(code, '#');
-    size_t n;
-    if (hash)
-        code = hash + 1;
-    n = strcspn(code, ":");
+    size_t n = strcspn(code, ":"), i;
+    for (i = n; i > 0; i--)
+        if (code[i - 1] == '#') {
+            code += i;
+            n -= i;
+            break;
+        }
     while (n > 0 && (code[n - 1] == ' ' || code[n - 1] == '\t'))
         n--;
     return cc_arena_strndup(a, code, n);
+}
+
+/* The body of an error answer that is not JSON, as its message (botocore
+ * uses it): white space trimmed, at most 512 bytes cut on a character
+ * boundary. NULL for an empty or HTML body. */
+#define MAX_TEXT_MESSAGE 512
+static const char *text_message(cc_arena_t *a, const char *body, size_t len)
+{
+    while (len > 0 && (*body == ' ' || *body == '\t' || *body == '\r' || *body == '\n'))
+        body++, len--;
+    while (len > 0 && (body[len - 1] == ' ' || body[len - 1] == '\t' || body[len - 1] == '\r' || body[len - 1] == '\n'))
+        len--;
+    if (len == 0 || body[0] == '<')
+        return NULL;
+    if (len > MAX_TEXT_MESSAGE) {
+        len = MAX_TEXT_MESSAGE;
+        while (len > 0 && ((unsigned char)body[len] & 0xC0) == 0x80)
+            len--; /* not in the middle of a UTF-8 sequence */
+    }
+    if (!cc_utf8_valid(body, len, NULL))
+        return NULL;
+    return cc_arena_strndup(a, body, len);
 }
 
 static const char *reason_phrase(long status)
@@ -276,22 +306,51 @@ static const char *reason_phrase(long status)
     return "";
 }
 
+/* The member of an error shape bound to the x-amzn-ErrorType header (this
+ * model's xAmzErrorType), set from that header as botocore sets it. */
+static int add_error_type_member(cc_service_error_t *se, const char *hdr, cc_arena_t *a)
+{
+    size_t i, n = se->fields.kind == CC_V_TABLE ? se->fields.u.tab.n : 0;
+    const cc_member_t *m = NULL;
+    cc_value_t grown;
+    for (i = 0; i < se->shape->nmembers && m == NULL; i++)
+        if (se->shape->members[i].location == CC_LOC_HEADER &&
+            strcasecmp(se->shape->members[i].wire_name, "x-amzn-ErrorType") == 0)
+            m = &se->shape->members[i];
+    if (m == NULL)
+        return CC_OK;
+    if (!cc_value_new_table(a, &grown, n + 1))
+        return CC_E_NOMEM;
+    if (n)
+        memcpy(grown.u.tab.items, se->fields.u.tab.items, n * sizeof *grown.u.tab.items);
+    cc_value_set_str(&grown.u.tab.items[n].key, m->name, strlen(m->name));
+    cc_value_set_str(&grown.u.tab.items[n].val, hdr, strlen(hdr));
+    grown.u.tab.n = n + 1;
+    se->fields = grown;
+    return CC_OK;
+}
+
 static int parse_error(const cc_model_t *m, long status, const char *body, size_t len,
                        const char *hdr, cc_arena_t *a, cc_service_error_t *se, cc_err_t *err)
 {
     cc_value_t tree;
     cc_err_t ignored;
     const char *code = NULL, *msg = NULL;
-    int have_body = len > 0 && cc_json_decode(body, len, a, &tree, &ignored) == CC_OK &&
-                    tree.kind == CC_V_TABLE;
+    int is_json = len > 0 && cc_json_decode(body, len, a, &tree, &ignored) == CC_OK;
+    int have_body = is_json && tree.kind == CC_V_TABLE;
     memset(se, 0, sizeof *se);
     se->fields.kind = CC_V_NIL;
+    /* botocore's order: the header, then code, Code, __type in the body */
     if (hdr && *hdr)
         code = hdr;
-    else if (have_body && (code = str_field(&tree, "code")) == NULL)
+    else if (have_body && (code = str_field(&tree, "code")) == NULL && (code = str_field(&tree, "Code")) == NULL)
         code = str_field(&tree, "__type");
-    if (have_body && (msg = str_field(&tree, "message")) == NULL)
-        msg = str_field(&tree, "Message");
+    if (have_body && (msg = str_field(&tree, "message")) == NULL && (msg = str_field(&tree, "Message")) == NULL)
+        msg = str_field(&tree, "errorMessage");
+    /* a body that is not JSON says what went wrong in its own words; an empty
+     * or HTML one, or JSON without a message, keeps the reason phrase */
+    if (!is_json && len > 0)
+        msg = text_message(a, body, len);
     if (code) {
         se->code = clean_code(a, code);
     } else {
@@ -310,6 +369,8 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
         else if (rc != CC_OK)
             return rc;
     }
+    if (se->shape && hdr && *hdr && add_error_type_member(se, hdr, a) != CC_OK)
+        return oom(err);
     return cc_err_set(err, CC_E_SERVICE, "%s", se->code);
 }
 /* }====== */
