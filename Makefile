@@ -67,7 +67,7 @@ $(MODULE): $(CORE_OBJ) $(BIND_OBJ)
 
 $(EMU_MODULE): $(EMU_OBJ)
 	@mkdir -p $(BUILD)/connectcampaigns/emulator
-	$(CC) -shared -o $@ $^ $(CJSON_LIBS) $(ALL_LDFLAGS)
+	$(CC) -shared -o $@ $^ $(CJSON_LIBS) -lm $(ALL_LDFLAGS)
 
 # a Lua host with the module linked in (the failing-allocator run of the Lua side)
 $(BUILD)/test_lua_alloc: tests/test_lua_alloc.c $(CORE_OBJ) $(BIND_OBJ) tests/check.h

@@ -156,8 +156,14 @@ static int parse_number(const cc_shape_t *s, const cc_value_t *in, cc_value_t *o
         return CC_OK;
     }
     if (in->kind == CC_V_NUM) {
-        if (integral)
-            return MISMATCH;
+        if (integral) {
+            /* an Integer or Long member is an integer: 30.0 reads as 30 */
+            if (in->u.n != floor(in->u.n) || fabs(in->u.n) >= 9223372036854775808.0)
+                return MISMATCH;
+            out->kind = CC_V_INT;
+            out->u.i = (long long)in->u.n;
+            return CC_OK;
+        }
         *out = *in;
         return CC_OK;
     }
@@ -187,7 +193,8 @@ static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
     }
     if (in->kind != CC_V_STR)
         return MISMATCH;
-    if (!cc_ts_parse_iso8601(in->u.str.s, in->u.str.len, &t)) {
+    /* botocore reads ISO-8601, RFC 822 dates and epoch seconds in a string */
+    if (!cc_ts_parse_iso8601(in->u.str.s, in->u.str.len, &t) && !cc_ts_parse_rfc822(in->u.str.s, in->u.str.len, &t)) {
         char *end;
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*s", (int)in->u.str.len, in->u.str.s);

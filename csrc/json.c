@@ -419,7 +419,11 @@ static int read_number(jreader_t *r, cc_value_t *out)
     memcpy(copy, s, len);
     copy[len] = '\0';
     d = strtod(copy, &end);
-    if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+    /* an integer literal too long for the exact path stays an integer when a
+     * double holds it exactly; a literal with a fraction or an exponent is a
+     * float, as Python's json reads it (1.0 stays 1.0, -0.0 keeps its sign):
+     * the shape decides what a member becomes */
+    if (integral && d == floor(d) && fabs(d) < 9007199254740992.0) {
         out->kind = CC_V_INT;
         out->u.i = (long long)d;
     } else {

@@ -20,7 +20,8 @@ void cc_format_double(double d, char *out);
 
 /* Parses JSON text into a value tree in the arena: objects and arrays become
  * tables (arrays keyed 1..n), null becomes CC_V_NIL, numbers CC_V_INT when
- * written as integers that fit, else CC_V_NUM. CC_E_PARSE for anything that
+ * written as integers (no fraction, no exponent) that fit, else CC_V_NUM (1.0
+ * and -0.0 stay floats). CC_E_PARSE for anything that
  * is not exactly one JSON value (trailing bytes, raw invalid UTF-8, control
  * characters in strings, nesting deeper than 256). */
 int cc_json_decode(const char *text, size_t len, cc_arena_t *a, cc_value_t *out, cc_err_t *err);

@@ -5,6 +5,7 @@
  * what it was sent. */
 #include "shape.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,15 +139,16 @@ static int check(sctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     case CC_SHAPE_BOOLEAN:
         return v->kind == CC_V_BOOL ? CC_OK : fail(c, "must be a boolean, not a ", t);
     case CC_SHAPE_INTEGER:
-        if (v->kind != CC_V_INT)
+    case CC_SHAPE_LONG: {
+        /* 30 or 30.0; never 30.5 */
+        double d = v->kind == CC_V_INT ? (double)v->u.i : v->kind == CC_V_NUM ? v->u.n : 0.5;
+        if ((v->kind != CC_V_INT && v->kind != CC_V_NUM) || d != floor(d))
             return fail(c, "must be an integer, not a ", v->kind == CC_V_NUM ? "fraction" : t);
         /* Smithy's integer is 32 bits */
-        if (v->u.i < -2147483648LL || v->u.i > 2147483647LL)
+        if (s->type == CC_SHAPE_INTEGER && (d < -2147483648.0 || d > 2147483647.0))
             return fail(c, "is out of the range of a 32-bit integer", "");
         return CC_OK;
-    case CC_SHAPE_LONG:
-        return v->kind == CC_V_INT ? CC_OK
-                                   : fail(c, "must be an integer, not a ", v->kind == CC_V_NUM ? "fraction" : t);
+    }
     case CC_SHAPE_DOUBLE:
     case CC_SHAPE_FLOAT:
         return v->kind == CC_V_INT || v->kind == CC_V_NUM ? CC_OK : fail(c, "must be a number, not a ", t);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 /* Howard Hinnant's civil-date algorithms: exact, no timegm(), no time zone. */
@@ -166,4 +167,61 @@ void cc_sleep(double seconds)
     req.tv_nsec = (long)((seconds - (double)req.tv_sec) * 1e9);
     while (nanosleep(&req, &rem) != 0 && errno == EINTR)
         req = rem;
+}
+
+/* Two digits at p (no sign, no space). */
+static int two_digits(const char *p, unsigned *v)
+{
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return 0;
+    *v = (unsigned)(p[0] - '0') * 10u + (unsigned)(p[1] - '0');
+    return 1;
+}
+
+int cc_ts_parse_rfc822(const char *s, size_t len, double *epoch)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char buf[64];
+    const char *p, *zone;
+    unsigned day, mon, hh, mi, ss, zh = 0, zm = 0;
+    long long year;
+    int sign = 0, n = 0;
+    char mname[4];
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    p = buf;
+    if (p[0] >= 'A' && p[0] <= 'Z' && p[3] == ',') /* an optional "Tue, " */
+        p += 4;
+    while (*p == ' ')
+        p++;
+    /* "29 Apr 2014 18:30:38" */
+    if (sscanf(p, "%2u %3[A-Za-z] %lld %n", &day, mname, &year, &n) != 3 || n == 0)
+        return 0;
+    {
+        const char *m = strstr(months, mname);
+        if (strlen(mname) != 3 || m == NULL || (m - months) % 3 != 0)
+            return 0;
+        mon = (unsigned)((m - months) / 3) + 1;
+    }
+    p += n;
+    if (!two_digits(p, &hh) || p[2] != ':' || !two_digits(p + 3, &mi) || p[5] != ':' || !two_digits(p + 6, &ss))
+        return 0;
+    zone = p + 8;
+    while (*zone == ' ')
+        zone++;
+    if (strcmp(zone, "GMT") == 0 || strcmp(zone, "UTC") == 0 || strcmp(zone, "Z") == 0 || *zone == '\0') {
+        sign = 0;
+    } else if ((zone[0] == '+' || zone[0] == '-') && two_digits(zone + 1, &zh) && two_digits(zone + 3, &zm) &&
+               zone[5] == '\0') {
+        sign = zone[0] == '+' ? 1 : -1;
+    } else {
+        return 0;
+    }
+    if (year < 1 || year > 9999 || day < 1 || day > 31 || hh > 23 || mi > 59 || ss > 60 || zh > 23 || zm > 59)
+        return 0;
+    *epoch = (double)(cc_days_from_civil(year, mon, day) * 86400 + hh * 3600 + mi * 60 + ss) -
+             sign * (double)(zh * 3600 + zm * 60);
+    return 1;
 }

@@ -8,6 +8,10 @@
  * offset means UTC) into epoch seconds. Returns 1 on success, 0 otherwise. */
 int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch);
 
+/* Parses an RFC 822/1123 date, "Tue, 29 Apr 2014 18:30:38 GMT" (the day name
+ * optional; GMT, UTC, Z or +hhmm/-hhmm) into epoch seconds. 1 on success. */
+int cc_ts_parse_rfc822(const char *s, size_t len, double *epoch);
+
 /* Writes epoch seconds as UTC YYYY-MM-DDThh:mm:ssZ, with .ffffff before the Z
  * when there is a fraction of a second (as botocore). out needs 32 bytes.
  * Returns 0 when the time cannot be represented (not finite, before year 1,

@@ -68,3 +68,46 @@ describe("error answers", function()
     assert.are.equal("InvalidCampaignStateException", err.xAmzErrorType)
   end)
 end)
+
+describe("numbers and timestamps in answers", function()
+  local function campaign(fields)
+    local c = { id = "c1", arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c1", name = "n", connectInstanceId = "i",
+      channelSubtypeConfig = {} }
+    for k, v in pairs(fields) do c[k] = v end
+    return c
+  end
+
+  it("follow the model: a Double is a float even when integral, an Integer an integer", function()
+    local out = assert(answer(200, {}, '{"campaign": {"id": "c1", "arn": "arn:aws:connect-campaigns:us-east-1:1:campaign/c1", '
+      .. '"name": "n", "connectInstanceId": "i", "channelSubtypeConfig": {"telephony": {"capacity": 1.0, '
+      .. '"outboundMode": {"preview": {"bandwidthAllocation": -0.0, "timeoutConfig": {"durationInSeconds": 30.0}}}, '
+      .. '"defaultOutboundConfig": {"connectContactFlowId": "f"}}}}}'))
+    local t = out.campaign.channelSubtypeConfig.telephony
+    assert.are.equal(1, t.capacity)
+    assert.are.equal(30, t.outboundMode.preview.timeoutConfig.durationInSeconds)
+    if math.type then -- Lua 5.3+: the subtypes show
+      assert.are.equal("float", math.type(t.capacity))
+      assert.are.equal("1.0", tostring(t.capacity))
+      assert.are.equal("integer", math.type(t.outboundMode.preview.timeoutConfig.durationInSeconds))
+    end
+    assert.are.equal(-math.huge, 1 / t.outboundMode.preview.bandwidthAllocation) -- -0.0 keeps its sign
+  end)
+
+  it("read timestamps as epoch seconds, ISO-8601 with or without fraction and offset, and RFC 822", function()
+    for text, want in pairs {
+      ['1775000000'] = 1775000000, ['1775000000.25'] = 1775000000.25,
+      ['"2026-03-01T09:00:00Z"'] = 1772355600, ['"2026-03-01T09:00:00.5Z"'] = 1772355600.5,
+      ['"2026-03-01T10:00:00+01:00"'] = 1772355600, ['"Sun, 01 Mar 2026 09:00:00 GMT"'] = 1772355600,
+    } do
+      local body = assert(core.json_encode { campaign = campaign { schedule = { startTime = "X", endTime = 1 } } })
+        :gsub('"X"', text)
+      local out, err = answer(200, {}, body)
+      assert.truthy(out, text .. ": " .. tostring(err))
+      assert.are.equal(want, out.campaign.schedule.startTime, text)
+    end
+    local body = assert(core.json_encode { campaign = campaign { schedule = { startTime = "next monday", endTime = 1 } } })
+    local out, err = answer(200, {}, body)
+    assert.is_nil(out)
+    assert.are.equal("ResponseParseError", err.code)
+  end)
+end)

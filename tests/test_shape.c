@@ -280,6 +280,16 @@ static void test_no_truncation(void)
     cc_model_free(m);
 }
 
+static void test_rfc822(void)
+{
+    double t = 0;
+    CHECK(cc_ts_parse_rfc822("Tue, 29 Apr 2014 18:30:38 GMT", 29, &t) && t == 1398796238.0, "RFC 1123 date");
+    CHECK(cc_ts_parse_rfc822("29 Apr 2014 18:30:38 +0200", 26, &t) && t == 1398796238.0 - 7200, "no day name, an offset");
+    CHECK(!cc_ts_parse_rfc822("Tue, 29 Foo 2014 18:30:38 GMT", 29, &t), "not a month");
+    CHECK(!cc_ts_parse_rfc822("Tue, 29 Apr 2014 25:30:38 GMT", 29, &t), "not an hour");
+    CHECK(!cc_ts_parse_rfc822("Tue, 29 Apr 2014 18:30:38 GMT junk", 34, &t), "junk after the zone");
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -294,5 +304,6 @@ int main(void)
     test_responses();
     test_json_and_time();
     test_no_truncation();
+    test_rfc822();
     return CHECK_DONE("shape");
 }
