@@ -27,19 +27,17 @@ void cc_request_parts_free(cc_request_parts_t *p)
     cc_buf_free(&p->body);
 }
 
-static double value_number(const cc_value_t *v)
+/* A validated timestamp as ISO-8601 (exact to the microsecond). */
+static void format_timestamp(const cc_value_t *v, char *out)
 {
-    return v->kind == CC_V_INT ? (double)v->u.i : v->u.n;
-}
-
-static double timestamp_of(const cc_value_t *v)
-{
-    double t = 0;
+    cc_ts_t t = {0, 0};
     if (v->kind == CC_V_STR)
-        cc_ts_parse_iso8601(v->u.str.s, v->u.str.len, &t);
+        cc_ts_parse_input(v->u.str.s, v->u.str.len, &t);
+    else if (v->kind == CC_V_INT)
+        t.sec = v->u.i;
     else
-        t = value_number(v);
-    return t;
+        cc_ts_from_number(v->u.n, &t);
+    cc_ts_format(t, out);
 }
 
 /* A number as json.dumps and str() write it: a Lua integer stays an integer,
@@ -126,7 +124,7 @@ static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
     case CC_SHAPE_DOUBLE:
     case CC_SHAPE_FLOAT: put_number(b, s, v); break;
     case CC_SHAPE_TIMESTAMP:
-        cc_ts_format_iso8601(timestamp_of(v), ts);
+        format_timestamp(v, ts);
         cc_json_put_string(b, ts, strlen(ts));
         break;
     }
@@ -149,7 +147,7 @@ static void put_scalar_encoded(cc_buf_t *b, const cc_shape_t *s, const cc_value_
         put_number(b, s, v);
         return;
     case CC_SHAPE_TIMESTAMP:
-        cc_ts_format_iso8601(timestamp_of(v), tmp);
+        format_timestamp(v, tmp);
         cc_buf_put_uri_encoded(b, tmp, strlen(tmp), 0);
         return;
     default:

@@ -52,33 +52,57 @@ static int days_in_month(long long y, unsigned m)
     return m == 2 && leap ? 29 : dim[m - 1];
 }
 
-int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch)
+/* Fraction digits at s[*i] as microseconds: the first six count, the rest
+ * are truncated (.9999999 is .999999, as botocore reads it, never the next
+ * second). -1 when there is no digit. */
+static long micro_digits(const char *s, size_t len, size_t *i)
+{
+    long v = 0;
+    int n = 0;
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        if (n < 6)
+            v = v * 10 + (s[*i] - '0');
+        n++;
+        (*i)++;
+    }
+    if (n == 0)
+        return -1;
+    for (; n < 6; n++)
+        v *= 10;
+    return v;
+}
+
+/* ISO-8601, extended (2026-03-01T09:00:00.5+01:00) or basic (20260301T090000Z),
+ * date only meaning midnight; no offset means UTC. */
+static int parse_iso(const char *s, size_t len, cc_ts_t *t)
 {
     size_t i = 0;
-    long y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
-    double frac = 0.0;
-    int sign = 0;
-    if ((y = digits(s, len, &i, 4)) < 0 || i >= len || s[i++] != '-' ||
-        (mo = digits(s, len, &i, 2)) < 1 || mo > 12 || i >= len || s[i++] != '-' ||
-        (d = digits(s, len, &i, 2)) < 1 || d > days_in_month(y, (unsigned)mo))
+    long y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, us = 0;
+    int sign = 0, basic;
+    if ((y = digits(s, len, &i, 4)) < 0)
+        return 0;
+    basic = !(i < len && s[i] == '-');
+    if (!basic)
+        i++;
+    if ((mo = digits(s, len, &i, 2)) < 1 || mo > 12)
+        return 0;
+    if (!basic && (i >= len || s[i++] != '-'))
+        return 0;
+    if ((d = digits(s, len, &i, 2)) < 1 || d > days_in_month(y, (unsigned)mo))
         return 0;
     if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
         i++;
-        if ((h = digits(s, len, &i, 2)) < 0 || h > 23 || i >= len || s[i++] != ':' ||
+        if ((h = digits(s, len, &i, 2)) < 0 || h > 23 || (!basic && (i >= len || s[i++] != ':')) ||
             (mi = digits(s, len, &i, 2)) < 0 || mi > 59)
             return 0;
-        if (i < len && s[i] == ':') {
-            i++;
+        if (i < len && (basic ? (s[i] >= '0' && s[i] <= '9') : s[i] == ':')) {
+            if (!basic)
+                i++;
             if ((sec = digits(s, len, &i, 2)) < 0 || sec > 60)
                 return 0;
             if (i < len && (s[i] == '.' || s[i] == ',')) {
-                double scale = 0.1;
-                size_t start = ++i;
-                while (i < len && s[i] >= '0' && s[i] <= '9') {
-                    frac += (s[i++] - '0') * scale;
-                    scale /= 10;
-                }
-                if (i == start)
+                i++;
+                if ((us = micro_digits(s, len, &i)) < 0)
                     return 0;
             }
         }
@@ -98,40 +122,107 @@ int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch)
     }
     if (i != len)
         return 0;
-    *epoch = (double)(cc_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-                      mi * 60 + sec - sign * (oh * 3600 + om * 60)) +
-             frac;
+    t->sec = cc_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
+             sign * (oh * 3600 + om * 60);
+    t->usec = us;
+    return 1;
+}
+
+/* Epoch seconds written as a number in a string: "1772355600", "-1.5". */
+static int parse_epoch_text(const char *s, size_t len, cc_ts_t *t)
+{
+    size_t i = 0, start;
+    long long whole = 0;
+    long us = 0;
+    int neg = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    start = i;
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        if (i - start >= 15)
+            return 0; /* far beyond year 9999 */
+        whole = whole * 10 + (s[i++] - '0');
+    }
+    if (i == start)
+        return 0;
+    if (i < len && s[i] == '.') {
+        i++;
+        if ((us = micro_digits(s, len, &i)) < 0)
+            return 0;
+    }
+    if (i != len)
+        return 0;
+    if (neg && us) { /* -1.5 is 2 seconds before, plus half a second */
+        t->sec = -whole - 1;
+        t->usec = 1000000 - us;
+    } else {
+        t->sec = neg ? -whole : whole;
+        t->usec = us;
+    }
+    return 1;
+}
+
+int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch)
+{
+    cc_ts_t t;
+    if (!parse_iso(s, len, &t))
+        return 0;
+    *epoch = (double)t.sec + (double)t.usec / 1e6;
+    return 1;
+}
+
+int cc_ts_parse_input(const char *s, size_t len, cc_ts_t *t)
+{
+    double d;
+    if (parse_iso(s, len, t) || parse_epoch_text(s, len, t))
+        return 1;
+    if (cc_ts_parse_rfc822(s, len, &d)) {
+        t->sec = (long long)d;
+        t->usec = 0;
+        return 1;
+    }
+    return 0;
+}
+
+int cc_ts_from_number(double d, cc_ts_t *t)
+{
+    double whole;
+    if (!isfinite(d) || d < -62135596800.0 || d >= 253402300800.0)
+        return 0;
+    whole = floor(d);
+    t->sec = (long long)whole;
+    t->usec = (long)llround((d - whole) * 1e6);
+    if (t->usec >= 1000000) {
+        t->sec += 1;
+        t->usec -= 1000000;
+    }
+    return 1;
+}
+
+int cc_ts_format(cc_ts_t t, char *out)
+{
+    long long days, rem, y;
+    unsigned m, d;
+    if (t.sec < -62135596800LL || t.sec > 253402300799LL || t.usec < 0 || t.usec > 999999)
+        return 0;
+    days = t.sec >= 0 ? t.sec / 86400 : -((-t.sec + 86399) / 86400);
+    rem = t.sec - days * 86400;
+    cc_civil_from_days(days, &y, &m, &d);
+    /* the modulos only tell the compiler the ranges the checks above ensure */
+    if (t.usec)
+        snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%06luZ", (unsigned)(y % 10000), m % 100u, d % 100u,
+                 (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
+                 (unsigned long)t.usec % 1000000u);
+    else
+        snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(y % 10000), m % 100u, d % 100u,
+                 (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
     return 1;
 }
 
 int cc_ts_format_iso8601(double epoch, char *out)
 {
-    double whole;
-    long long secs, days, rem, y;
-    unsigned m, d;
-    long micros;
-    if (!isfinite(epoch) || epoch < -62135596800.0 || epoch > 253402300799.0)
-        return 0;
-    whole = floor(epoch);
-    micros = (long)llround((epoch - whole) * 1e6);
-    if (micros >= 1000000) {
-        whole += 1;
-        micros -= 1000000;
-    }
-    secs = (long long)whole;
-    days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    rem = secs - days * 86400;
-    cc_civil_from_days(days, &y, &m, &d);
-    /* the modulos only tell the compiler the ranges the checks above ensure */
-    if (micros)
-        snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%06luZ", (unsigned)(y % 10000), m % 100u,
-                 d % 100u, (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60),
-                 (unsigned)(rem % 60), (unsigned long)micros % 1000000u);
-    else
-        snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(y % 10000), m % 100u,
-                 d % 100u, (unsigned)(rem / 3600 % 24), (unsigned)(rem / 60 % 60),
-                 (unsigned)(rem % 60));
-    return 1;
+    cc_ts_t t;
+    return cc_ts_from_number(epoch, &t) && cc_ts_format(t, out);
 }
 
 void cc_ts_amz_date(long long epoch, char *out)

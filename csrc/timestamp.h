@@ -4,9 +4,26 @@
 
 #include <stddef.h>
 
-/* Parses YYYY-MM-DD[(T| )hh:mm[:ss[.frac]]][Z|(+|-)hh[:mm]|(+|-)hhmm] (no
- * offset means UTC) into epoch seconds. Returns 1 on success, 0 otherwise. */
+/* A time exact to the microsecond for any year 0001-9999: whole seconds since
+ * the epoch and microseconds (0-999999), never a double on the way. */
+typedef struct cc_ts {
+    long long sec;
+    long usec;
+} cc_ts_t;
+
+/* Parses ISO-8601, YYYY-MM-DD[(T| )hh:mm[:ss[.frac]]][Z|(+|-)hh[:mm]|(+|-)hhmm]
+ * or the basic YYYYMMDD[Thhmm[ss[.frac]]][...] (no offset means UTC), into
+ * epoch seconds. Returns 1 on success, 0 otherwise. */
 int cc_ts_parse_iso8601(const char *s, size_t len, double *epoch);
+
+/* Every timestamp input botocore accepts: ISO-8601 (extended, basic, date
+ * only), RFC 822 dates, epoch seconds as a numeric string. Fraction digits
+ * past the sixth are truncated. 1 on success. */
+int cc_ts_parse_input(const char *s, size_t len, cc_ts_t *t);
+/* Epoch seconds as a number (microseconds rounded); 0 outside years 1-9999. */
+int cc_ts_from_number(double d, cc_ts_t *t);
+/* As cc_ts_format_iso8601, exactly; 0 outside years 1-9999. out needs 32 bytes. */
+int cc_ts_format(cc_ts_t t, char *out);
 
 /* Parses an RFC 822/1123 date, "Tue, 29 Apr 2014 18:30:38 GMT" (the day name
  * optional; GMT, UTC, Z or +hhmm/-hhmm) into epoch seconds. 1 on success. */

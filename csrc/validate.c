@@ -82,7 +82,9 @@ static const char *valid_types(const cc_shape_t *s)
     case CC_SHAPE_DOUBLE:
     case CC_SHAPE_FLOAT: return "number";
     case CC_SHAPE_BOOLEAN: return "boolean";
-    case CC_SHAPE_TIMESTAMP: return "number (epoch seconds), string (ISO-8601)";
+    case CC_SHAPE_TIMESTAMP:
+        return "number (epoch seconds), string (ISO-8601 such as 2026-03-01T09:00:00Z, 20260301T090000Z or "
+               "2026-03-01; RFC 822 such as Sun, 01 Mar 2026 09:00:00 GMT; epoch seconds such as 1772355600)";
     }
     return "?";
 }
@@ -249,21 +251,21 @@ static int validate_number(vctx_t *c, const cc_shape_t *s, const cc_value_t *v, 
 
 static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    double t;
+    cc_ts_t t = {0, 0};
     char out[32];
+    int ok = 1;
     if (v->kind == CC_V_INT)
-        t = (double)v->u.i;
+        t.sec = v->u.i;
     else if (v->kind == CC_V_NUM)
-        t = v->u.n;
+        ok = cc_ts_from_number(v->u.n, &t);
     else if (v->kind == CC_V_STR) {
-        if (!cc_ts_parse_iso8601(v->u.str.s, v->u.str.len, &t))
+        if (!cc_ts_parse_input(v->u.str.s, v->u.str.len, &t))
             return cc_err_set(c->err, CC_E_PARAM,
-                              "Invalid type for parameter %s, type: string (not an ISO-8601 date and "
-                              "time), valid types: %s",
+                              "Invalid type for parameter %s, type: string (not a date and time), valid types: %s",
                               where(c), valid_types(s));
     } else
         return type_error(c, s, v);
-    if (!cc_ts_format_iso8601(t, out))
+    if (!ok || !cc_ts_format(t, out))
         return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: a time outside the years 1 to 9999", where(c));
     return CC_OK;
 }

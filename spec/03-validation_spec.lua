@@ -133,11 +133,14 @@ describe("input validation", function()
       "Invalid value for parameter tags (key: \255): not valid UTF-8")
   end)
 
-  it("reads timestamps as epoch seconds or ISO-8601 only", function()
+  local FORMS = "number (epoch seconds), string (ISO-8601 such as 2026-03-01T09:00:00Z, 20260301T090000Z or "
+    .. "2026-03-01; RFC 822 such as Sun, 01 Mar 2026 09:00:00 GMT; epoch seconds such as 1772355600)"
+
+  it("reads timestamps in the forms botocore reads, and lists them when refusing one", function()
     rejects("update_campaign_schedule", { id = "c", schedule = { startTime = "next monday", endTime = 1 } },
-      "Invalid type for parameter schedule.startTime, type: string (not an ISO-8601 date and time), valid types: number (epoch seconds), string (ISO-8601)")
+      "Invalid type for parameter schedule.startTime, type: string (not a date and time), valid types: " .. FORMS)
     rejects("update_campaign_schedule", { id = "c", schedule = { startTime = 1, endTime = true } },
-      "Invalid type for parameter schedule.endTime, type: boolean, valid types: number (epoch seconds), string (ISO-8601)")
+      "Invalid type for parameter schedule.endTime, type: boolean, valid types: " .. FORMS)
   end)
 
   it("survives cycles and deep nesting", function()

@@ -113,7 +113,7 @@ static void test_validation(void)
             "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"channelSubtypeConfig\":{\"sms\":{\"capacity\":0,\"outboundMode\":{\"agentless\":{}},\"defaultOutboundConfig\":{\"connectSourcePhoneNumberArn\":\"a\",\"wisdomTemplateArn\":\"w\"}}}}",
             "Invalid value for parameter channelSubtypeConfig.sms.capacity, value: 0, valid min value: 0.01");
     REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"schedule\":{\"startTime\":\"yesterday\",\"endTime\":1}}",
-            "Invalid type for parameter schedule.startTime, type: string (not an ISO-8601 date and time), valid types: number (epoch seconds), string (ISO-8601)");
+            "Invalid type for parameter schedule.startTime, type: string (not a date and time), valid types: number (epoch seconds), string (ISO-8601 such as 2026-03-01T09:00:00Z, 20260301T090000Z or 2026-03-01; RFC 822 such as Sun, 01 Mar 2026 09:00:00 GMT; epoch seconds such as 1772355600)");
     REJECTS("create_campaign", "{\"name\":\"n\",\"connectInstanceId\":\"i\",\"tags\":[\"x\"]}",
             "Invalid type for a key of parameter tags, type: integer, valid types: string");
     REJECTS("untag_resource", "{\"arn\":\"arn:aws:connect-campaigns:us-east-1:1:campaign/c\",\"tagKeys\":{\"a\":\"b\"}}",
