@@ -21,6 +21,23 @@ static int oom(cc_err_t *err)
 
 /* A value whose JSON type does not fit its shape is dropped, as unknown members are. */
 #define MISMATCH 1000
+/* A timestamp that cannot be read: err->msg holds its path so far, each
+ * level prepending its part on the way up (no path is built otherwise). */
+#define UNREADABLE_TIMESTAMP 1001
+
+/* Prepends a path part ("name" or "[3]") to the path in err->msg. */
+static int prepend_path(cc_err_t *err, const char *part, size_t n)
+{
+    size_t have = strlen(err->msg);
+    int dot = have > 0 && err->msg[0] != '[';
+    if (n + (size_t)dot + have >= sizeof err->msg)
+        return UNREADABLE_TIMESTAMP; /* too deep to name: keep the tail */
+    memmove(err->msg + n + (size_t)dot, err->msg, have + 1);
+    memcpy(err->msg, part, n);
+    if (dot)
+        err->msg[n] = '.';
+    return UNREADABLE_TIMESTAMP;
+}
 
 /* cc_json_decode keys arrays by integers and objects by strings */
 static int is_json_array(const cc_value_t *v)
@@ -67,6 +84,8 @@ static int parse_structure(const cc_shape_t *s, const cc_value_t *in, cc_arena_t
         rc = parse_value(m->shape, &e->val, a, &out->u.tab.items[n].val, err);
         if (rc == MISMATCH)
             continue;
+        if (rc == UNREADABLE_TIMESTAMP)
+            return prepend_path(err, m->name, strlen(m->name));
         if (rc != CC_OK)
             return rc;
         cc_value_set_str(&out->u.tab.items[n].key, m->name, strlen(m->name));
@@ -107,6 +126,11 @@ static int parse_list(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, 
         rc = parse_value(s->member, &e->val, a, &out->u.tab.items[n].val, err);
         if (rc == MISMATCH)
             continue;
+        if (rc == UNREADABLE_TIMESTAMP) {
+            char index[32];
+            int w = snprintf(index, sizeof index, "[%lld]", (long long)i + 1); /* Lua's positions */
+            return prepend_path(err, index, (size_t)w);
+        }
         if (rc != CC_OK)
             return rc;
         out->u.tab.items[n].key.kind = CC_V_INT;
@@ -133,6 +157,8 @@ static int parse_map(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, c
         rc = parse_value(s->value, &e->val, a, &out->u.tab.items[n].val, err);
         if (rc == MISMATCH)
             continue;
+        if (rc == UNREADABLE_TIMESTAMP)
+            return prepend_path(err, e->key.u.str.s, e->key.u.str.len);
         if (rc != CC_OK)
             return rc;
         out->u.tab.items[n].key = e->key;
@@ -199,8 +225,11 @@ static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*s", (int)in->u.str.len, in->u.str.s);
         t = strtod(tmp, &end);
-        if (end == tmp || *end != '\0' || !isfinite(t))
-            return cc_err_set(err, CC_E_PARSE, "Invalid service response: a timestamp that cannot be read");
+        if (end == tmp || *end != '\0' || !isfinite(t)) {
+            err->code = CC_E_PARSE;
+            err->msg[0] = '\0';
+            return UNREADABLE_TIMESTAMP;
+        }
     }
     if (t == floor(t) && fabs(t) < 9007199254740992.0) {
         out->kind = CC_V_INT;
@@ -243,6 +272,12 @@ int cc_shape_parse_value(const cc_shape_t *shape, const cc_value_t *in, cc_arena
                          cc_value_t *out, cc_err_t *err)
 {
     int rc = parse_value(shape, in, a, out, err);
+    if (rc == UNREADABLE_TIMESTAMP) {
+        char path[CC_ERR_MSG_MAX];
+        memcpy(path, err->msg, sizeof path);
+        return cc_err_set(err, CC_E_PARSE, "Invalid service response: the timestamp at %s cannot be read",
+                          path[0] ? path : shape->name);
+    }
     if (rc == MISMATCH)
         return cc_err_set(err, CC_E_PARSE, "Invalid service response: %s is not a %s", shape->name,
                           shape->type == CC_SHAPE_STRUCTURE ? "JSON object" : "value of its type");
@@ -371,7 +406,7 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
     se->shape = cc_model_find_error(m, se->code);
     if (se->shape && have_body) {
         int rc = parse_value(se->shape, &tree, a, &se->fields, err);
-        if (rc == MISMATCH || rc == CC_E_PARSE)
+        if (rc == MISMATCH || rc == CC_E_PARSE || rc == UNREADABLE_TIMESTAMP)
             se->fields.kind = CC_V_NIL;
         else if (rc != CC_OK)
             return rc;

@@ -109,6 +109,7 @@ describe("numbers and timestamps in answers", function()
     local out, err = answer(200, {}, body)
     assert.is_nil(out)
     assert.are.equal("ResponseParseError", err.code)
+    assert.are.equal("Invalid service response: the timestamp at campaign.schedule.startTime cannot be read", err.message)
   end)
 end)
 
