@@ -164,7 +164,7 @@ void cc_http_free(cc_http_t *h)
     cc_free(h);
 }
 
-int cc_http_start(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
+int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_err_t *err)
 {
     struct curl_slist *list = NULL, *tmp;
     size_t i;
@@ -208,9 +208,11 @@ int cc_http_start(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
     } else if (req->has_body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
-        /* copied: a transfer on a multi handle outlives the caller's string */
+        /* a transfer on a multi handle outlives the caller's string: copied;
+         * a blocking one ends before the caller's string can go: not */
         curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->has_body ? req->body_len : 0));
-        curl_easy_setopt(h->curl, CURLOPT_COPYPOSTFIELDS, req->has_body && req->body ? req->body : "");
+        curl_easy_setopt(h->curl, copy_body ? CURLOPT_COPYPOSTFIELDS : CURLOPT_POSTFIELDS,
+                         req->has_body && req->body ? req->body : "");
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, strcmp(req->method, "POST") == 0 ? NULL : req->method);
     } else {
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
@@ -257,7 +259,7 @@ int cc_http_finish(cc_http_t *h, int curl_code, cc_http_response_t *resp, cc_err
 
 int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response_t *resp, cc_err_t *err)
 {
-    if (cc_http_start(h, req, err) != CC_OK)
+    if (cc_http_start(h, req, 0, err) != CC_OK)
         return err->code;
     return cc_http_finish(h, curl_easy_perform(h->curl), resp, err);
 }

@@ -52,9 +52,10 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
 
 /* The two halves of cc_http_perform, for a multi handle that drives many
  * transfers at once (multi.c): start sets the request on the handle's easy
- * handle (the body is copied); finish reads the outcome once curl reports the
+ * handle (the body copied when copy_body is set, as a transfer that outlives
+ * the caller's string needs); finish reads the outcome once curl reports the
  * transfer done with curl_code. */
-int cc_http_start(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err);
+int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_err_t *err);
 int cc_http_finish(cc_http_t *h, int curl_code, cc_http_response_t *resp, cc_err_t *err);
 /* The CURL easy handle (as void *: no curl.h for callers). */
 void *cc_http_easy(cc_http_t *h);

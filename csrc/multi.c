@@ -66,7 +66,7 @@ int cc_multi_add(cc_multi_t *m, cc_http_t *h, const cc_http_request_t *req, cc_e
         m->active = a;
         m->cap = cap;
     }
-    if (cc_http_start(h, req, err) != CC_OK)
+    if (cc_http_start(h, req, 1, err) != CC_OK)
         return err->code;
     curl_easy_setopt(easy, CURLOPT_PRIVATE, (void *)h);
     if ((rc = curl_multi_add_handle(m->curl, easy)) != CURLM_OK) {

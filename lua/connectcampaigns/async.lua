@@ -117,8 +117,14 @@ end
 
 -- {====== What a task waits on ======
 
+local pool_keys = setmetatable({}, { __mode = "k" }) -- options table -> its pool's key, made once
+
 local function handle_for(opts)
-  local key = table.concat({ tostring(opts.ca_file), opts.timeout, opts.connect_timeout, opts.max_response }, "|")
+  local key = pool_keys[opts]
+  if not key then
+    key = table.concat({ tostring(opts.ca_file), opts.timeout, opts.connect_timeout, opts.max_response }, "|")
+    pool_keys[opts] = key
+  end
   local pool = loop.idle[key]
   if not pool then
     pool = {}

@@ -28,7 +28,7 @@ local function form_encode(params)
   table.sort(keys)
   local out = {}
   for _, k in ipairs(keys) do
-    local v = tostring(params[k]):gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end)
+    local v = url.encode(tostring(params[k]))
     out[#out + 1] = k .. "=" .. v
   end
   return table.concat(out, "&")
@@ -52,14 +52,21 @@ end
 local PARTS = { { "access_key_id", "access key id" }, { "secret_access_key", "secret access key" },
   { "session_token", "session token" } }
 
-local function check(creds)
+--- The first part of credentials that may not be sent: its field, its name
+-- and what is wrong with it; nil when all are fine.
+function M.bad_part(creds)
   for _, part in ipairs(PARTS) do
     local v = creds[part[1]]
     if v ~= nil and (type(v) ~= "string" or v:find("%c")) then
-      return nil, string.format("credentials from %s: the %s %s; refused", creds.source, part[2],
-        type(v) ~= "string" and "is not a string" or "holds a control character (CR, LF, NUL, ...)"), true
+      return part[1], part[2], type(v) ~= "string" and "is not a string" or "holds a control character (CR, LF, NUL, ...)"
     end
   end
+  return nil
+end
+
+local function check(creds)
+  local _, name, why = M.bad_part(creds)
+  if name then return nil, string.format("credentials from %s: the %s %s; refused", creds.source, name, why), true end
   return creds
 end
 
@@ -293,9 +300,8 @@ local function from_sso(ctx, name, p)
   local u, uerr = parse_url(sso_endpoint(ctx, p, s.region), "the SSO portal endpoint")
   if not u then return nil, uerr, true end
   local base = u.origin .. u.path:gsub("/+$", "")
-  local function enc(v) return (v:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end)) end
   local resp, err = ctx.fetch({ method = "GET",
-    url = base .. "/federation/credentials?account_id=" .. enc(s.account) .. "&role_name=" .. enc(s.role),
+    url = base .. "/federation/credentials?account_id=" .. url.encode(s.account) .. "&role_name=" .. url.encode(s.role),
     headers = { Host = u.host_header, ["x-amz-sso_bearer_token"] = token.accessToken, Accept = "application/json" } }, "sso")
   if not resp then return nil, "SSO GetRoleCredentials: " .. tostring(err and err.message or err), true end
   local doc = core.json_decode(resp.body or "")

@@ -103,9 +103,7 @@ local FUNCTIONS = {
     if reverse then return s:sub(#s - stop + 1, #s - start) end
     return s:sub(start + 1, stop)
   end,
-  uriEncode = function(s)
-    return (s:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end))
-  end,
+  uriEncode = urls.encode,
   parseURL = function(text)
     local u = urls.parse(text)
     if not u or u.query then return nil end -- the rules' parseURL takes no query

@@ -76,14 +76,15 @@ local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
 local private = setmetatable({}, { __mode = "k" })
 
 local Client = {}
--- An unknown method is a mistake at the caller's line, named, with the
--- closest operation: client:describe_campaigns{} says what was meant.
-Client.__index = function(_, key)
-  local v = rawget(Client, key)
-  if v ~= nil or type(key) ~= "string" or key:sub(1, 2) == "__" then return v end
-  error(suggest.hint(string.format('no operation or method "%s"', key), key, M.operation_names()), 2)
-end
+Client.__index = Client
 Client.__name = "connectcampaigns.Client"
+-- An unknown method is a mistake at the caller's line, named, with the
+-- closest operation: client:describe_campaigns{} says what was meant. On
+-- Client's own metatable, so a method found costs one plain lookup.
+setmetatable(Client, { __index = function(_, key)
+  if type(key) ~= "string" or key:sub(1, 2) == "__" then return nil end
+  error(suggest.hint(string.format('no operation or method "%s"', key), key, M.operation_names()), 2)
+end })
 
 -- Raises for a call without self (client.method{} instead of client:method{})
 -- and for a closed client: both are misuse, not failures of the world.
@@ -146,11 +147,8 @@ local function check_credentials(c)
   if c.session_token ~= nil and type(c.session_token) ~= "string" then
     return nil, "credentials.session_token must be a string"
   end
-  for _, k in ipairs { "access_key_id", "secret_access_key", "session_token" } do
-    if c[k] and c[k]:find("%c") then
-      return nil, "credentials." .. k .. " holds a control character (CR, LF, NUL, ...); refused"
-    end
-  end
+  local field, _, why = credentials.bad_part(c)
+  if field then return nil, "credentials." .. field .. " " .. why .. "; refused" end
   -- a copy: later changes to the caller's table do not reach the client
   return { access_key_id = c.access_key_id, secret_access_key = c.secret_access_key,
            session_token = c.session_token ~= "" and c.session_token or nil }
@@ -177,8 +175,6 @@ function M.resolve_endpoint(opts)
   return url
 end
 
--- The settings of a new client, from the options, the environment and the
--- profile, in the AWS SDKs' order of precedence.
 -- Every option cc.new knows, with the Lua types it takes ("checked": a check
 -- of its own below says more than a type could).
 local OPTION_TYPES = {
@@ -208,6 +204,8 @@ local function check_option_names(opts)
   return true
 end
 
+-- The settings of a new client, from the options, the environment and the
+-- profile, in the AWS SDKs' order of precedence.
 local function settings(opts)
   local known, why = check_option_names(opts)
   if not known then return nil, why end
@@ -308,8 +306,6 @@ end
 -- How long the credential sources may take: metadata endpoints answer fast or not at all.
 local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 }, sso = { 5, 30 } }
 
--- Sends through the user's transport (pcall'd: a raising transport is a
--- NetworkError, not a crash) or through a libcurl handle of the client.
 -- The transport of this call: the user's function; OpenResty's cosockets
 -- when asked for, or by default where they can be used now (a client made
 -- in init_by_lua and used in a content handler gets them too); else nil,
@@ -326,16 +322,33 @@ local function pick_transport(p)
   return nil
 end
 
+-- The options of a libcurl handle for a kind of request (the service, or a
+-- credential source with its own short timeouts), made once per client.
+local function http_options(p, kind)
+  local o = p.http_opts[kind]
+  if not o then
+    local t = FETCH_TIMEOUTS[kind]
+    o = { ca_file = p.ca_file, connect_timeout = t and t[1] or p.connect_timeout, timeout = t and t[2] or p.timeout,
+      max_response = p.max_response }
+    p.http_opts[kind] = o
+  end
+  return o
+end
+
+-- Sends through the user's transport (pcall'd: a raising transport is a
+-- NetworkError, not a crash), OpenResty's cosockets, the cc.async loop, or
+-- a libcurl handle of the client.
 local function send(p, req, kind)
-  -- every transport, the user's too, gets only headers that cannot split a line
-  local ok_headers, herr = core.check_headers(req.headers)
-  if not ok_headers then return nil, herr end
-  local transport = pick_transport(p)
   if p.transport == "ngx" and not ngx_transport.available() then
     return nil, { code = "NetworkError", message = 'transport "ngx" needs OpenResty cosockets (a request phase or a timer)',
       retryable = false }
   end
+  local transport = pick_transport(p)
   if transport then
+    -- every transport, the user's too, gets only headers that cannot split a
+    -- line (libcurl's handles run the same C check as they read the request)
+    local ok_headers, herr = core.check_headers(req.headers)
+    if not ok_headers then return nil, herr end
     local t = FETCH_TIMEOUTS[kind or "service"]
     local ok, resp, err = pcall(transport, req, t and { connect_timeout = t[1], timeout = t[2] } or nil)
     if not ok then return nil, { code = "NetworkError", message = "transport raised: " .. tostring(resp) } end
@@ -353,18 +366,11 @@ local function send(p, req, kind)
              body = type(resp.body) == "string" and resp.body or "" }
   end
   kind = kind or "service"
-  local t = FETCH_TIMEOUTS[kind]
-  local http_opts = {
-    ca_file = p.ca_file,
-    connect_timeout = t and t[1] or p.connect_timeout,
-    timeout = t and t[2] or p.timeout,
-    max_response = p.max_response,
-  }
   -- inside a cc.async task: through the loop's multi handle, yielding meanwhile
-  if async.current() then return async.request(http_opts, req) end
+  if async.current() then return async.request(http_options(p, kind), req) end
   local http = p.http[kind]
   if not http then
-    http = core.http(http_opts)
+    http = core.http(http_options(p, kind))
     p.http[kind] = http
   end
   return http:request(req)
@@ -443,6 +449,7 @@ function M.new(opts)
     logger = opts.logger,
     signer = core.signer(),
     http = {},
+    http_opts = {},
     clock = opts.clock or core.now, -- wall-clock seconds: signing dates, expiry (no os library needed)
     -- between retries: ngx.sleep where it can be used (never blocks a worker), else a real sleep
     sleep = opts.sleep or function(seconds)

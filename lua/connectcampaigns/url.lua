@@ -45,6 +45,12 @@ local function ipv6(inner)
   return doubles == 1 and groups < 8 or groups == 8
 end
 
+--- Percent-encodes every byte but the unreserved ones (letters, digits,
+-- `-_.~`), upper-case hex: query values, form bodies, the rules' uriEncode.
+function M.encode(s)
+  return (s:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
 --- Parses an absolute http(s) URL.
 -- @tparam string s
 -- @treturn[1] table `scheme` (lower case), `host` (lower case; an IPv6

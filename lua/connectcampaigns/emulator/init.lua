@@ -226,14 +226,6 @@ function Emulator:save()
   return true
 end
 
--- A deep copy of plain data (the state): what a failed save rolls back to.
-local function copy(v)
-  if type(v) ~= "table" then return v end
-  local out = {}
-  for k, x in pairs(v) do out[k] = copy(x) end
-  return out
-end
-
 function Emulator:load()
   local f = io.open(self.state_file, "rb")
   if not f then return true end -- a new file
@@ -296,7 +288,7 @@ function Emulator:handle(req)
   if cerr then return self:error("ValidationException", cerr) end
 
   local writes = not READ_ONLY[opname:match("^%u%l+")] and self.state_file ~= nil
-  local before = writes and copy(self.state) or nil
+  local before = writes and service.copy(self.state) or nil -- what a failed save rolls back to
   local out, code, msg, extra = self.handlers[opname](self, input)
   if not out then return self:error(code, msg, extra) end
   if writes then
