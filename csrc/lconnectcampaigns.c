@@ -248,6 +248,30 @@ int cc_lua_fail(lua_State *L, const char *code, const char *message)
     return 2;
 }
 
+/* Pushes nil and a ParamValidationError listing every problem: message has
+ * one per line, problems an array of { path =, kind =, message = }. */
+static void push_problems(lua_State *L, cc_problems_t *p)
+{
+    size_t i;
+    lua_pushnil(L);
+    lua_createtable(L, 0, 3);
+    set_string(L, "code", cc_strerror(CC_E_PARAM));
+    lua_pushlstring(L, cc_buf_cstr(&p->text), p->text.len);
+    lua_setfield(L, -2, "message");
+    lua_createtable(L, (int)p->n, 0);
+    for (i = 0; i < p->n; i++) {
+        const cc_problem_t *it = &p->items[i];
+        lua_createtable(L, 0, 3);
+        lua_pushlstring(L, p->paths.data + it->path_off, it->path_len);
+        lua_setfield(L, -2, "path");
+        set_string(L, "kind", cc_problem_kind_name(it->kind));
+        lua_pushlstring(L, p->text.data + it->msg_off, it->msg_len);
+        lua_setfield(L, -2, "message");
+        lua_rawseti(L, -2, (int)i + 1);
+    }
+    lua_setfield(L, -2, "problems");
+}
+
 static const cc_model_t *check_model(lua_State *L)
 {
     cc_err_t err;
@@ -330,6 +354,11 @@ static int l_build(lua_State *L)
         rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the parameters");
     else
         rc = cc_serialize_request(op, &params, &box->parts, &err);
+    if (rc == CC_E_PARAM && box->parts.problems.n > 0) {
+        push_problems(L, &box->parts.problems); /* raises only on memory: the box frees itself */
+        cc_lua_box_release(box);
+        return 2;
+    }
     if (rc != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(rc), err.msg);

@@ -18,6 +18,7 @@ void cc_request_parts_init(cc_request_parts_t *p)
     cc_buf_init(&p->query);
     cc_buf_init(&p->body);
     p->has_body = 0;
+    cc_problems_init(&p->problems);
 }
 
 void cc_request_parts_free(cc_request_parts_t *p)
@@ -25,6 +26,7 @@ void cc_request_parts_free(cc_request_parts_t *p)
     cc_buf_free(&p->path);
     cc_buf_free(&p->query);
     cc_buf_free(&p->body);
+    cc_problems_free(&p->problems);
 }
 
 /* A validated timestamp as ISO-8601 (exact to the microsecond). */
@@ -234,7 +236,7 @@ static void put_query(const cc_shape_t *in, const cc_value_t *params, cc_buf_t *
 int cc_serialize_request(const cc_operation_t *op, const cc_value_t *params,
                          cc_request_parts_t *out, cc_err_t *err)
 {
-    if (cc_validate_input(op->input, params, err) != CC_OK)
+    if (cc_validate_report(op->input, params, &out->problems, err) != CC_OK)
         return err->code;
     if (put_path(op, params, &out->path, &out->query, err) != CC_OK)
         return err->code;

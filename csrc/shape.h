@@ -8,9 +8,54 @@
 #include "model.h"
 #include "value.h"
 
+/* What is wrong with an input, botocore's report types. */
+#define CC_PROBLEM_KINDS(X)                       \
+    X(CC_P_MISSING, "missing_required")           \
+    X(CC_P_UNKNOWN, "unknown_parameter")          \
+    X(CC_P_TYPE, "invalid_type")                  \
+    X(CC_P_LENGTH, "invalid_length")              \
+    X(CC_P_RANGE, "invalid_range")                \
+    X(CC_P_UNION, "invalid_union")                \
+    X(CC_P_VALUE, "invalid_value")
+
+typedef enum {
+#define CC_PROBLEM_ITEM(name, str) name,
+    CC_PROBLEM_KINDS(CC_PROBLEM_ITEM)
+#undef CC_PROBLEM_ITEM
+} cc_problem_kind_t;
+
+/* The name of a kind ("invalid_type"); static storage. */
+const char *cc_problem_kind_name(int kind);
+
+/* Past this many problems the report says how many more there were. */
+#define CC_MAX_PROBLEMS 50
+
+typedef struct cc_problem {
+    int kind;
+    size_t path_off, path_len; /* in cc_problems_t.paths */
+    size_t msg_off, msg_len;   /* in cc_problems_t.text */
+} cc_problem_t;
+
+/* Every problem of one input: the messages one per line in text, as
+ * botocore's report lists them, and each problem's kind and path. */
+typedef struct cc_problems {
+    cc_buf_t text;
+    cc_buf_t paths;
+    cc_problem_t items[CC_MAX_PROBLEMS];
+    size_t n;
+    size_t dropped; /* problems found past CC_MAX_PROBLEMS */
+} cc_problems_t;
+
+void cc_problems_init(cc_problems_t *p);
+void cc_problems_free(cc_problems_t *p);
+
 /* Checks params (a table value) against an input shape as botocore's
- * validator does, before anything is sent. On failure err is
- * CC_E_PARAM with a message naming the path of the bad value. */
+ * validator does, before anything is sent, and lists every problem in out
+ * (which it resets first). On failure err is CC_E_PARAM with the first
+ * problem's message (out->text has them all), or CC_E_NOMEM. */
+int cc_validate_report(const cc_shape_t *shape, const cc_value_t *params, cc_problems_t *out, cc_err_t *err);
+
+/* cc_validate_report without the list: err names the first problem. */
 int cc_validate_input(const cc_shape_t *shape, const cc_value_t *params, cc_err_t *err);
 
 /* The parts of a serialized request. Caller inits and frees the buffers. */
@@ -19,6 +64,7 @@ typedef struct cc_request_parts {
     cc_buf_t query; /* without '?', percent-encoded */
     cc_buf_t body;  /* JSON; empty when the operation has no body */
     int has_body;
+    cc_problems_t problems; /* what validation found, when it failed */
 } cc_request_parts_t;
 
 void cc_request_parts_init(cc_request_parts_t *p);

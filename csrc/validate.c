@@ -4,6 +4,7 @@
 #include "shape.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 typedef struct {
     char path[768];
     size_t len;
-    cc_err_t *err;
+    cc_problems_t *out;
 } vctx_t;
 
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v);
@@ -69,6 +70,43 @@ static void pop(vctx_t *c, size_t old)
     c->path[old] = '\0';
 }
 
+/* Records one problem at the current path and goes on: botocore reports
+ * every problem of an input at once. Only running out of memory stops. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int problem(vctx_t *c, int kind, const char *fmt, ...)
+{
+    cc_problems_t *p = c->out;
+    cc_problem_t *it;
+    char line[1600];
+    const char *path = where(c);
+    va_list ap;
+    int w;
+    if (p->n == CC_MAX_PROBLEMS) {
+        p->dropped++;
+        return CC_OK;
+    }
+    va_start(ap, fmt);
+    w = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (w < 0)
+        w = 0;
+    if ((size_t)w >= sizeof line)
+        w = (int)sizeof line - 1;
+    it = &p->items[p->n++];
+    it->kind = kind;
+    if (p->text.len)
+        cc_buf_putc(&p->text, '\n');
+    it->msg_off = p->text.len;
+    it->msg_len = (size_t)w;
+    cc_buf_append(&p->text, line, (size_t)w);
+    it->path_off = p->paths.len;
+    it->path_len = strlen(path);
+    cc_buf_append(&p->paths, path, it->path_len);
+    return cc_buf_ok(&p->text) && cc_buf_ok(&p->paths) ? CC_OK : CC_E_NOMEM;
+}
+
 static const char *valid_types(const cc_shape_t *s)
 {
     switch (s->type) {
@@ -91,7 +129,7 @@ static const char *valid_types(const cc_shape_t *s)
 
 static int type_error(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    return cc_err_set(c->err, CC_E_PARAM, "Invalid type for parameter %s, type: %s, valid types: %s",
+    return problem(c, CC_P_TYPE, "Invalid type for parameter %s, type: %s, valid types: %s",
                       where(c), cc_value_type_name(v), valid_types(s));
 }
 
@@ -103,10 +141,10 @@ static int check_min(vctx_t *c, const cc_shape_t *s, double value, int is_length
     cc_format_double(value, num);
     cc_format_double(s->min, min);
     if (is_length)
-        return cc_err_set(c->err, CC_E_PARAM,
+        return problem(c, CC_P_LENGTH,
                           "Invalid length for parameter %s, value: %s, valid min length: %s",
                           where(c), num, min);
-    return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s, value: %s, valid min value: %s",
+    return problem(c, CC_P_RANGE, "Invalid value for parameter %s, value: %s, valid min value: %s",
                       where(c), num, min);
 }
 
@@ -123,54 +161,141 @@ static const char *member_names(const cc_shape_t *s, char *out, size_t size)
     return out;
 }
 
+/* A name as a caller may mistype it: lower case, without '_' or '-'. */
+static size_t fold_name(const char *s, size_t n, char *out, size_t size)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n && k + 1 < size; i++)
+        if (s[i] != '_' && s[i] != '-')
+            out[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    out[k] = '\0';
+    return i == n ? k : (size_t)-1; /* -1: too long to be a member name */
+}
+
+/* The member an unknown name means when it differs only in case or in
+ * snake_case ("connect_instance_id" for "connectInstanceId"), or NULL. */
+static const char *meant_member(const cc_shape_t *s, const char *name, size_t n)
+{
+    char want[128], have[128];
+    size_t i, wn = fold_name(name, n, want, sizeof want);
+    if (wn == (size_t)-1 || wn == 0)
+        return NULL;
+    for (i = 0; i < s->nmembers; i++) {
+        const char *m = s->members[i].name;
+        if (fold_name(m, strlen(m), have, sizeof have) == wn && memcmp(want, have, wn) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* The structure's path as messages name it, when the member's name has
+ * already been pushed after its first parent_len bytes. */
+#define PARENT(c, parent_len) (int)((parent_len) ? (parent_len) : 5), ((parent_len) ? (c)->path : "input")
+
+/* A problem of a member of a structure (missing, unknown): the message names
+ * the structure, as botocore's does; the problem's path names the member. */
+static int unknown_member(vctx_t *c, const cc_shape_t *s, const cc_value_t *k)
+{
+    char names[400];
+    const char *meant = meant_member(s, k->u.str.s, k->u.str.len);
+    size_t parent = c->len, old = push_member(c, k->u.str.s, k->u.str.len);
+    int rc;
+    if (meant)
+        rc = problem(c, CC_P_UNKNOWN, "Unknown parameter in %.*s: \"%.*s\", did you mean \"%s\"?",
+                     PARENT(c, parent), (int)k->u.str.len, k->u.str.s, meant);
+    else
+        rc = problem(c, CC_P_UNKNOWN, "Unknown parameter in %.*s: \"%.*s\", must be one of: %s", PARENT(c, parent),
+                     (int)k->u.str.len, k->u.str.s, member_names(s, names, sizeof names));
+    pop(c, old);
+    return rc;
+}
+
+static int missing_member(vctx_t *c, const char *name)
+{
+    size_t parent = c->len, old = push_member(c, name, strlen(name));
+    int rc = problem(c, CC_P_MISSING, "Missing required parameter in %.*s: \"%s\"", PARENT(c, parent), name);
+    pop(c, old);
+    return rc;
+}
+
+static int key_before(const cc_value_t *a, const cc_value_t *b)
+{
+    size_t n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
+    int d = memcmp(a->u.str.s, b->u.str.s, n);
+    return d < 0 || (d == 0 && a->u.str.len < b->u.str.len);
+}
+
+/* Unknown and non-string keys, in byte order of the names so the report is
+ * the same on every run (pairs() order is not). Selection, not a sort: the
+ * report stops at CC_MAX_PROBLEMS anyway. */
+static int check_keys(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
+{
+    const cc_value_t *last = NULL;
+    size_t i, round;
+    for (i = 0; i < v->u.tab.n; i++) {
+        const cc_value_t *k = &v->u.tab.items[i].key;
+        if (k->kind != CC_V_STR &&
+            problem(c, CC_P_TYPE, "Invalid key in %s: a %s, member names are strings", where(c),
+                    cc_value_type_name(k)) != CC_OK)
+            return CC_E_NOMEM;
+    }
+    for (round = 0; round <= CC_MAX_PROBLEMS; round++) {
+        const cc_value_t *next = NULL;
+        for (i = 0; i < v->u.tab.n; i++) {
+            const cc_value_t *k = &v->u.tab.items[i].key;
+            if (k->kind != CC_V_STR || cc_shape_find_member(s, k->u.str.s, k->u.str.len) != NULL)
+                continue;
+            if ((last == NULL || key_before(last, k)) && (next == NULL || key_before(k, next)))
+                next = k;
+        }
+        if (next == NULL)
+            break;
+        if (unknown_member(c, s, next) != CC_OK)
+            return CC_E_NOMEM;
+        last = next;
+    }
+    return CC_OK;
+}
+
+/* botocore's order: the union's count, missing members, unknown members,
+ * then each member's own problems in the model's order. */
 static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    const cc_value_t *unknown = NULL;
     size_t i, set = 0;
     char names[400];
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
+    /* botocore's two messages: none set, or more than one, where an unknown
+     * member counts too (it is reported as unknown as well) */
+    set = v->u.tab.n;
+    if (s->is_union && set == 0 &&
+        problem(c, CC_P_UNION, "Must set one of the following keys for tagged union structure %s: %s.",
+                where(c), member_names(s, names, sizeof names)) != CC_OK)
+        return CC_E_NOMEM;
+    if (s->is_union && set > 1 &&
+        problem(c, CC_P_UNION,
+                "Invalid number of parameters set for tagged union structure %s. Can only set one of the "
+                "following keys: %s.",
+                where(c), member_names(s, names, sizeof names)) != CC_OK)
+        return CC_E_NOMEM;
     for (i = 0; i < s->nmembers; i++)
-        if (s->members[i].required && cc_value_field(v, s->members[i].name) == NULL)
-            return cc_err_set(c->err, CC_E_PARAM, "Missing required parameter in %s: \"%s\"",
-                              where(c), s->members[i].name);
-    for (i = 0; i < v->u.tab.n; i++) {
-        const cc_value_t *k = &v->u.tab.items[i].key;
-        if (k->kind != CC_V_STR)
-            return cc_err_set(c->err, CC_E_PARAM,
-                              "Invalid key in %s: a %s, member names are strings", where(c),
-                              cc_value_type_name(k));
-        if (cc_shape_find_member(s, k->u.str.s, k->u.str.len) == NULL) {
-            /* name the first unknown member in byte order: pairs() order is random */
-            if (unknown == NULL || strcmp(k->u.str.s, unknown->u.str.s) < 0)
-                unknown = k;
-        }
-    }
-    if (unknown)
-        return cc_err_set(c->err, CC_E_PARAM, "Unknown parameter in %s: \"%.*s\", must be one of: %s",
-                          where(c), (int)unknown->u.str.len, unknown->u.str.s,
-                          member_names(s, names, sizeof names));
+        if (s->members[i].required && cc_value_field(v, s->members[i].name) == NULL &&
+            missing_member(c, s->members[i].name) != CC_OK)
+            return CC_E_NOMEM;
+    if (check_keys(c, s, v) != CC_OK)
+        return CC_E_NOMEM;
     for (i = 0; i < s->nmembers; i++) {
         const cc_value_t *mv = cc_value_field(v, s->members[i].name);
         size_t old;
+        int rc;
         if (mv == NULL)
             continue;
-        set++;
         old = push_member(c, s->members[i].name, strlen(s->members[i].name));
-        if (validate(c, s->members[i].shape, mv) != CC_OK)
-            return c->err->code;
+        rc = validate(c, s->members[i].shape, mv);
         pop(c, old);
+        if (rc != CC_OK)
+            return rc;
     }
-    /* botocore's two messages: none set, or more than one */
-    if (s->is_union && set == 0)
-        return cc_err_set(c->err, CC_E_PARAM,
-                          "Must set one of the following keys for tagged union structure %s: %s.",
-                          where(c), member_names(s, names, sizeof names));
-    if (s->is_union && set > 1)
-        return cc_err_set(c->err, CC_E_PARAM,
-                          "Invalid number of parameters set for tagged union structure %s. Can only "
-                          "set one of the following keys: %s.",
-                          where(c), member_names(s, names, sizeof names));
     return CC_OK;
 }
 
@@ -180,16 +305,16 @@ static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
     if (!cc_value_is_sequence(v))
-        return cc_err_set(c->err, CC_E_PARAM,
-                          "Invalid type for parameter %s, type: table (not a sequence), valid types: %s",
-                          where(c), valid_types(s));
+        return problem(c, CC_P_TYPE, "Invalid type for parameter %s, type: table (not a sequence), valid types: %s",
+                       where(c), valid_types(s));
     if (check_min(c, s, (double)v->u.tab.n, 1) != CC_OK)
-        return c->err->code;
+        return CC_E_NOMEM;
     for (i = 1; i <= (long long)v->u.tab.n; i++) {
         size_t old = push_index(c, i);
-        if (validate(c, s->member, cc_value_index(v, i)) != CC_OK)
-            return c->err->code;
+        int rc = validate(c, s->member, cc_value_index(v, i));
         pop(c, old);
+        if (rc != CC_OK)
+            return rc;
     }
     return CC_OK;
 }
@@ -202,19 +327,24 @@ static int validate_map(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     for (i = 0; i < v->u.tab.n; i++) {
         const cc_entry_t *e = &v->u.tab.items[i];
         size_t old;
-        if (e->key.kind != CC_V_STR)
-            return cc_err_set(c->err, CC_E_PARAM,
-                              "Invalid type for a key of parameter %s, type: %s, valid types: string",
-                              where(c), cc_value_type_name(&e->key));
+        int rc;
+        if (e->key.kind != CC_V_STR) {
+            if (problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string",
+                        where(c), cc_value_type_name(&e->key)) != CC_OK)
+                return CC_E_NOMEM;
+            continue;
+        }
         /* a key is named as botocore names it, "tags (key: k)"; a value "tags.k" */
         old = push_key(c, e->key.u.str.s, e->key.u.str.len);
-        if (validate(c, s->key, &e->key) != CC_OK)
-            return c->err->code;
+        rc = validate(c, s->key, &e->key);
         pop(c, old);
+        if (rc != CC_OK)
+            return rc;
         old = push_member(c, e->key.u.str.s, e->key.u.str.len);
-        if (validate(c, s->value, &e->val) != CC_OK)
-            return c->err->code;
+        rc = validate(c, s->value, &e->val);
         pop(c, old);
+        if (rc != CC_OK)
+            return rc;
     }
     return CC_OK;
 }
@@ -225,7 +355,7 @@ static int validate_string(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     if (v->kind != CC_V_STR)
         return type_error(c, s, v);
     if (!cc_utf8_valid(v->u.str.s, v->u.str.len, &chars))
-        return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: not valid UTF-8", where(c));
+        return problem(c, CC_P_VALUE, "Invalid value for parameter %s: not valid UTF-8", where(c));
     return check_min(c, s, (double)chars, 1);
 }
 
@@ -237,10 +367,10 @@ static int validate_number(vctx_t *c, const cc_shape_t *s, const cc_value_t *v, 
     } else if (v->kind == CC_V_NUM) {
         d = v->u.n;
         if (!isfinite(d))
-            return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: not a finite number",
+            return problem(c, CC_P_VALUE, "Invalid value for parameter %s: not a finite number",
                               where(c));
         if (integral && (d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0))
-            return cc_err_set(c->err, CC_E_PARAM,
+            return problem(c, CC_P_TYPE,
                               "Invalid type for parameter %s, type: number (not integral), valid types: integer",
                               where(c));
     } else {
@@ -260,20 +390,20 @@ static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *
         ok = cc_ts_from_number(v->u.n, &t);
     else if (v->kind == CC_V_STR) {
         if (!cc_ts_parse_input(v->u.str.s, v->u.str.len, &t))
-            return cc_err_set(c->err, CC_E_PARAM,
+            return problem(c, CC_P_TYPE,
                               "Invalid type for parameter %s, type: string (not a date and time), valid types: %s",
                               where(c), valid_types(s));
     } else
         return type_error(c, s, v);
     if (!ok || !cc_ts_format(t, out))
-        return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: a time outside the years 1 to 9999", where(c));
+        return problem(c, CC_P_VALUE, "Invalid value for parameter %s: a time outside the years 1 to 9999", where(c));
     return CC_OK;
 }
 
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     if (v->kind == CC_V_REFUSED)
-        return cc_err_set(c->err, CC_E_PARAM, "Invalid value for parameter %s: %s", where(c), v->u.other);
+        return problem(c, CC_P_VALUE, "Invalid value for parameter %s: %s", where(c), v->u.other);
     switch (s->type) {
     case CC_SHAPE_STRUCTURE: return validate_structure(c, s, v);
     case CC_SHAPE_LIST: return validate_list(c, s, v);
@@ -290,17 +420,68 @@ static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     return CC_OK;
 }
 
-int cc_validate_input(const cc_shape_t *shape, const cc_value_t *params, cc_err_t *err)
+const char *cc_problem_kind_name(int kind)
+{
+    static const char *const names[] = {
+#define CC_PROBLEM_NAME(name, str) str,
+        CC_PROBLEM_KINDS(CC_PROBLEM_NAME)
+#undef CC_PROBLEM_NAME
+    };
+    return kind >= 0 && (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
+}
+
+void cc_problems_init(cc_problems_t *p)
+{
+    cc_buf_init(&p->text);
+    cc_buf_init(&p->paths);
+    p->n = 0;
+    p->dropped = 0;
+}
+
+void cc_problems_free(cc_problems_t *p)
+{
+    cc_buf_free(&p->text);
+    cc_buf_free(&p->paths);
+    p->n = 0;
+    p->dropped = 0;
+}
+
+int cc_validate_report(const cc_shape_t *shape, const cc_value_t *params, cc_problems_t *out, cc_err_t *err)
 {
     vctx_t c;
     c.path[0] = '\0';
     c.len = 0;
-    c.err = err;
+    c.out = out;
+    cc_buf_reset(&out->text);
+    cc_buf_reset(&out->paths);
+    out->n = 0;
+    out->dropped = 0;
     if (shape == NULL) {
+        /* an operation without input: any member is unknown */
         if (params->kind == CC_V_TABLE && params->u.tab.n > 0 && params->u.tab.items[0].key.kind == CC_V_STR)
-            return cc_err_set(err, CC_E_PARAM, "Unknown parameter in input: \"%.*s\", must be one of: ",
-                              (int)params->u.tab.items[0].key.u.str.len, params->u.tab.items[0].key.u.str.s);
-        return CC_OK;
+            problem(&c, CC_P_UNKNOWN, "Unknown parameter in input: \"%.*s\", must be one of: ",
+                    (int)params->u.tab.items[0].key.u.str.len, params->u.tab.items[0].key.u.str.s);
+    } else if (validate(&c, shape, params) != CC_OK) {
+        return cc_err_set(err, CC_E_NOMEM, "out of memory validating the input");
     }
-    return validate(&c, shape, params);
+    if (!cc_buf_ok(&out->text) || !cc_buf_ok(&out->paths))
+        return cc_err_set(err, CC_E_NOMEM, "out of memory validating the input");
+    if (out->dropped) {
+        cc_buf_printf(&out->text, "\n(and %zu more problems)", out->dropped);
+        if (!cc_buf_ok(&out->text))
+            return cc_err_set(err, CC_E_NOMEM, "out of memory validating the input");
+    }
+    if (out->n == 0)
+        return CC_OK;
+    return cc_err_set(err, CC_E_PARAM, "%.*s", (int)out->items[0].msg_len, out->text.data + out->items[0].msg_off);
+}
+
+int cc_validate_input(const cc_shape_t *shape, const cc_value_t *params, cc_err_t *err)
+{
+    cc_problems_t p;
+    int rc;
+    cc_problems_init(&p);
+    rc = cc_validate_report(shape, params, &p, err);
+    cc_problems_free(&p);
+    return rc;
 }

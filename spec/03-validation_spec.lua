@@ -117,7 +117,7 @@ describe("input validation", function()
     rejects("list_campaigns", { maxResults = 0 }, "Invalid value for parameter maxResults, value: 0, valid min value: 1")
     rejects("create_campaign", { name = "n", connectInstanceId = "i", channelSubtypeConfig = { sms = {
         capacity = 0.001, outboundMode = { agentless = {} },
-        defaultOutboundConfig = { connectSourcePhoneNumberArn = "a", wisdomTemplateArn = "w" } } } },
+        defaultOutboundConfig = { connectSourcePhoneNumberArn = ("a"):rep(20), wisdomTemplateArn = ("w"):rep(20) } } } },
       "Invalid value for parameter channelSubtypeConfig.sms.capacity, value: 0.001, valid min value: 0.01")
   end)
 
@@ -154,5 +154,77 @@ describe("input validation", function()
     list[1] = list
     rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = list },
       "Invalid type for parameter tagKeys[1], type: table, valid types: string")
+  end)
+
+  describe("reports every problem at once", function()
+    local function problems(op, params)
+      local out, err = client[op](client, params)
+      assert.is_nil(out)
+      assert.are.equal(0, sent)
+      assert.are.equal("ParamValidationError", err.code)
+      return err
+    end
+
+    it("one line per problem, and err.problems with path, kind and message", function()
+      local err = problems("create_campaign", { Name = "n", connect_instance_id = "i", tags = { k = true },
+        channelSubtypeConfig = { sms = { capacity = 0, outboundMode = {} } } })
+      local lines = {}
+      for line in err.message:gmatch("[^\n]+") do lines[#lines + 1] = line end
+      assert.are.equal(8, #err.problems)
+      assert.are.equal(#err.problems, #lines)
+      for i, p in ipairs(err.problems) do
+        assert.are.equal(lines[i], p.message)
+        assert.is_string(p.path)
+        assert.is_string(p.kind)
+      end
+      -- botocore's order: the structure's own problems first, then its members'
+      assert.are.same({ path = "name", kind = "missing_required",
+        message = 'Missing required parameter in input: "name"' }, err.problems[1])
+      assert.are.same({ path = "tags.k", kind = "invalid_type",
+        message = "Invalid type for parameter tags.k, type: boolean, valid types: string" }, err.problems[8])
+      assert.matches('^ParamValidationError: Missing required parameter in input: "name"\n', tostring(err))
+    end)
+
+    it("hints at the member a name differs from only in case or snake_case", function()
+      local err = problems("update_campaign_name", { ID = "c", name = "n" })
+      assert.are.equal('Missing required parameter in input: "id"\n'
+        .. 'Unknown parameter in input: "ID", did you mean "id"?', err.message)
+      err = problems("create_campaign", { name = "n", connect_instance_id = "i" })
+      assert.are.equal('Unknown parameter in input: "connect_instance_id", did you mean "connectInstanceId"?',
+        err.problems[2].message)
+      assert.are.equal("connect_instance_id", err.problems[2].path)
+      assert.are.equal("unknown_parameter", err.problems[2].kind)
+      -- a name that is not a variant of a member lists them all, as botocore does
+      err = problems("update_campaign_name", { id = "c", name = "n", nmae = "x" })
+      assert.are.equal('Unknown parameter in input: "nmae", must be one of: id, name', err.message)
+    end)
+
+    it("lists unknown members in the same order on every run", function()
+      local params = { id = "c", name = "n" }
+      for i = 1, 20 do params["zz" .. i] = i end
+      local first = problems("update_campaign_name", params).message
+      for _ = 1, 5 do
+        local again = {}
+        for k, v in pairs(params) do again[k] = v end
+        assert.are.equal(first, problems("update_campaign_name", again).message)
+      end
+      assert.matches('^Unknown parameter in input: "zz1",', first)
+    end)
+
+    it("collects what only Lua can get wrong too: UTF-8, sequences, keys", function()
+      local err = problems("tag_resource", { arn = "short", tags = { ["caf\233"] = "x", [1] = "y" } })
+      local kinds = {}
+      for _, p in ipairs(err.problems) do kinds[#kinds + 1] = p.kind .. " " .. p.path end
+      table.sort(kinds)
+      assert.are.same({ "invalid_length arn", "invalid_type tags", "invalid_value tags (key: caf\233)" }, kinds)
+    end)
+
+    it("caps a huge report and says how many more there were", function()
+      local list = {}
+      for i = 1, 80 do list[i] = { maxCountPerRecipient = 0, frequency = 1, unit = "DAY" } end
+      local err = problems("update_campaign_communication_limits", limits(list))
+      assert.are.equal(50, #err.problems)
+      assert.matches("\n%(and 30 more problems%)$", err.message)
+    end)
   end)
 end)

@@ -91,7 +91,7 @@ describe("input refused as botocore refuses it", function()
     transport = function() error("nothing may be sent") end })
 
   it("has botocore's verdict for every input", function()
-    assert.is_true(#cases >= 32, "only " .. #cases .. " cases")
+    assert.is_true(#cases >= 37, "only " .. #cases .. " cases")
     assert.are.equal(#cases, #verdicts)
   end)
 
@@ -105,6 +105,12 @@ describe("input refused as botocore refuses it", function()
         assert.is_nil(req)
         assert.are.equal("ParamValidationError", err.code)
         assert.are.equal(verdict.kind, err.message:sub(1, #verdict.kind), err.message)
+        -- every problem botocore reports, by kind and path, and no other
+        local got = {}
+        for _, p in ipairs(err.problems) do got[#got + 1] = { kind = p.kind, path = p.path } end
+        table.sort(got, function(a, b) return a.path < b.path or (a.path == b.path and a.kind < b.kind) end)
+        assert.are.same(verdict.problems, got)
+        assert.are.equal(#got, select(2, err.message:gsub("[^\n]+", "")))
       end
     end)
   end

@@ -121,6 +121,27 @@ static int run_seed(const cc_model_t *m, const seed_t *seed)
     return rc;
 }
 
+/* An input with many problems: the report is built, or MemoryError. */
+static int run_invalid(const cc_model_t *m, size_t *problems)
+{
+    static const char params[] = "{\"Name\": \"x\", \"connect_instance_id\": 1, \"tags\": {\"k\": 5},"
+                                 " \"channelSubtypeConfig\": {\"sms\": {\"capacity\": 0, \"outboundMode\": {}}}}";
+    cc_arena_t a;
+    cc_value_t v;
+    cc_request_parts_t parts;
+    cc_err_t err;
+    int rc;
+    cc_arena_init(&a);
+    cc_request_parts_init(&parts);
+    rc = cc_json_decode(params, strlen(params), &a, &v, &err);
+    if (rc == CC_OK)
+        rc = cc_serialize_request(cc_model_find_op(m, "CreateCampaign"), &v, &parts, &err);
+    *problems = parts.problems.n;
+    cc_request_parts_free(&parts);
+    cc_arena_free(&a);
+    return rc;
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -151,6 +172,23 @@ int main(void)
         CHECK(rc == CC_OK, SEEDS[i].op);
         CHECK(bad == 0, "every failed allocation ends in MemoryError or success");
         CHECK(nomem > 0 && runs > 5, "allocations were made to fail");
+    }
+    {
+        long bad = 0;
+        size_t n = 0;
+        int rc;
+        cc_alloc_set_gate(gate);
+        for (fail_at = 1;; fail_at++) {
+            alloc_count = 0;
+            rc = run_invalid(m, &n);
+            if (alloc_count < fail_at)
+                break;
+            if (rc != CC_E_NOMEM && rc != CC_E_PARAM)
+                bad++;
+        }
+        cc_alloc_set_gate(NULL);
+        CHECK(rc == CC_E_PARAM && n == 8, "every problem of an invalid input reported");
+        CHECK(bad == 0 && fail_at > 3, "a report short of memory is MemoryError, never another error");
     }
     free(describe_answer);
     return CHECK_DONE("alloc");

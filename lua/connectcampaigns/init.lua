@@ -492,7 +492,7 @@ function Client:prepare(opname, params)
   local p = private[self]
   if not by_name[opname] then error(unknown_operation(opname), 2) end
   local req, err = core.build(opname, params)
-  if not req then return nil, errors.new(err.code, err.message) end
+  if not req then return nil, errors.new(err.code, err.message, { fields = { problems = err.problems } }) end
   local creds, why = p.credentials:get()
   if not creds then return nil, errors.new("CredentialsError", why, { operation = req.operation }) end
   local amz_date = core.amz_date(p.clock())
@@ -560,7 +560,9 @@ function Client:call(opname, params)
   if not op then error(unknown_operation(opname), 2) end
   if p.stub then -- a Stubber answers: parameters still checked as for a real call
     local _, err = core.build(op.name, params)
-    if err then return nil, errors.new(err.code, err.message, { operation = op.name }) end
+    if err then
+      return nil, errors.new(err.code, err.message, { operation = op.name, fields = { problems = err.problems } })
+    end
     return p.stub(op.name, params)
   end
   local last_cost = 0
