@@ -48,12 +48,43 @@ end)
 local PARAMS = { DescribeCampaign = { id = "x" }, GetCampaignState = { id = "x" }, DeleteCampaign = { id = "x" },
   PauseCampaign = { id = "x" }, CreateCampaign = { name = "n", connectInstanceId = "i" } }
 
+-- Where the client reads an answer differently from botocore on purpose,
+-- keyed by the case's position, with the answer the client gives instead.
+local DEVIATIONS = {
+  [24] = { message = "from errorMessage",
+    why = "the issue asks for errorMessage after message and Message; botocore 1.43 reads only the first two" },
+  [25] = { message = "upstream said no",
+    why = "a body that is not JSON is trimmed; botocore passes it on with its spaces and newline" },
+}
+
+-- Deep equality where numbers keep their subtype (Lua 5.3+): a Double read
+-- as 1.0 must not come back as 1. A botocore timestamp ({"$timestamp": s})
+-- is compared by value: the client returns epoch seconds, integral or not.
+local function same_typed(want, got, path)
+  if type(want) == "table" and want["$timestamp"] ~= nil then
+    assert(type(got) == "number", path .. ": a timestamp, got " .. type(got))
+    assert(math.abs(got - want["$timestamp"]) < 1e-6, path .. ": " .. tostring(got))
+    return
+  end
+  assert(type(want) == type(got), path .. ": " .. type(want) .. " expected, got " .. type(got))
+  if type(want) == "table" then
+    for k, v in pairs(want) do same_typed(v, got[k], path .. "." .. tostring(k)) end
+    for k in pairs(got) do assert(want[k] ~= nil, path .. "." .. tostring(k) .. " is not botocore's") end
+  elseif type(want) == "number" then
+    assert(want == got, path .. ": " .. tostring(want) .. " expected, got " .. tostring(got))
+    if math.type then assert(math.type(want) == math.type(got), path .. ": " .. math.type(want) .. " expected") end
+    if want == 0 then assert(1 / want == 1 / got, path .. ": the sign of zero") end
+  else
+    assert(want == got, path .. ": " .. tostring(want) .. " expected, got " .. tostring(got))
+  end
+end
+
 describe("results as botocore reads them", function()
   local cases = load("spec/fixtures/botocore/responses_in.json")
   local expected = load("spec/fixtures/botocore/responses.json")
 
   it("has a botocore reading for every answer", function()
-    assert.is_true(#cases >= 9, "only " .. #cases .. " answers")
+    assert.is_true(#cases >= 27, "only " .. #cases .. " answers")
     assert.are.equal(#cases, #expected)
   end)
 
@@ -70,13 +101,14 @@ describe("results as botocore reads them", function()
         transport = function() return { status = status, headers = headers, body = body } end })
       local out, err = c:call(name, PARAMS[name] or {})
       local want = expected[i]
+      local deviation = DEVIATIONS[i] or {}
       if want.result then
         assert.is_nil(err)
-        assert.are.same(want.result, out)
+        same_typed(want.result, out, "result")
       else
         assert.is_nil(out)
         assert.are.equal(want.error.code, err.code)
-        assert.are.equal(want.error.message, err.message)
+        assert.are.equal(deviation.message or want.error.message, err.message)
         assert.are.equal(want.error.request_id, err.request_id)
         for k, v in pairs(want.error.fields) do assert.are.equal(v, err[k]) end
       end

@@ -2,7 +2,8 @@
 """Writes spec/fixtures/botocore/responses.json: what botocore's rest-json
 parser makes of each answer of spec/fixtures/botocore/responses_in.json, on
 the same service model (timestamps as epoch seconds, errors as code, message
-and modeled members). spec/14 compares the client's results with it.
+and modeled members, the header-bound xAmzErrorType included). spec/14
+compares the client's results with it, number types included.
 Needs botocore (a developer tool: not run by make test).
 
 usage: tools/botocore_responses.py [MODEL_DIR]
@@ -19,8 +20,10 @@ from botocore_model import FIXTURES, load_service
 
 
 def plain(v):
+    # a timestamp is marked: botocore's is a datetime, the client's epoch
+    # seconds, so the spec compares its value and not its number type
     if isinstance(v, datetime.datetime):
-        return calendar.timegm(v.utctimetuple()) + v.microsecond / 1e6
+        return {"$timestamp": calendar.timegm(v.utctimetuple()) + v.microsecond / 1e6}
     if isinstance(v, dict):
         return {k: plain(x) for k, x in v.items() if k != "ResponseMetadata"}
     if isinstance(v, list):
@@ -49,7 +52,7 @@ def main():
             shape = service.shape_for_error_code(e.get("Code"))
             if shape is not None:
                 fields = {k: v for k, v in parser.parse(response, shape).items()
-                          if k not in ("ResponseMetadata", "Error", "message", "Message", "xAmzErrorType")}
+                          if k not in ("ResponseMetadata", "Error", "message", "Message")}
             out.append({"error": {"code": e.get("Code"), "message": e.get("Message"), "fields": fields,
                                   "request_id": parsed.get("ResponseMetadata", {}).get("RequestId")}})
         else:
