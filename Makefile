@@ -49,7 +49,7 @@ CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz bench bench-callgrind
+.PHONY: all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz fuzz-roundtrip bench bench-callgrind
 
 all: $(MODULE) $(EMU_MODULE)
 
@@ -196,7 +196,16 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = response xml sigv4
 FUZZ_LUA_TARGETS = ini url
 FUZZ_FLAGS = -std=c99 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-fuzz:
+# The random answer round trip of spec/24 with a new seed each run (printed:
+# CC_ROUNDTRIP_SEED=N make test replays a failure), ROUNDTRIP_ROUNDS answers
+# per shape.
+ROUNDTRIP_ROUNDS ?= 2000
+fuzz-roundtrip: $(MODULE)
+	@seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); echo "round trip seed $$seed"; \
+	CC_ROUNDTRIP_SEED=$$seed CC_ROUNDTRIP_ROUNDS=$(ROUNDTRIP_ROUNDS) $(SPEC_ENV) $(BUSTED) --lua=$(LUA) \
+	    --cpath='./$(BUILD)/?.so' --output=plainTerminal spec/24-roundtrip_spec.lua
+
+fuzz: fuzz-roundtrip
 	@mkdir -p build/fuzz
 	@for t in $(FUZZ_TARGETS) $(FUZZ_LUA_TARGETS); do \
 	    case " $(FUZZ_LUA_TARGETS) " in *" $$t "*) extra="$(LUA_INC) $(LUA_LIBS)" ;; *) extra="" ;; esac; \

@@ -285,10 +285,14 @@ int cc_shape_parse_value(const cc_shape_t *shape, const cc_value_t *in, cc_arena
 }
 
 /* {====== Error answers ====== */
-static const char *str_field(const cc_value_t *body, const char *name)
+/* A string member of an error body, its length in *len (it may hold NULs). */
+static const char *str_field(const cc_value_t *body, const char *name, size_t *len)
 {
     const cc_value_t *v = cc_value_field(body, name);
-    return v && v->kind == CC_V_STR ? v->u.str.s : NULL;
+    if (v == NULL || v->kind != CC_V_STR)
+        return NULL;
+    *len = v->u.str.len;
+    return v->u.str.s;
 }
 
 /* botocore's cleaning: what is before the first ':', then what follows the
@@ -311,7 +315,7 @@ static const char *clean_code(cc_arena_t *a, const char *code)
  * uses it): white space trimmed, at most 512 bytes cut on a character
  * boundary. NULL for an empty or HTML body. */
 #define MAX_TEXT_MESSAGE 512
-static const char *text_message(cc_arena_t *a, const char *body, size_t len)
+static const char *text_message(cc_arena_t *a, const char *body, size_t len, size_t *out_len)
 {
     while (len > 0 && (*body == ' ' || *body == '\t' || *body == '\r' || *body == '\n'))
         body++, len--;
@@ -326,6 +330,7 @@ static const char *text_message(cc_arena_t *a, const char *body, size_t len)
     }
     if (!cc_utf8_valid(body, len, NULL))
         return NULL;
+    *out_len = len;
     return cc_arena_strndup(a, body, len);
 }
 
@@ -378,6 +383,7 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
     cc_value_t tree;
     cc_err_t ignored;
     const char *code = NULL, *msg = NULL;
+    size_t code_len, msg_len = 0;
     int is_json = len > 0 && cc_json_decode(body, len, a, &tree, &ignored) == CC_OK;
     int have_body = is_json && tree.kind == CC_V_TABLE;
     memset(se, 0, sizeof *se);
@@ -385,14 +391,16 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
     /* botocore's order: the header, then code, Code, __type in the body */
     if (hdr && *hdr)
         code = hdr;
-    else if (have_body && (code = str_field(&tree, "code")) == NULL && (code = str_field(&tree, "Code")) == NULL)
-        code = str_field(&tree, "__type");
-    if (have_body && (msg = str_field(&tree, "message")) == NULL && (msg = str_field(&tree, "Message")) == NULL)
-        msg = str_field(&tree, "errorMessage");
+    else if (have_body && (code = str_field(&tree, "code", &code_len)) == NULL &&
+             (code = str_field(&tree, "Code", &code_len)) == NULL)
+        code = str_field(&tree, "__type", &code_len);
+    if (have_body && (msg = str_field(&tree, "message", &msg_len)) == NULL &&
+        (msg = str_field(&tree, "Message", &msg_len)) == NULL)
+        msg = str_field(&tree, "errorMessage", &msg_len);
     /* a body that is not JSON says what went wrong in its own words; an empty
      * or HTML one, or JSON without a message, keeps the reason phrase */
     if (!is_json && len > 0)
-        msg = text_message(a, body, len);
+        msg = text_message(a, body, len, &msg_len);
     if (code) {
         se->code = clean_code(a, code);
     } else {
@@ -401,6 +409,7 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
         se->code = cc_arena_strndup(a, num, strlen(num));
     }
     se->message = msg ? msg : reason_phrase(status);
+    se->message_len = msg ? msg_len : strlen(se->message);
     if (se->code == NULL)
         return oom(err);
     se->shape = cc_model_find_error(m, se->code);

@@ -405,7 +405,8 @@ static int l_parse(lua_State *L)
         lua_pushnil(L);
         lua_createtable(L, 0, 3);
         set_string(L, "code", se.code);
-        set_string(L, "message", se.message);
+        lua_pushlstring(L, se.message, se.message_len);
+        lua_setfield(L, -2, "message");
         if (se.fields.kind == CC_V_TABLE) {
             cc_lua_push_value(L, &se.fields);
             lua_setfield(L, -2, "fields");

@@ -80,8 +80,9 @@ int cc_serialize_shape(const cc_shape_t *shape, const cc_value_t *value, cc_buf_
 
 /* A service error answer, its strings and fields in the arena. */
 typedef struct cc_service_error {
-    const char *code;
-    const char *message;
+    const char *code;    /* a name: cut at a NUL, as the model's names have none */
+    const char *message; /* message_len bytes, NULs included */
+    size_t message_len;
     const cc_shape_t *shape; /* the model's error shape, when it knows the code */
     cc_value_t fields;       /* members of that shape found in the body (a table) */
 } cc_service_error_t;

@@ -12,6 +12,33 @@ H.KEY_ID = "AKIDSTUB"
 H.SECRET = "stub/secret+key"
 H.CREDS = { access_key_id = H.KEY_ID, secret_access_key = H.SECRET }
 
+-- Deep equality where numbers keep their subtype (Lua 5.3+: a Double read
+-- as 1.0 must not come back as 1) and zero its sign. A timestamp expected as
+-- { ["$timestamp"] = seconds } is compared by value, to the microsecond where
+-- a double holds it: the client returns epoch seconds, integral or not.
+function H.same_typed(want, got, path)
+  path = path or "value"
+  if type(want) == "table" and want["$timestamp"] ~= nil then
+    local ts = want["$timestamp"]
+    assert(type(got) == "number", path .. ": a timestamp expected, got " .. type(got))
+    assert(math.abs(got - ts) <= math.max(2e-6, math.abs(ts) * 2 ^ -50), path .. ": " .. tostring(ts)
+      .. " expected, got " .. string.format("%.6f", got))
+    return
+  end
+  assert(type(want) == type(got), path .. ": " .. type(want) .. " expected, got " .. type(got))
+  if type(want) == "table" then
+    for k, v in pairs(want) do H.same_typed(v, got[k], path .. "." .. tostring(k)) end
+    for k in pairs(got) do assert(want[k] ~= nil, path .. "." .. tostring(k) .. " was not expected") end
+  elseif type(want) == "number" then
+    assert(want == got, path .. ": " .. tostring(want) .. " expected, got " .. tostring(got))
+    if math.type then assert(math.type(want) == math.type(got), path .. ": " .. math.type(want) .. " expected") end
+    if want == 0 then assert(1 / want == 1 / got, path .. ": the sign of zero") end
+  else
+    assert(want == got, path .. ": " .. string.format("%q", tostring(want)) .. " expected, got "
+      .. string.format("%q", tostring(got)))
+  end
+end
+
 local Stub = {}
 Stub.__index = Stub
 
