@@ -121,6 +121,9 @@ static int parse_list(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, 
     for (i = 0; i < in->u.tab.n; i++) {
         const cc_entry_t *e = &in->u.tab.items[i];
         int rc;
+        /* botocore fails on a null in a list (it parses None as the member's
+         * shape and raises); a Lua sequence cannot hold nil either, so the
+         * sensible reading drops it and keeps the list contiguous */
         if (e->key.kind != CC_V_INT || e->val.kind == CC_V_NIL)
             continue;
         rc = parse_value(s->member, &e->val, a, &out->u.tab.items[n].val, err);

@@ -3,11 +3,11 @@
 local cc = require "connectcampaigns"
 local core = require "connectcampaigns.core"
 
-local function answer(status, headers, body, op)
+local function answer(status, headers, body, op, params)
   local c = assert(cc.new { region = "us-east-1", max_attempts = 1,
     credentials = { access_key_id = "A", secret_access_key = "S" },
     transport = function() return { status = status, headers = headers or {}, body = body } end })
-  return c:call(op or "DescribeCampaign", { id = "c1" })
+  return c:call(op or "DescribeCampaign", params or { id = "c1" })
 end
 
 describe("answers", function()
@@ -20,6 +20,16 @@ describe("answers", function()
     assert.truthy(out, tostring(err))
     assert.are.same({ agentless = {} }, out.campaign.channelSubtypeConfig.telephony.outboundMode)
     assert.is_nil(out.campaign.__type)
+  end)
+end)
+
+describe("answers with null in a list", function()
+  it("drop the null and keep the list a sequence (botocore raises instead)", function()
+    local out, err = answer(200, {}, '{"campaignSummaryList": [{"id": "a", "arn": "b", "name": "n", '
+      .. '"connectInstanceId": "i", "channelSubtypes": ["SMS", null, "EMAIL"]}, null]}', "ListCampaigns", {})
+    assert.truthy(out, tostring(err))
+    assert.are.equal(1, #out.campaignSummaryList)
+    assert.are.same({ "SMS", "EMAIL" }, out.campaignSummaryList[1].channelSubtypes)
   end)
 end)
 
