@@ -174,17 +174,23 @@ valgrind: all $(CTESTS)
 # Per-call cost without the network (wall clock, noisy), and the same under
 # callgrind (instructions: repeatable whatever else the machine does).
 BENCH_N ?= 20000
-bench: $(MODULE)
-	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' $(LUA) bench/bench.lua $(BENCH_N)
+bench: $(MODULE) $(BUILD)/curl_loop
+	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS)
 	@if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then \
 	    $(MAKE) --no-print-directory LUA=luajit all && \
 	    LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/luajit/?.so;;' luajit bench/nginx_bench.lua build/luajit; \
 	else echo "(nginx with its lua module is not installed: no OpenResty figures)"; fi
 
+BENCH_RUNS ?= 3
+$(BUILD)/curl_loop: bench/curl_loop.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 $(DEPS_CFLAGS) -o $@ bench/curl_loop.c $(DEPS_LIBS)
+
 bench-callgrind: $(MODULE)
 	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' \
-	    valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/callgrind.out $(LUA) bench/bench.lua 1000 2>&1 | \
-	    grep -E "us/op|Collected"
+	    valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/callgrind.out $(LUA) bench/bench.lua \
+	    --only $(or $(OP),call:DescribeCampaign) --iterations 2000 2>&1 | grep -E "Collected"
+	callgrind_annotate $(BUILD)/callgrind.out 2>/dev/null | head -40
 
 # libFuzzer targets (clang) for what reads untrusted bytes: service answers,
 # STS XML, the canonical-request builder, shared config files and URLs (the

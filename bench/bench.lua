@@ -1,48 +1,104 @@
--- Benchmarks of the per-call work, without the network: building and
--- signing a create_campaign request, reading a describe_campaign answer, and
--- a whole call through an in-memory transport. Prints microseconds per
--- operation (wall clock: noisy on shared machines) and, under
--- `make bench-callgrind`, instruction counts are the repeatable measure.
+-- The client's per-call costs without the network, one line per figure:
+--   <name> <TAB> <microseconds per op> <TAB> <core allocations per op>
+-- bench/botocore_bench.py prints the same names for botocore; bench/run.lua
+-- runs both several times, takes medians and writes bench/RESULTS.md.
 --
--- usage: lua5.4 bench/bench.lua [ITERATIONS]
+-- Figures (the inputs are bench/inputs.json, shared with the botocore side):
+--   call:<Operation>   validate, serialize, sign, then parse a canned "{}"
+--                      through a Lua transport: the whole public call
+--   describe_2k        the same with a realistic 2.2 KB describe answer
+--   list_<N>           parsing a list_campaigns answer of N summaries
+--   sign               a bare SigV4 signature (cached key) through the binding
+--   startup            require + cc.new, in this fresh process
+--   rss_kib            RSS growth over 300,000 calls (only with --rss)
+--
+-- usage: lua bench/bench.lua [--iterations N] [--only NAME] [--rss]
+local t_start = os.clock()
 local cc = require "connectcampaigns"
 local core = require "connectcampaigns.core"
+local function noop_transport() return { status = 200, headers = {}, body = "{}" } end
+local client = assert(cc.new { region = "us-east-1", endpoint = "https://campaigns.test", max_attempts = 1,
+  credentials = { access_key_id = "AKIDEXAMPLE", secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+  transport = noop_transport })
+local startup = os.clock() - t_start
 
-local N = tonumber(arg and arg[1]) or 20000
-
-local f = assert(io.open("spec/fixtures/responses/describe_campaign.json", "rb"))
-local DESCRIBE = f:read("*a")
-f:close()
-
-local CREATE = {
-  name = "spring", connectInstanceId = "inst-1",
-  channelSubtypeConfig = {
-    telephony = { capacity = 0.5, outboundMode = { progressive = { bandwidthAllocation = 1 } },
-      defaultOutboundConfig = { connectContactFlowId = "flow-1", connectSourcePhoneNumber = "+15550100" } },
-    email = { outboundMode = { agentless = {} }, defaultOutboundConfig = {
-      connectSourceEmailAddress = "a@example.com", wisdomTemplateArn = "arn:aws:wisdom:us-east-1:1:template/t" } },
-  },
-  schedule = { startTime = "2026-03-01T09:00:00Z", endTime = 1775000000 },
-  tags = { team = "growth", env = "prod" },
-}
-
-local client = assert(cc.new { region = "us-east-1", endpoint = "https://campaigns.test",
-  credentials = { access_key_id = "AKID", secret_access_key = "SECRET" }, max_attempts = 1,
-  transport = function() return { status = 200, headers = {}, body = DESCRIBE } end })
-
-local function bench(name, fn)
-  for _ = 1, math.min(N, 1000) do fn() end -- warm up
-  collectgarbage()
-  local kb = collectgarbage("count")
-  local t = core.monotonic()
-  for _ = 1, N do fn() end
-  local dt = core.monotonic() - t
-  print(string.format("%-34s %9.2f us/op   %8.0f ops/s   Lua heap +%.0f KiB", name, dt / N * 1e6, N / dt,
-    collectgarbage("count") - kb))
+local N, ONLY, RSS = 20000, nil, false
+local i = 1
+while arg and arg[i] do
+  if arg[i] == "--iterations" then N = assert(tonumber(arg[i + 1])); i = i + 1
+  elseif arg[i] == "--only" then ONLY = arg[i + 1]; i = i + 1
+  elseif arg[i] == "--rss" then RSS = true
+  else error("unknown argument " .. arg[i]) end
+  i = i + 1
 end
 
-print(string.format("%d iterations each (%s)", N, _VERSION))
-bench("build create_campaign", function() assert(core.build("CreateCampaign", CREATE)) end)
-bench("build + sign create_campaign", function() assert(client:prepare("CreateCampaign", CREATE)) end)
-bench("parse describe_campaign answer", function() assert(core.parse("DescribeCampaign", 200, DESCRIBE)) end)
-bench("whole call (in-memory transport)", function() assert(client:describe_campaign { id = "c-1" }) end)
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local INPUTS = assert(core.json_decode(read("bench/inputs.json")))
+local DESCRIBE = read("spec/fixtures/responses/describe_campaign.json")
+
+--- A list_campaigns answer of n summaries, the same text bench/botocore_bench.py builds.
+local function list_answer(n)
+  local items = {}
+  for k = 1, n do
+    items[k] = string.format('{"id": "c-%06d", "arn": "arn:aws:connect-campaigns:us-east-1:123456789012:campaign/c-%06d", '
+      .. '"name": "campaign %d", "connectInstanceId": "inst-1", "channelSubtypes": ["TELEPHONY", "SMS"], '
+      .. '"schedule": {"startTime": 1772355600, "endTime": 1780304400}, "type": "MANAGED"}', k, k, k)
+  end
+  return '{"campaignSummaryList": [' .. table.concat(items, ", ") .. '], "nextToken": "t"}'
+end
+
+local function measure(name, fn, n)
+  if ONLY and ONLY ~= name then return end
+  n = n or N
+  for _ = 1, math.min(n, 500) do fn() end -- warm up
+  local a0 = core.allocations()
+  local t = core.monotonic()
+  for _ = 1, n do fn() end
+  local dt = core.monotonic() - t
+  print(string.format("%s\t%.3f\t%.1f", name, dt / n * 1e6, (core.allocations() - a0) / n))
+end
+
+if not ONLY or ONLY == "startup" then print(string.format("startup\t%.1f\t0", startup * 1e6)) end
+
+for _, input in ipairs(INPUTS) do
+  local name, params = input[1], input[2]
+  measure("call:" .. name, function() assert(client:call(name, params)) end)
+end
+
+local describe_client = assert(cc.new { region = "us-east-1", endpoint = "https://campaigns.test", max_attempts = 1,
+  credentials = { access_key_id = "AKIDEXAMPLE", secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+  transport = function() return { status = 200, headers = {}, body = DESCRIBE } end })
+measure("describe_2k", function() assert(describe_client:describe_campaign { id = "c-7f3a9e" }) end)
+
+for _, n in ipairs { 100, 1000 } do
+  local body = list_answer(n)
+  measure("list_" .. n, function() assert(core.parse("ListCampaigns", 200, body)) end, math.max(20, math.floor(N / n * 5)))
+end
+
+local signer = core.signer()
+local req = { method = "GET", path = "/campaigns-v2/c-7f3a9e", query = "", body = "",
+  headers = { Host = "connect-campaigns.us-east-1.amazonaws.com", ["X-Amz-Date"] = "20260301T090000Z" } }
+local creds = { access_key_id = "AKIDEXAMPLE", secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
+measure("sign", function() assert(signer:sign(req, creds, "us-east-1", "connect-campaigns", "20260301T090000Z")) end)
+
+if RSS then
+  local function rss_kib()
+    for line in io.lines("/proc/self/status") do
+      local kb = line:match("^VmRSS:%s+(%d+)")
+      if kb then return tonumber(kb) end
+    end
+  end
+  local params = { id = "c-7f3a9e" }
+  for _ = 1, 20000 do assert(client:describe_campaign(params)) end
+  collectgarbage()
+  local before = rss_kib()
+  for _ = 1, 300000 do assert(client:describe_campaign(params)) end
+  collectgarbage()
+  print(string.format("rss_kib\t%d\t0", rss_kib() - before))
+end

@@ -7,6 +7,8 @@ static cc_alloc_gate_t gate_fn;
 /* Blocks allocated and not yet freed: lets a spec see a C leak that the Lua
  * heap cannot show. Relaxed atomics: a count, not a synchronisation. */
 static long live_blocks;
+/* Every malloc, calloc and realloc made: the benchmark's allocations per call. */
+static long total_calls;
 
 static void *counted(void *p)
 {
@@ -20,6 +22,11 @@ long cc_alloc_live(void)
     return __atomic_load_n(&live_blocks, __ATOMIC_RELAXED);
 }
 
+long cc_alloc_total(void)
+{
+    return __atomic_load_n(&total_calls, __ATOMIC_RELAXED);
+}
+
 void cc_alloc_set_gate(cc_alloc_gate_t gate)
 {
     gate_fn = gate;
@@ -27,6 +34,7 @@ void cc_alloc_set_gate(cc_alloc_gate_t gate)
 
 static int allowed(void)
 {
+    __atomic_add_fetch(&total_calls, 1, __ATOMIC_RELAXED);
     return gate_fn == NULL || gate_fn();
 }
 

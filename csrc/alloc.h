@@ -13,6 +13,8 @@ char *cc_strdup(const char *s);
 
 /* How many blocks allocated here are not freed yet (for leak specs). */
 long cc_alloc_live(void);
+/* How many allocations (malloc, calloc, realloc) were asked for so far. */
+long cc_alloc_total(void);
 
 /* Test hook: when set, each allocation first asks gate(); 0 makes it fail.
  * Set it only while no other thread allocates through the core. */

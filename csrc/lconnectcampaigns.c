@@ -546,6 +546,14 @@ static int l_live_allocations(lua_State *L)
     return 1;
 }
 
+/*** How many allocations the C core has asked for since it was loaded (the
+ * benchmark's allocations per call; libcurl's and OpenSSL's own not counted). */
+static int l_allocations(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)cc_alloc_total());
+    return 1;
+}
+
 /*** Runs a program without a shell and captures its standard output.
  * @tparam table argv {program, arg1, ...}
  * @tparam[opt] table opts {timeout = seconds (60), max_output = bytes (1 MiB)}
@@ -679,6 +687,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"sleep", l_sleep},
         {"spawn", l_spawn},
         {"live_allocations", l_live_allocations},
+        {"allocations", l_allocations},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

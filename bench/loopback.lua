@@ -1,0 +1,57 @@
+-- Keep-alive calls on loopback: the client (curl transport, one connection
+-- reused) against a bare libcurl loop (bench/curl_loop.c), to the same nginx
+-- serving a canned describe answer, in the same run. Prints
+--   loopback_client <TAB> req/s    loopback_curl <TAB> req/s
+-- usage: lua bench/loopback.lua CURL_LOOP_BINARY [CALLS]
+local socket = require "socket"
+local cc = require "connectcampaigns"
+local core = require "connectcampaigns.core"
+
+local LOOP, CALLS = assert(arg[1], "the curl_loop binary"), tonumber(arg[2]) or 20000
+
+local function sh(cmd)
+  local p = assert(io.popen(cmd .. " 2>&1"))
+  local out = p:read("*a")
+  p:close()
+  return out
+end
+
+local s = assert(socket.bind("127.0.0.1", 0))
+local _, port = s:getsockname()
+s:close()
+local dir = sh("mktemp -d"):gsub("%s+$", "")
+local f = assert(io.open("spec/fixtures/responses/describe_campaign.json", "rb"))
+local DESCRIBE = f:read("*a"):gsub("\n", " ")
+f:close()
+local conf = dir .. "/nginx.conf"
+f = assert(io.open(conf, "wb"))
+f:write(string.format([[
+daemon off; master_process off; worker_processes 1;
+error_log %s/error.log error; pid %s/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off; keepalive_requests 10000000;
+  client_body_temp_path %s/b; proxy_temp_path %s/p; fastcgi_temp_path %s/f; uwsgi_temp_path %s/u; scgi_temp_path %s/s;
+  server { listen 127.0.0.1:%d; location / { default_type application/json; return 200 '%s'; } }
+}
+]], dir, dir, dir, dir, dir, dir, dir, port, DESCRIBE))
+f:close()
+local server = assert(io.popen(string.format("exec timeout 600 nginx -p %s -c %s 2>&1", dir, conf), "r"))
+for _ = 1, 50 do
+  local c = socket.connect("127.0.0.1", port)
+  if c then c:close() break end
+  socket.sleep(0.1)
+end
+
+local client = assert(cc.new { region = "us-east-1", endpoint = "http://127.0.0.1:" .. port, max_attempts = 1,
+  credentials = { access_key_id = "AKIDEXAMPLE", secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" } })
+local params = { id = "c-7f3a9e" }
+assert(client:describe_campaign(params))
+local t = core.monotonic()
+for _ = 1, CALLS do assert(client:describe_campaign(params)) end
+print(string.format("loopback_client\t%.0f", CALLS / (core.monotonic() - t)))
+print("loopback_curl\t" .. sh(string.format("%s http://127.0.0.1:%d/campaigns-v2/c-7f3a9e %d", LOOP, port, CALLS))
+  :gsub("%s+$", ""))
+sh(string.format("kill $(cat %s/nginx.pid)", dir))
+server:close()
+sh("rm -rf " .. dir)

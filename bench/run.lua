@@ -1,0 +1,124 @@
+-- `make bench`: the performance issue's figures, side by side, in one run.
+-- Runs bench/bench.lua RUNS times (separate processes), botocore's
+-- bench/botocore_bench.py as often when botocore imports, bench/loopback.lua
+-- when nginx is installed, callgrind instruction counts per operation when
+-- valgrind is; prints each goal with its figure and ratio and writes
+-- bench/RESULTS.md (machine, date, medians).
+--
+-- usage: lua bench/run.lua LUA BUILD_DIR [RUNS]
+local LUA, BUILD, RUNS = arg[1] or "lua5.4", arg[2] or "build", tonumber(arg[3]) or 3
+local ENV = string.format("LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./%s/?.so;;'", BUILD)
+
+local function sh(cmd)
+  local p = assert(io.popen(cmd .. " 2>&1"))
+  local out = p:read("*a")
+  local ok = p:close()
+  return out, ok
+end
+
+local function have(cmd) return select(2, sh("command -v " .. cmd .. " >/dev/null")) end
+
+-- name -> list of values over the runs (column 1: us/op or req/s, column 2: allocations)
+local function collect(cmd, runs, into, allocs)
+  for _ = 1, runs do
+    local out, ok = sh(cmd)
+    assert(ok, cmd .. " failed:\n" .. out)
+    for name, value, alloc in out:gmatch("([%w_:]+)\t([%d.]+)\t?([%d.]*)") do
+      into[name] = into[name] or {}
+      table.insert(into[name], tonumber(value))
+      if allocs and alloc ~= "" then allocs[name] = tonumber(alloc) end
+    end
+  end
+end
+
+local function median(list)
+  if not list then return nil end
+  local t = {}
+  for i, v in ipairs(list) do t[i] = v end
+  table.sort(t)
+  return t[math.ceil(#t / 2)]
+end
+
+local ours, allocs, boto, loop = {}, {}, {}, {}
+io.stderr:write("bench: the client, " .. RUNS .. " runs\n")
+collect(ENV .. " " .. LUA .. " bench/bench.lua", RUNS, ours, allocs)
+collect(ENV .. " " .. LUA .. " bench/bench.lua --rss --only rss_kib", 1, ours)
+local has_botocore = select(2, sh("python3 -c 'import botocore'"))
+if has_botocore then
+  io.stderr:write("bench: botocore, " .. RUNS .. " runs\n")
+  collect("python3 bench/botocore_bench.py", RUNS, boto)
+end
+local has_nginx = have("nginx") and select(2, sh(ENV .. " " .. LUA .. " -e 'require \"socket\"'"))
+if has_nginx then
+  io.stderr:write("bench: loopback, " .. RUNS .. " runs\n")
+  collect(ENV .. " " .. LUA .. " bench/loopback.lua " .. BUILD .. "/curl_loop 20000", RUNS, loop)
+end
+
+-- Instructions per op: callgrind of 200 and 400 iterations (each after as
+-- many warm-up calls), the difference over 400 calls: startup cancels out.
+-- Repeatable on a busy machine, unlike the clock; under valgrind OpenSSL
+-- picks its generic code (no SHA extensions), so signing counts run high.
+local instr = {}
+if have("valgrind") and os.getenv("BENCH_CALLGRIND") ~= "0" then
+  io.stderr:write("bench: callgrind\n")
+  local function count(name, n)
+    local out = sh(string.format("%s valgrind --tool=callgrind --callgrind-out-file=/dev/null %s bench/bench.lua "
+      .. "--only %s --iterations %d", ENV, LUA, name, n))
+    return tonumber((out:match("Collected : (%d+)")))
+  end
+  for name in pairs(ours) do
+    if name:match("^call:") or name == "describe_2k" or name == "sign" then
+      local a, b = count(name, 200), count(name, 400)
+      if a and b then instr[name] = (b - a) / 400 end
+    end
+  end
+end
+
+local lines = {}
+local function out(fmt, ...)
+  local s = string.format(fmt, ...)
+  print(s)
+  lines[#lines + 1] = s
+end
+
+local function ratio(a, b) return (a and b and b > 0) and string.format("%.1fx", a / b) or "-" end
+
+out("| figure | client | allocations | instructions | botocore | botocore / client | goal |")
+out("|---|---|---|---|---|---|---|")
+local names = {}
+for name in pairs(ours) do if name ~= "rss_kib" and name ~= "startup" then names[#names + 1] = name end end
+table.sort(names)
+local GOALS = { ["call:DescribeCampaign"] = 100, ["call:CreateCampaign"] = 100, ["call:UpdateCampaignCommunicationTime"] = 100,
+  ["call:UpdateCampaignCommunicationLimits"] = 100, ["call:PutInstanceCommunicationLimits"] = 100, list_1000 = 30 }
+for _, name in ipairs(names) do
+  local mine, theirs = median(ours[name]), median(boto[name])
+  out("| %s | %.2f us | %s | %s | %s | %s | %s |", name, mine, allocs[name] and string.format("%.0f", allocs[name]) or "-",
+    instr[name] and string.format("%.0f", instr[name]) or "-", theirs and string.format("%.1f us", theirs) or "-",
+    ratio(theirs, mine), GOALS[name] and (">= " .. GOALS[name] .. "x") or "")
+end
+local describe, sign = median(ours["call:DescribeCampaign"]), median(ours.sign)
+out("")
+out("- describe / bare signature: %.1fx (goal <= 3x)", describe / sign)
+local l100, l1000 = median(ours.list_100), median(ours.list_1000)
+out("- list parsing per summary: %.2f us at 100, %.2f us at 1000 (linear when equal)", l100 / 100, l1000 / 1000)
+out("- startup (require + cc.new): %.1f ms%s", median(ours.startup) / 1000,
+  boto.startup and string.format(" (botocore import + create_client: %.0f ms)", median(boto.startup) / 1000) or "")
+out("- RSS growth over 300,000 calls: %d KiB (goal: within 1024)", median(ours.rss_kib))
+if loop.loopback_client then
+  local c, r = median(loop.loopback_client), median(loop.loopback_curl)
+  out("- loopback keep-alive: client %.0f req/s, raw libcurl loop %.0f req/s: %.2fx (goal >= 0.9x)", c, r, c / r)
+else
+  out("- loopback: nginx or luasocket missing, not measured")
+end
+if not has_botocore then out("- botocore is not installed: no botocore figures") end
+
+local f = assert(io.open("bench/RESULTS.md", "wb"))
+f:write("# Benchmark results\n\n")
+f:write(string.format("Written by `make bench` on %s. Machine: %s, %s CPUs; %s. Medians of %d runs; "
+  .. "instructions per op from callgrind (the difference of 200 and 400 iterations, each after as many warm-up "
+  .. "calls; OpenSSL runs its generic code under valgrind, so signing counts run high).\n\n",
+  os.date("!%Y-%m-%d %H:%M UTC"), (sh("uname -srm"):gsub("%s+$", "")), (sh("nproc"):gsub("%s+$", "")),
+  (sh(LUA .. " -v"):gsub("%s+$", "")), RUNS))
+f:write(table.concat(lines, "\n") .. "\n")
+f:close()
+io.stderr:write("bench: wrote bench/RESULTS.md\n")
