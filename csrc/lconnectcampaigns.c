@@ -1,6 +1,7 @@
 /* The Lua binding of the core: module connectcampaigns.core. Converts Lua
  * tables to value trees and back; everything else is the core's. */
 #include "lbind.h"
+#include "uuid.h"
 
 #include <math.h>
 #include <string.h>
@@ -546,6 +547,15 @@ static int l_live_allocations(lua_State *L)
     return 1;
 }
 
+/*** A random UUID v4, the amz-sdk-invocation-id of a call. */
+static int l_invocation_id(lua_State *L)
+{
+    char id[37];
+    cc_uuid4(id);
+    lua_pushlstring(L, id, 36);
+    return 1;
+}
+
 /*** How many allocations the C core has asked for since it was loaded (the
  * benchmark's allocations per call; libcurl's and OpenSSL's own not counted). */
 static int l_allocations(lua_State *L)
@@ -688,6 +698,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"spawn", l_spawn},
         {"live_allocations", l_live_allocations},
         {"allocations", l_allocations},
+        {"invocation_id", l_invocation_id},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

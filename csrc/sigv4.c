@@ -16,16 +16,30 @@ struct cc_signer {
     EVP_MD *alg_sha256;
     EVP_MAC *alg_hmac;
     EVP_MD_CTX *md;
-    EVP_MAC_CTX *mac;
-    /* derived-key cache */
+    EVP_MAC_CTX *mac;    /* the digest set once: each use only sets a key */
+    EVP_MAC_CTX *keyed;  /* HMAC already keyed with the derived key: reused */
+    /* derived-key cache: the secret itself is compared (a copy, cleansed on
+     * change and on free), not hashed on every call to be looked up */
     int have_key;
-    unsigned char secret_digest[SHA256_LEN];
+    char *secret;
+    size_t secret_len;
     char date[9];
     char region[64];
     char service[64];
     unsigned char key[SHA256_LEN];
     unsigned long derivations;
 };
+
+static void forget_secret(cc_signer_t *s)
+{
+    if (s->secret) {
+        OPENSSL_cleanse(s->secret, s->secret_len);
+        cc_free(s->secret);
+    }
+    s->secret = NULL;
+    s->secret_len = 0;
+    s->have_key = 0;
+}
 
 cc_signer_t *cc_signer_new(cc_err_t *err)
 {
@@ -43,10 +57,21 @@ cc_signer_t *cc_signer_new(cc_err_t *err)
     }
     s->md = EVP_MD_CTX_new();
     s->mac = EVP_MAC_CTX_new(s->alg_hmac);
-    if (s->md == NULL || s->mac == NULL) {
+    s->keyed = EVP_MAC_CTX_new(s->alg_hmac);
+    if (s->md == NULL || s->mac == NULL || s->keyed == NULL) {
         cc_signer_free(s);
         cc_err_set(err, CC_E_NOMEM, "out of memory");
         return NULL;
+    }
+    {
+        OSSL_PARAM params[2];
+        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+        params[1] = OSSL_PARAM_construct_end();
+        if (!EVP_MAC_CTX_set_params(s->mac, params) || !EVP_MAC_CTX_set_params(s->keyed, params)) {
+            cc_signer_free(s);
+            cc_err_set(err, CC_E_INTERNAL, "OpenSSL's HMAC refuses SHA256");
+            return NULL;
+        }
     }
     return s;
 }
@@ -57,6 +82,8 @@ void cc_signer_free(cc_signer_t *s)
         return;
     EVP_MD_CTX_free(s->md);
     EVP_MAC_CTX_free(s->mac);
+    EVP_MAC_CTX_free(s->keyed);
+    forget_secret(s);
     EVP_MD_free(s->alg_sha256);
     EVP_MAC_free(s->alg_hmac);
     OPENSSL_cleanse(s->key, sizeof s->key);
@@ -75,15 +102,19 @@ static int sha256(cc_signer_t *s, const void *p, size_t n, unsigned char out[SHA
            EVP_DigestFinal_ex(s->md, out, &len) && len == SHA256_LEN;
 }
 
+/* HMAC-SHA256 with ctx: with key, keyed anew; with NULL, the key it holds. */
+static int hmac_with(EVP_MAC_CTX *ctx, const void *key, size_t klen, const void *p, size_t n,
+                     unsigned char out[SHA256_LEN])
+{
+    size_t len = 0;
+    return EVP_MAC_init(ctx, key, klen, NULL) && EVP_MAC_update(ctx, p, n) &&
+           EVP_MAC_final(ctx, out, &len, SHA256_LEN) && len == SHA256_LEN;
+}
+
 static int hmac(cc_signer_t *s, const void *key, size_t klen, const void *p, size_t n,
                 unsigned char out[SHA256_LEN])
 {
-    OSSL_PARAM params[2];
-    size_t len = 0;
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
-    return EVP_MAC_init(s->mac, key, klen, params) && EVP_MAC_update(s->mac, p, n) &&
-           EVP_MAC_final(s->mac, out, &len, SHA256_LEN) && len == SHA256_LEN;
+    return hmac_with(s->mac, key, klen, p, n, out);
 }
 
 static void hex(const unsigned char *p, size_t n, char *out)
@@ -270,8 +301,9 @@ static void put_header_value(cc_buf_t *b, const char *v, size_t n)
 int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payload_hash,
                                cc_buf_t *out, cc_buf_t *signed_headers)
 {
-    hsort_t *hs = NULL;
-    size_t i, n = 0, k;
+    hsort_t hs_small[16], *hs = hs_small;
+    char names_small[512], *names = names_small; /* every lower-cased name, NUL after each */
+    size_t i, n = 0, k, total = 0, at = 0;
     int ok = 1;
     cc_buf_puts(out, req->method);
     cc_buf_putc(out, '\n');
@@ -280,27 +312,27 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
     if (!cc_sigv4_canonical_query(req->query, req->query_len, out))
         return 0;
     cc_buf_putc(out, '\n');
-    if (req->nheaders) {
-        hs = cc_calloc(req->nheaders, sizeof *hs);
-        if (hs == NULL)
-            return 0;
+    /* the usual request fits the stack: no allocation per header */
+    for (i = 0; i < req->nheaders; i++)
+        total += req->headers[i].name_len + 1;
+    if (req->nheaders > sizeof hs_small / sizeof hs_small[0] && (hs = cc_calloc(req->nheaders, sizeof *hs)) == NULL)
+        return 0;
+    if (total > sizeof names_small && (names = cc_malloc(total)) == NULL) {
+        if (hs != hs_small)
+            cc_free(hs);
+        return 0;
     }
     for (i = 0; i < req->nheaders; i++) {
         const cc_header_t *h = &req->headers[i];
-        char *lname = cc_malloc(h->name_len + 1);
-        if (lname == NULL) {
-            ok = 0;
-            break;
-        }
+        char *lname = names + at;
         for (k = 0; k < h->name_len; k++) {
             char c = h->name[k];
             lname[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
         }
         lname[h->name_len] = '\0';
-        if (header_skipped(lname)) {
-            cc_free(lname);
+        at += h->name_len + 1;
+        if (header_skipped(lname))
             continue;
-        }
         hs[n].name = lname;
         hs[n].name_len = h->name_len;
         hs[n].index = i;
@@ -332,50 +364,69 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         cc_buf_putc(out, '\n');
         cc_buf_puts(out, payload_hash);
     }
-    for (i = 0; i < n; i++)
-        cc_free(hs[i].name);
-    cc_free(hs);
+    if (names != names_small)
+        cc_free(names);
+    if (hs != hs_small)
+        cc_free(hs);
     return ok && cc_buf_ok(out) && cc_buf_ok(signed_headers);
 }
 /* }====== */
 
 /* {====== Signing ====== */
-/* CC_OK with s->key derived (or found cached), CC_E_NOMEM, or CC_E_INTERNAL. */
+/* CC_OK with s->key derived and s->keyed keyed with it (or both found
+ * cached), CC_E_NOMEM, or CC_E_INTERNAL. */
 static int derive_key(cc_signer_t *s, const char *secret, const char *date, const char *region,
                       const char *service)
 {
-    unsigned char digest[SHA256_LEN], k[SHA256_LEN];
+    unsigned char k[SHA256_LEN];
     char small[256], *seed = small; /* "AWS4" + secret: on the stack for any real secret */
     int ok;
     size_t rlen = strlen(region), slen = strlen(service), klen = strlen(secret);
     if (rlen >= sizeof s->region || slen >= sizeof s->service)
         return CC_E_INTERNAL;
-    if (!sha256(s, secret, klen, digest))
-        return CC_E_INTERNAL;
-    if (s->have_key && memcmp(digest, s->secret_digest, SHA256_LEN) == 0 &&
-        strcmp(s->date, date) == 0 && strcmp(s->region, region) == 0 &&
-        strcmp(s->service, service) == 0)
+    if (s->have_key && klen == s->secret_len && memcmp(secret, s->secret, klen) == 0 &&
+        memcmp(s->date, date, 8) == 0 && strcmp(s->region, region) == 0 && strcmp(s->service, service) == 0)
         return CC_OK;
-    if (klen + 4 > sizeof small && (seed = cc_malloc(klen + 4)) == NULL)
+    forget_secret(s);
+    if ((s->secret = cc_malloc(klen + 1)) == NULL)
         return CC_E_NOMEM;
+    if (klen + 4 > sizeof small && (seed = cc_malloc(klen + 4)) == NULL) {
+        forget_secret(s);
+        return CC_E_NOMEM;
+    }
     memcpy(seed, "AWS4", 4);
     memcpy(seed + 4, secret, klen);
     ok = hmac(s, seed, klen + 4, date, 8, k) && hmac(s, k, SHA256_LEN, region, rlen, k) &&
-         hmac(s, k, SHA256_LEN, service, slen, k) && hmac(s, k, SHA256_LEN, "aws4_request", 12, s->key);
+         hmac(s, k, SHA256_LEN, service, slen, k) && hmac(s, k, SHA256_LEN, "aws4_request", 12, s->key) &&
+         EVP_MAC_init(s->keyed, s->key, SHA256_LEN, NULL);
     OPENSSL_cleanse(seed, klen + 4);
     if (seed != small)
         cc_free(seed);
     OPENSSL_cleanse(k, sizeof k);
-    s->have_key = ok;
-    if (ok) {
-        memcpy(s->secret_digest, digest, SHA256_LEN);
-        memcpy(s->date, date, 8);
-        s->date[8] = '\0';
-        memcpy(s->region, region, rlen + 1);
-        memcpy(s->service, service, slen + 1);
-        s->derivations++;
+    if (!ok) {
+        forget_secret(s);
+        return CC_E_INTERNAL;
     }
-    return ok ? CC_OK : CC_E_INTERNAL;
+    memcpy(s->secret, secret, klen + 1);
+    s->secret_len = klen;
+    s->have_key = 1;
+    memcpy(s->date, date, 8);
+    s->date[8] = '\0';
+    memcpy(s->region, region, rlen + 1);
+    memcpy(s->service, service, slen + 1);
+    s->derivations++;
+    return CC_OK;
+}
+
+/* "<date>/<region>/<service>/aws4_request", the credential scope. */
+static void put_scope(cc_buf_t *b, const char *date, const char *region, const char *service)
+{
+    cc_buf_append(b, date, 8);
+    cc_buf_putc(b, '/');
+    cc_buf_puts(b, region);
+    cc_buf_putc(b, '/');
+    cc_buf_puts(b, service);
+    cc_buf_append(b, "/aws4_request", 13);
 }
 
 int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_credentials_t *creds,
@@ -407,8 +458,12 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
         goto done;
     }
     hex(digest, SHA256_LEN, creq_hex);
-    cc_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", amz_date, date, region,
-                  service, creq_hex);
+    cc_buf_append(&sts, "AWS4-HMAC-SHA256\n", 17);
+    cc_buf_append(&sts, amz_date, 16);
+    cc_buf_putc(&sts, '\n');
+    put_scope(&sts, date, region, service);
+    cc_buf_putc(&sts, '\n');
+    cc_buf_append(&sts, creq_hex, 2 * SHA256_LEN);
     if (!cc_buf_ok(&sts)) {
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory building the string to sign");
         goto done;
@@ -417,13 +472,19 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
         cc_err_set(err, rc, "out of memory deriving the signing key");
         goto done;
     }
-    if (rc != CC_OK || !hmac(s, s->key, SHA256_LEN, sts.data, sts.len, sig)) {
+    if (rc != CC_OK || !hmac_with(s->keyed, NULL, 0, sts.data, sts.len, sig)) {
         rc = cc_err_set(err, CC_E_INTERNAL, "signing failed (region or service name too long?)");
         goto done;
     }
     hex(sig, SHA256_LEN, sig_hex);
-    cc_buf_printf(authz, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
-                  creds->access_key_id, date, region, service, cc_buf_cstr(&sh), sig_hex);
+    cc_buf_append(authz, "AWS4-HMAC-SHA256 Credential=", 28);
+    cc_buf_puts(authz, creds->access_key_id);
+    cc_buf_putc(authz, '/');
+    put_scope(authz, date, region, service);
+    cc_buf_append(authz, ", SignedHeaders=", 16);
+    cc_buf_append(authz, sh.data ? sh.data : "", sh.len);
+    cc_buf_append(authz, ", Signature=", 12);
+    cc_buf_append(authz, sig_hex, 2 * SHA256_LEN);
     if (creq_out)
         cc_buf_append(creq_out, creq.data, creq.len);
     if (sts_out)

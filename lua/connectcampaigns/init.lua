@@ -443,6 +443,7 @@ function M.new(opts)
     timeout = s.timeout,
     connect_timeout = s.connect_timeout,
     max_attempts = s.max_attempts,
+    first_attempt_header = string.format("attempt=1; max=%d", s.max_attempts),
     max_response = s.max_response,
     transport = opts.transport,
     ca_file = opts.ca_file,
@@ -512,16 +513,8 @@ function Client:prepare(opname, params)
   return req
 end
 
-local unpack_all = table.unpack or unpack -- luacheck: ignore 113 (LuaJIT has only unpack)
 
-local function invocation_id()
-  local r = {}
-  for i = 1, 16 do r[i] = math.random(0, 255) end
-  r[7] = r[7] % 16 + 64  -- version 4
-  r[9] = r[9] % 64 + 128 -- variant 10
-  local hex = string.format(string.rep("%02x", 16), unpack_all(r))
-  return hex:sub(1, 8) .. "-" .. hex:sub(9, 12) .. "-" .. hex:sub(13, 16) .. "-" .. hex:sub(17, 20) .. "-" .. hex:sub(21)
-end
+local invocation_id = core.invocation_id -- a UUID v4 from C: one call, no string.format
 
 -- One attempt: prepare (signing again: the date moves), send, parse.
 local function attempt(self, p, opname, params, call_id, n)
@@ -529,7 +522,8 @@ local function attempt(self, p, opname, params, call_id, n)
   if not req then return nil, err, nil end
   -- added after signing, as botocore adds them: the same id for every attempt of a call
   req.headers["amz-sdk-invocation-id"] = call_id
-  req.headers["amz-sdk-request"] = string.format("attempt=%d; max=%d", n, p.max_attempts)
+  req.headers["amz-sdk-request"] = n == 1 and p.first_attempt_header
+    or string.format("attempt=%d; max=%d", n, p.max_attempts)
   local resp, terr = send(p, req)
   if not resp then
     return nil, errors.new(terr.code, terr.message, { operation = req.operation, retryable = terr.retryable }), req
@@ -571,24 +565,28 @@ function Client:call(opname, params)
   while true do
     n = n + 1
     local waited = p.retry:before_attempt()
-    local started = core.monotonic()
+    local started = p.logger and core.monotonic()
     local out, err, req, resp = attempt(self, p, opname, params, call_id, n)
-    local duration = core.monotonic() - started
-    local fields = {
-      operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
-      status = resp and resp.status, duration = duration, request_id = resp and resp.headers["x-amzn-requestid"],
-      rate_limited = waited > 0 and waited or nil,
-    }
+    -- the log's fields and lines are built only for a logger: a call without
+    -- one does no string work here
+    local fields
     if p.logger then
-      fields.headers = req and redact_headers(req.headers) or nil
       local input = op and M.model().operations[op.name].input
-      fields.params = n == 1 and input and redact(input.shape, params, 0) or nil
+      fields = {
+        operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
+        status = resp and resp.status, duration = core.monotonic() - started,
+        request_id = resp and resp.headers["x-amzn-requestid"], rate_limited = waited > 0 and waited or nil,
+        headers = req and redact_headers(req.headers) or nil,
+        params = n == 1 and input and redact(input.shape, params, 0) or nil,
+      }
     end
     if out then
       p.retry:after_success(last_cost)
-      fields.retry = false
-      log(p, "info", string.format("%s attempt %d: HTTP %s in %.3f s", fields.operation, n,
-        tostring(fields.status), duration), fields)
+      if fields then
+        fields.retry = false
+        log(p, "info", string.format("%s attempt %d: HTTP %s in %.3f s", fields.operation, n,
+          tostring(fields.status), fields.duration), fields)
+      end
       return out
     end
     if not req then -- refused before sending: nothing to retry
@@ -596,14 +594,13 @@ function Client:call(opname, params)
       return nil, err
     end
     local again, why, cost = p.retry:after_failure(err, n)
-    fields.error = err.code
-    fields.retry = again
-    fields.decision = why
     local delay = again and p.retry:backoff(n) or nil
-    fields.delay = delay
-    log(p, again and "warn" or "error", string.format("%s attempt %d: %s%s in %.3f s; %s", fields.operation, n,
-      err.code, err.status and (" (HTTP " .. err.status .. ")") or "", duration,
-      again and string.format("retrying in %.3f s", delay) or ("not retried: " .. why)), fields)
+    if fields then
+      fields.error, fields.retry, fields.decision, fields.delay = err.code, again, why, delay
+      log(p, again and "warn" or "error", string.format("%s attempt %d: %s%s in %.3f s; %s", fields.operation, n,
+        err.code, err.status and (" (HTTP " .. err.status .. ")") or "", fields.duration,
+        again and string.format("retrying in %.3f s", delay) or ("not retried: " .. why)), fields)
+    end
     if not again then
       err.attempts = n
       return nil, err

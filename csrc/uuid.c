@@ -1,0 +1,62 @@
+#include "uuid.h"
+
+#include <stdint.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+/* xorshift128+: two multiplications' worth of work per id where a
+ * getrandom() call per request would cost a system call, and Lua's
+ * math.random with string.format several snprintf calls. */
+static __thread uint64_t state[2];
+/* the process that seeded this thread's state: a forked child (an nginx
+ * worker) would otherwise repeat its parent's ids. A pid check rather than
+ * pthread_atfork, whose handler would outlive this module's dlclose. */
+static __thread pid_t seeded_by;
+
+static void seed(void)
+{
+    struct timespec ts;
+    seeded_by = getpid();
+    if (getrandom(state, sizeof state, 0) == (ssize_t)sizeof state && (state[0] | state[1]) != 0)
+        return;
+    /* no entropy from the kernel (very early boot, seccomp): still distinct per thread and time */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    state[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&state;
+    state[1] = (uint64_t)ts.tv_sec * 0xBF58476D1CE4E5B9ull | 1u;
+}
+
+static uint64_t next(void)
+{
+    uint64_t s1 = state[0];
+    const uint64_t s0 = state[1];
+    state[0] = s0;
+    s1 ^= s1 << 23;
+    state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return state[1] + s0;
+}
+
+void cc_uuid4(char out[37])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char b[16];
+    uint64_t hi, lo;
+    int i, at = 0;
+    if (seeded_by != getpid() || (state[0] | state[1]) == 0)
+        seed();
+    hi = next();
+    lo = next();
+    for (i = 0; i < 8; i++) {
+        b[i] = (unsigned char)(hi >> (8 * i));
+        b[8 + i] = (unsigned char)(lo >> (8 * i));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* variant 10 */
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[at++] = '-';
+        out[at++] = digits[b[i] >> 4];
+        out[at++] = digits[b[i] & 15];
+    }
+    out[at] = '\0';
+}
