@@ -306,15 +306,25 @@ static int read_string(jreader_t *r, cc_value_t *out)
     const unsigned char *s = ++r->p, *q = s;
     char *dst;
     size_t n = 0;
+    int plain = 1; /* no escape, control or non-ASCII byte: one memcpy */
     while (q < r->end && *q != '"') {
-        if (*q == '\\')
+        if (*q == '\\') {
+            plain = 0;
             q++;
+        } else if (*q < 0x20 || *q >= 0x80) {
+            plain = 0;
+        }
         q++;
     }
     if (q >= r->end)
         return jfail(r, "unterminated string");
     if ((dst = cc_arena_alloc(r->a, (size_t)(q - s) + 1)) == NULL)
         return jnomem(r);
+    if (plain) {
+        n = (size_t)(q - s);
+        memcpy(dst, s, n);
+        r->p = q;
+    }
     while (r->p < q) {
         unsigned char c = *r->p;
         if (c < 0x20)
