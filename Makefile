@@ -98,7 +98,7 @@ deps:
 	@sh tools/deps.sh
 
 lint:
-	luacheck --no-color -q lua spec spec-nginx examples tools bin/connectcampaigns-emulator
+	luacheck --no-color -q lua spec spec-nginx examples tools bench bin/connectcampaigns-emulator
 
 # docs/operations.md from the embedded model
 docs: $(MODULE)
