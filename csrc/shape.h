@@ -41,7 +41,7 @@ typedef struct cc_problem {
 typedef struct cc_problems {
     cc_buf_t text;
     cc_buf_t paths;
-    cc_problem_t items[CC_MAX_PROBLEMS];
+    cc_problem_t *items; /* CC_MAX_PROBLEMS of them, allocated at the first problem */
     size_t n;
     size_t dropped; /* problems found past CC_MAX_PROBLEMS */
 } cc_problems_t;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "json.h"
 #include "timestamp.h"
 
@@ -87,6 +88,9 @@ static int problem(vctx_t *c, int kind, const char *fmt, ...)
         p->dropped++;
         return CC_OK;
     }
+    /* a valid input, the usual case, allocates nothing here */
+    if (p->items == NULL && (p->items = cc_malloc(CC_MAX_PROBLEMS * sizeof *p->items)) == NULL)
+        return CC_E_NOMEM;
     va_start(ap, fmt);
     w = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
@@ -432,6 +436,7 @@ const char *cc_problem_kind_name(int kind)
 
 void cc_problems_init(cc_problems_t *p)
 {
+    p->items = NULL;
     cc_buf_init(&p->text);
     cc_buf_init(&p->paths);
     p->n = 0;
@@ -442,6 +447,8 @@ void cc_problems_free(cc_problems_t *p)
 {
     cc_buf_free(&p->text);
     cc_buf_free(&p->paths);
+    cc_free(p->items);
+    p->items = NULL;
     p->n = 0;
     p->dropped = 0;
 }
