@@ -304,7 +304,6 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
     hsort_t hs_small[16], *hs = hs_small;
     char names_small[512], *names = names_small; /* every lower-cased name, NUL after each */
     size_t i, n = 0, k, total = 0, at = 0;
-    int ok = 1;
     cc_buf_puts(out, req->method);
     cc_buf_putc(out, '\n');
     cc_sigv4_canonical_path(req->path, req->path_len, out);
@@ -339,36 +338,34 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         hs[n].h = h;
         n++;
     }
-    if (ok) {
-        if (n > 1) /* qsort wants a non-null base even for nothing */
-            qsort(hs, n, sizeof *hs, hsort_cmp);
-        for (i = 0; i < n; i++) {
-            int same_as_prev = i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0;
-            if (same_as_prev) {
-                cc_buf_putc(out, ',');
-            } else {
-                if (i > 0) {
-                    cc_buf_putc(out, '\n');
-                    cc_buf_putc(signed_headers, ';');
-                }
-                cc_buf_puts(out, hs[i].name);
-                cc_buf_putc(out, ':');
-                cc_buf_puts(signed_headers, hs[i].name);
+    if (n > 1) /* qsort wants a non-null base even for nothing */
+        qsort(hs, n, sizeof *hs, hsort_cmp);
+    for (i = 0; i < n; i++) {
+        int same_as_prev = i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0;
+        if (same_as_prev) {
+            cc_buf_putc(out, ',');
+        } else {
+            if (i > 0) {
+                cc_buf_putc(out, '\n');
+                cc_buf_putc(signed_headers, ';');
             }
-            put_header_value(out, hs[i].h->value, hs[i].h->value_len);
+            cc_buf_puts(out, hs[i].name);
+            cc_buf_putc(out, ':');
+            cc_buf_puts(signed_headers, hs[i].name);
         }
-        if (n > 0)
-            cc_buf_putc(out, '\n');
-        cc_buf_putc(out, '\n');
-        cc_buf_append(out, signed_headers->data ? signed_headers->data : "", signed_headers->len);
-        cc_buf_putc(out, '\n');
-        cc_buf_puts(out, payload_hash);
+        put_header_value(out, hs[i].h->value, hs[i].h->value_len);
     }
+    if (n > 0)
+        cc_buf_putc(out, '\n');
+    cc_buf_putc(out, '\n');
+    cc_buf_append(out, signed_headers->data ? signed_headers->data : "", signed_headers->len);
+    cc_buf_putc(out, '\n');
+    cc_buf_puts(out, payload_hash);
     if (names != names_small)
         cc_free(names);
     if (hs != hs_small)
         cc_free(hs);
-    return ok && cc_buf_ok(out) && cc_buf_ok(signed_headers);
+    return cc_buf_ok(out) && cc_buf_ok(signed_headers);
 }
 /* }====== */
 

@@ -230,7 +230,7 @@ void cc_ts_amz_date(long long epoch, char *out)
     long long days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
     long long rem = epoch - days * 86400, y;
     unsigned m, d;
-    unsigned fields[6];
+    unsigned fields[7];
     int i, at = 0;
     cc_civil_from_days(days, &y, &m, &d);
     /* digits by hand: this runs on every call, and snprintf costs more than the rest */
@@ -240,14 +240,13 @@ void cc_ts_amz_date(long long epoch, char *out)
     fields[3] = d % 100u;
     fields[4] = (unsigned)(rem / 3600 % 24);
     fields[5] = (unsigned)(rem / 60 % 60);
-    for (i = 0; i < 6; i++) {
+    fields[6] = (unsigned)(rem % 60);
+    for (i = 0; i < 7; i++) {
         if (i == 4)
             out[at++] = 'T';
         out[at++] = (char)('0' + fields[i] / 10);
         out[at++] = (char)('0' + fields[i] % 10);
     }
-    out[at++] = (char)('0' + rem % 60 / 10);
-    out[at++] = (char)('0' + rem % 60 % 10);
     out[at++] = 'Z';
     out[at] = '\0';
 }

@@ -5,9 +5,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* xorshift128+: two multiplications' worth of work per id where a
- * getrandom() call per request would cost a system call, and Lua's
- * math.random with string.format several snprintf calls. */
+/* xorshift128+: a few shifts and xors per id, where a getrandom() call per
+ * request would cost a system call, and Lua's math.random with
+ * string.format several snprintf calls. */
 static __thread uint64_t state[2];
 /* the process that seeded this thread's state: a forked child (an nginx
  * worker) would otherwise repeat its parent's ids. A pid check rather than

@@ -265,18 +265,17 @@ static int check_keys(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
  * then each member's own problems in the model's order. */
 static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    size_t i, set = 0;
+    size_t i;
     char names[400];
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
-    /* botocore's two messages: none set, or more than one, where an unknown
-     * member counts too (it is reported as unknown as well) */
-    set = v->u.tab.n;
-    if (s->is_union && set == 0 &&
+    /* botocore's two messages: none set, or more than one, where every key
+     * counts, an unknown one too (it is reported as unknown as well) */
+    if (s->is_union && v->u.tab.n == 0 &&
         problem(c, CC_P_UNION, "Must set one of the following keys for tagged union structure %s: %s.",
                 where(c), member_names(s, names, sizeof names)) != CC_OK)
         return CC_E_NOMEM;
-    if (s->is_union && set > 1 &&
+    if (s->is_union && v->u.tab.n > 1 &&
         problem(c, CC_P_UNION,
                 "Invalid number of parameters set for tagged union structure %s. Can only set one of the "
                 "following keys: %s.",

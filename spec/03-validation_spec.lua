@@ -12,14 +12,19 @@ describe("input validation", function()
     end })
   end)
 
-  local function rejects(op, params, message)
+  -- The call is refused before anything is sent; returns the error.
+  local function refused(op, params)
     local out, err = client[op](client, params)
     assert.is_nil(out)
     assert.are.equal("ParamValidationError", err.code)
-    assert.are.equal(message, err.message)
     assert.is_nil(err.status)
     assert.is_false(err.retryable)
     assert.are.equal(0, sent)
+    return err
+  end
+
+  local function rejects(op, params, message)
+    assert.are.equal(message, refused(op, params).message)
   end
 
   local function limits(list)
@@ -157,16 +162,8 @@ describe("input validation", function()
   end)
 
   describe("reports every problem at once", function()
-    local function problems(op, params)
-      local out, err = client[op](client, params)
-      assert.is_nil(out)
-      assert.are.equal(0, sent)
-      assert.are.equal("ParamValidationError", err.code)
-      return err
-    end
-
     it("one line per problem, and err.problems with path, kind and message", function()
-      local err = problems("create_campaign", { Name = "n", connect_instance_id = "i", tags = { k = true },
+      local err = refused("create_campaign", { Name = "n", connect_instance_id = "i", tags = { k = true },
         channelSubtypeConfig = { sms = { capacity = 0, outboundMode = {} } } })
       local lines = {}
       for line in err.message:gmatch("[^\n]+") do lines[#lines + 1] = line end
@@ -186,33 +183,33 @@ describe("input validation", function()
     end)
 
     it("hints at the member a name differs from only in case or snake_case", function()
-      local err = problems("update_campaign_name", { ID = "c", name = "n" })
+      local err = refused("update_campaign_name", { ID = "c", name = "n" })
       assert.are.equal('Missing required parameter in input: "id"\n'
         .. 'Unknown parameter in input: "ID", did you mean "id"?', err.message)
-      err = problems("create_campaign", { name = "n", connect_instance_id = "i" })
+      err = refused("create_campaign", { name = "n", connect_instance_id = "i" })
       assert.are.equal('Unknown parameter in input: "connect_instance_id", did you mean "connectInstanceId"?',
         err.problems[2].message)
       assert.are.equal("connect_instance_id", err.problems[2].path)
       assert.are.equal("unknown_parameter", err.problems[2].kind)
       -- a name that is not a variant of a member lists them all, as botocore does
-      err = problems("update_campaign_name", { id = "c", name = "n", nmae = "x" })
+      err = refused("update_campaign_name", { id = "c", name = "n", nmae = "x" })
       assert.are.equal('Unknown parameter in input: "nmae", must be one of: id, name', err.message)
     end)
 
     it("lists unknown members in the same order on every run", function()
       local params = { id = "c", name = "n" }
       for i = 1, 20 do params["zz" .. i] = i end
-      local first = problems("update_campaign_name", params).message
+      local first = refused("update_campaign_name", params).message
       for _ = 1, 5 do
         local again = {}
         for k, v in pairs(params) do again[k] = v end
-        assert.are.equal(first, problems("update_campaign_name", again).message)
+        assert.are.equal(first, refused("update_campaign_name", again).message)
       end
       assert.matches('^Unknown parameter in input: "zz1",', first)
     end)
 
     it("collects what only Lua can get wrong too: UTF-8, sequences, keys", function()
-      local err = problems("tag_resource", { arn = "short", tags = { ["caf\233"] = "x", [1] = "y" } })
+      local err = refused("tag_resource", { arn = "short", tags = { ["caf\233"] = "x", [1] = "y" } })
       local kinds = {}
       for _, p in ipairs(err.problems) do kinds[#kinds + 1] = p.kind .. " " .. p.path end
       table.sort(kinds)
@@ -222,7 +219,7 @@ describe("input validation", function()
     it("caps a huge report and says how many more there were", function()
       local list = {}
       for i = 1, 80 do list[i] = { maxCountPerRecipient = 0, frequency = 1, unit = "DAY" } end
-      local err = problems("update_campaign_communication_limits", limits(list))
+      local err = refused("update_campaign_communication_limits", limits(list))
       assert.are.equal(50, #err.problems)
       assert.matches("\n%(and 30 more problems%)$", err.message)
     end)

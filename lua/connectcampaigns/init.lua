@@ -481,6 +481,11 @@ end
 
 -- {====== One call ======
 
+-- The Error for an input core.build refused, with its list of problems.
+local function refused(err, operation)
+  return errors.new(err.code, err.message, { operation = operation, fields = { problems = err.problems } })
+end
+
 --- Builds and signs the HTTP request of an operation without sending it.
 -- @treturn[1] table `{method, url, path, query, headers, body?}`
 -- @treturn[2] nil
@@ -493,7 +498,7 @@ function Client:prepare(opname, params)
   local p = private[self]
   if not by_name[opname] then error(unknown_operation(opname), 2) end
   local req, err = core.build(opname, params)
-  if not req then return nil, errors.new(err.code, err.message, { fields = { problems = err.problems } }) end
+  if not req then return nil, refused(err) end
   local creds, why = p.credentials:get()
   if not creds then return nil, errors.new("CredentialsError", why, { operation = req.operation }) end
   local amz_date = core.amz_date(p.clock())
@@ -512,7 +517,6 @@ function Client:prepare(opname, params)
   req.url = p.ep.origin .. req.path .. (req.query ~= "" and ("?" .. req.query) or "")
   return req
 end
-
 
 local invocation_id = core.invocation_id -- a UUID v4 from C: one call, no string.format
 
@@ -554,9 +558,7 @@ function Client:call(opname, params)
   if not op then error(unknown_operation(opname), 2) end
   if p.stub then -- a Stubber answers: parameters still checked as for a real call
     local _, err = core.build(op.name, params)
-    if err then
-      return nil, errors.new(err.code, err.message, { operation = op.name, fields = { problems = err.problems } })
-    end
+    if err then return nil, refused(err, op.name) end
     return p.stub(op.name, params)
   end
   local last_cost = 0
