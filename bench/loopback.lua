@@ -3,22 +3,14 @@
 -- serving a canned describe answer, in the same run. Prints
 --   loopback_client <TAB> req/s    loopback_curl <TAB> req/s
 -- usage: lua bench/loopback.lua CURL_LOOP_BINARY [CALLS]
-local socket = require "socket"
 local cc = require "connectcampaigns"
 local core = require "connectcampaigns.core"
+local S = dofile("bench/support.lua")
 
 local LOOP, CALLS = assert(arg[1], "the curl_loop binary"), tonumber(arg[2]) or 20000
 
-local function sh(cmd)
-  local p = assert(io.popen(cmd .. " 2>&1"))
-  local out = p:read("*a")
-  p:close()
-  return out
-end
-
-local s = assert(socket.bind("127.0.0.1", 0))
-local _, port = s:getsockname()
-s:close()
+local sh = S.sh
+local port = S.free_port()
 local dir = sh("mktemp -d"):gsub("%s+$", "")
 local f = assert(io.open("spec/fixtures/responses/describe_campaign.json", "rb"))
 local DESCRIBE = f:read("*a"):gsub("\n", " ")
@@ -37,11 +29,7 @@ http {
 ]], dir, dir, dir, dir, dir, dir, dir, port, DESCRIBE))
 f:close()
 local server = assert(io.popen(string.format("exec timeout 600 nginx -p %s -c %s 2>&1", dir, conf), "r"))
-for _ = 1, 50 do
-  local c = socket.connect("127.0.0.1", port)
-  if c then c:close() break end
-  socket.sleep(0.1)
-end
+S.wait_port(port)
 
 local client = assert(cc.new { region = "us-east-1", endpoint = "http://127.0.0.1:" .. port, max_attempts = 1,
   credentials = { access_key_id = "AKIDEXAMPLE", secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" } })

@@ -5,25 +5,13 @@
 -- concurrent calls to a 100 ms upstream in one worker, both ways.
 --
 -- usage: luajit bench/nginx_bench.lua BUILD_DIR [CALLS]
-local socket = require "socket"
 local core = require "connectcampaigns.core"
+local S = dofile("bench/support.lua")
 
 local BUILD, CALLS = arg[1] or "build/luajit", tonumber(arg[2]) or 3000
 local ROOT = os.getenv("PWD") or "."
 
-local function sh(cmd)
-  local p = assert(io.popen(cmd .. " 2>&1"))
-  local out = p:read("*a")
-  p:close()
-  return out
-end
-
-local function free_port()
-  local s = assert(socket.bind("127.0.0.1", 0))
-  local _, port = s:getsockname()
-  s:close()
-  return tonumber(port)
-end
+local sh, free_port, median = S.sh, S.free_port, S.median
 
 local dir = sh("mktemp -d"):gsub("%s+$", "")
 local up, front = free_port(), free_port()
@@ -92,24 +80,13 @@ local pipes = {}
 for _, c in ipairs { upstream, frontend } do
   pipes[#pipes + 1] = assert(io.popen(string.format("exec timeout 600 nginx -p %s -c %s 2>&1", dir, c), "r"))
 end
-for _, port in ipairs { up, front } do
-  for _ = 1, 50 do
-    local s = socket.connect("127.0.0.1", port)
-    if s then s:close() break end
-    socket.sleep(0.1)
-  end
-end
+for _, port in ipairs { up, front } do S.wait_port(port) end
 
 local http = core.http { timeout = 300 }
 local function get(path)
   local resp = assert(http:request { method = "GET", url = "http://127.0.0.1:" .. front .. path, headers = {} })
   assert(resp.status == 200, resp.body)
   return tonumber(resp.body)
-end
-
-local function median(t)
-  table.sort(t)
-  return t[math.ceil(#t / 2)]
 end
 
 print(string.format("nginx, one worker, %d keep-alive calls to a loopback upstream (median of 3):", CALLS))

@@ -9,12 +9,8 @@
 local LUA, BUILD, RUNS = arg[1] or "lua5.4", arg[2] or "build", tonumber(arg[3]) or 3
 local ENV = string.format("LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./%s/?.so;;'", BUILD)
 
-local function sh(cmd)
-  local p = assert(io.popen(cmd .. " 2>&1"))
-  local out = p:read("*a")
-  local ok = p:close()
-  return out, ok
-end
+local S = dofile("bench/support.lua")
+local sh, median = S.sh, S.median
 
 local function have(cmd) return select(2, sh("command -v " .. cmd .. " >/dev/null")) end
 
@@ -29,14 +25,6 @@ local function collect(cmd, runs, into, allocs)
       if allocs and alloc ~= "" then allocs[name] = tonumber(alloc) end
     end
   end
-end
-
-local function median(list)
-  if not list then return nil end
-  local t = {}
-  for i, v in ipairs(list) do t[i] = v end
-  table.sort(t)
-  return t[math.ceil(#t / 2)]
 end
 
 local ours, allocs, boto, loop = {}, {}, {}, {}
