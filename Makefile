@@ -17,9 +17,9 @@ LUA_PC      ?= $(if $(filter luajit,$(LUA)),luajit,$(LUA))
 BUILD       ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
 LUA_INC     ?= $(shell $(PKG_CONFIG) --cflags $(LUA_PC) 2>/dev/null || echo -I/usr/include/$(LUA))
 LUA_LIBS    ?= $(shell $(PKG_CONFIG) --libs $(LUA_PC) 2>/dev/null || echo -l$(LUA))
-DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson expat 2>/dev/null)
+DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl libcrypto libcjson expat zlib 2>/dev/null)
 CJSON_LIBS  ?= $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
-DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson expat 2>/dev/null || echo -lcurl -lcrypto -lcjson -lexpat)
+DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs libcurl libcrypto libcjson expat zlib 2>/dev/null || echo -lcurl -lcrypto -lcjson -lexpat -lz)
 WARN        ?= -Wall -Wextra -Wshadow -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes \
                -Wundef -Wformat=2
 USE_WERROR  ?= $(if $(CI),1,0)
@@ -34,7 +34,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
 
 CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
-           csrc/http.c csrc/xml.c csrc/spawn.c csrc/multi.c csrc/uuid.c
+           csrc/http.c csrc/xml.c csrc/spawn.c csrc/multi.c csrc/uuid.c csrc/codec.c
 # the emulator's own C (its rock): strict request reading and atomic state files,
 # over the part of the core they use
 EMU_SRC  = csrc/file.c csrc/strict.c csrc/lemulator.c \
@@ -80,8 +80,8 @@ $(BUILD)/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
 # build/rock-<Lua headers>/: nothing is written beside the sources.
 ROCK_BUILD = build/rock-$(notdir $(LUA_INCDIR))
 ROCK_VARS = BUILD=$(ROCK_BUILD) LUA_INC="-I$(LUA_INCDIR)" OPT="$(CFLAGS)" \
-	DEPS_CFLAGS="-I$(CURL_INCDIR) -I$(OPENSSL_INCDIR) -I$(CJSON_INCDIR) -I$(EXPAT_INCDIR)" \
-	DEPS_LIBS="-L$(CURL_LIBDIR) -L$(OPENSSL_LIBDIR) -L$(CJSON_LIBDIR) -L$(EXPAT_LIBDIR) -lcurl -lcrypto -lcjson -lexpat" \
+	DEPS_CFLAGS="-I$(CURL_INCDIR) -I$(OPENSSL_INCDIR) -I$(CJSON_INCDIR) -I$(EXPAT_INCDIR) -I$(ZLIB_INCDIR)" \
+	DEPS_LIBS="-L$(CURL_LIBDIR) -L$(OPENSSL_LIBDIR) -L$(CJSON_LIBDIR) -L$(EXPAT_LIBDIR) -L$(ZLIB_LIBDIR) -lcurl -lcrypto -lcjson -lexpat -lz" \
 	CJSON_LIBS="-L$(CJSON_LIBDIR) -lcjson"
 rock:
 	$(MAKE) --no-print-directory $(ROCK_VARS) client

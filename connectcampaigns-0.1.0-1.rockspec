@@ -23,6 +23,7 @@ external_dependencies = {
   OPENSSL = { header = "openssl/evp.h", library = "crypto" },
   CJSON = { header = "cjson/cJSON.h", library = "cjson" },
   EXPAT = { header = "expat.h", library = "expat" },
+  ZLIB = { header = "zlib.h", library = "z" },
 }
 test_dependencies = { "busted" }
 test = { type = "busted" }
@@ -36,6 +37,7 @@ build = {
     OPENSSL_INCDIR = "$(OPENSSL_INCDIR)", OPENSSL_LIBDIR = "$(OPENSSL_LIBDIR)",
     CJSON_INCDIR = "$(CJSON_INCDIR)", CJSON_LIBDIR = "$(CJSON_LIBDIR)",
     EXPAT_INCDIR = "$(EXPAT_INCDIR)", EXPAT_LIBDIR = "$(EXPAT_LIBDIR)",
+    ZLIB_INCDIR = "$(ZLIB_INCDIR)", ZLIB_LIBDIR = "$(ZLIB_LIBDIR)",
   },
   install_target = "rock-install",
   install_variables = { INST_LIBDIR = "$(LIBDIR)", LUA_INCDIR = "$(LUA_INCDIR)" },

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "json.h"
 #include "timestamp.h"
 
@@ -244,6 +245,21 @@ static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
     return CC_OK;
 }
 
+/* A blob travels as base64 in JSON: its bytes are what the caller gets. */
+static int parse_blob(const cc_value_t *in, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
+{
+    unsigned char *bytes;
+    long n;
+    if (in->kind != CC_V_STR)
+        return MISMATCH;
+    if ((bytes = cc_arena_alloc(a, in->u.str.len / 4 * 3 + 4)) == NULL)
+        return oom(err);
+    if ((n = cc_base64_decode(in->u.str.s, in->u.str.len, bytes)) < 0)
+        return cc_err_set(err, CC_E_PARSE, "Invalid service response: a blob is not base64");
+    cc_value_set_str(out, (const char *)bytes, (size_t)n);
+    return CC_OK;
+}
+
 static int parse_value(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
                        cc_err_t *err)
 {
@@ -252,11 +268,12 @@ static int parse_value(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a,
     case CC_SHAPE_LIST: return parse_list(s, in, a, out, err);
     case CC_SHAPE_MAP: return parse_map(s, in, a, out, err);
     case CC_SHAPE_STRING:
-    case CC_SHAPE_BLOB:
         if (in->kind != CC_V_STR)
             return MISMATCH;
         *out = *in;
         return CC_OK;
+    case CC_SHAPE_BLOB: return parse_blob(in, a, out, err);
+    case CC_SHAPE_DOCUMENT: *out = *in; return CC_OK; /* any JSON value, as it came */
     case CC_SHAPE_BOOLEAN:
         if (in->kind != CC_V_BOOL)
             return MISMATCH;
@@ -356,41 +373,261 @@ static const char *reason_phrase(long status)
     return "";
 }
 
-/* The member of an error shape bound to the x-amzn-ErrorType header (this
- * model's xAmzErrorType), set from that header as botocore sets it. */
-static int add_error_type_member(cc_service_error_t *se, const char *hdr, cc_arena_t *a)
+/* {====== Members outside the body ====== */
+typedef struct {
+    const char *prefix; /* lower-case */
+    size_t plen;
+    cc_arena_t *a;
+    const cc_shape_t *value;
+    cc_value_t *map;
+    size_t cap;
+    int rc;
+    cc_err_t *err;
+} prefix_ctx_t;
+
+static int parse_header_scalar(const cc_shape_t *s, const char *text, size_t n, cc_arena_t *a, cc_value_t *out,
+                               cc_err_t *err);
+
+static void trim(const char **s, size_t *n)
 {
-    size_t i, n = se->fields.kind == CC_V_TABLE ? se->fields.u.tab.n : 0;
-    const cc_member_t *m = NULL;
-    cc_value_t grown;
-    for (i = 0; i < se->shape->nmembers && m == NULL; i++)
-        if (se->shape->members[i].location == CC_LOC_HEADER &&
-            strcasecmp(se->shape->members[i].wire_name, "x-amzn-ErrorType") == 0)
-            m = &se->shape->members[i];
-    if (m == NULL)
-        return CC_OK;
-    if (!cc_value_new_table(a, &grown, n + 1))
-        return CC_E_NOMEM;
-    if (n)
-        memcpy(grown.u.tab.items, se->fields.u.tab.items, n * sizeof *grown.u.tab.items);
-    cc_value_set_str(&grown.u.tab.items[n].key, m->name, strlen(m->name));
-    cc_value_set_str(&grown.u.tab.items[n].val, hdr, strlen(hdr));
-    grown.u.tab.n = n + 1;
-    se->fields = grown;
+    while (*n > 0 && (**s == ' ' || **s == '\t'))
+        (*s)++, (*n)--;
+    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+/* One item of a list header at p: a quoted string (its escapes undone into
+ * the arena) or text up to the next comma. An RFC 822 date holds a comma of
+ * its own ("Mon, 16 Dec 2019 ..."): for a timestamp a part without a digit
+ * is the day name and joins the next. Returns where the next item starts. */
+static const char *header_item(const char *p, const char *end, int timestamp, cc_arena_t *a, const char **item,
+                               size_t *n)
+{
+    const char *start;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p < end && *p == '"') {
+        char *out = cc_arena_alloc(a, (size_t)(end - p) + 1);
+        size_t o = 0;
+        if (out == NULL)
+            return NULL;
+        for (p++; p < end && *p != '"'; p++) {
+            if (*p == '\\' && p + 1 < end)
+                p++;
+            out[o++] = *p;
+        }
+        *item = out;
+        *n = o;
+        p = memchr(p, ',', (size_t)(end - p));
+        return p ? p + 1 : end;
+    }
+    start = p;
+    for (;;) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end;
+        int digits = 0;
+        const char *q;
+        for (q = start; q < stop; q++)
+            digits |= *q >= '0' && *q <= '9';
+        if (timestamp && !digits && comma) {
+            p = comma + 1;
+            continue;
+        }
+        *item = start;
+        *n = (size_t)(stop - start);
+        trim(item, n);
+        return comma ? comma + 1 : end;
+    }
+}
+
+static int parse_header_list(const cc_shape_t *s, const char *text, size_t len, cc_arena_t *a, cc_value_t *out,
+                             cc_err_t *err)
+{
+    const char *p = text, *end = text + len;
+    size_t count = 1, i, n = 0;
+    for (i = 0; i < len; i++)
+        count += text[i] == ',';
+    if (!cc_value_new_table(a, out, count))
+        return oom(err);
+    while (p && p < end && n < count) {
+        const char *item;
+        size_t ilen;
+        int rc;
+        if ((p = header_item(p, end, s->member->type == CC_SHAPE_TIMESTAMP, a, &item, &ilen)) == NULL)
+            return oom(err);
+        rc = parse_header_scalar(s->member, item, ilen, a, &out->u.tab.items[n].val, err);
+        if (rc == MISMATCH)
+            continue;
+        if (rc != CC_OK)
+            return rc;
+        out->u.tab.items[n].key.kind = CC_V_INT;
+        out->u.tab.items[n].key.u.i = (long long)n + 1;
+        n++;
+    }
+    out->u.tab.n = n;
     return CC_OK;
 }
 
+/* A header's text read as its shape says, as botocore's header parsing does. */
+static int parse_header_scalar(const cc_shape_t *s, const char *text, size_t n, cc_arena_t *a, cc_value_t *out,
+                               cc_err_t *err)
+{
+    char tmp[64], *end;
+    cc_value_t v;
+    cc_value_set_str(&v, text, n);
+    switch (s->type) {
+    case CC_SHAPE_LIST: return parse_header_list(s, text, n, a, out, err);
+    case CC_SHAPE_BOOLEAN:
+        out->kind = CC_V_BOOL;
+        out->u.b = n == 4 && strncasecmp(text, "true", 4) == 0;
+        return CC_OK;
+    case CC_SHAPE_INTEGER:
+    case CC_SHAPE_LONG:
+        if (n == 0 || n >= sizeof tmp)
+            return MISMATCH;
+        memcpy(tmp, text, n);
+        tmp[n] = '\0';
+        out->kind = CC_V_INT;
+        out->u.i = strtoll(tmp, &end, 10);
+        return *end == '\0' ? CC_OK : MISMATCH;
+    case CC_SHAPE_DOUBLE:
+    case CC_SHAPE_FLOAT:
+        if (parse_number(s, &v, out) == CC_OK) /* NaN, Infinity, -Infinity */
+            return CC_OK;
+        if (n == 0 || n >= sizeof tmp)
+            return MISMATCH;
+        memcpy(tmp, text, n);
+        tmp[n] = '\0';
+        out->kind = CC_V_NUM;
+        out->u.n = strtod(tmp, &end);
+        return *end == '\0' ? CC_OK : MISMATCH;
+    case CC_SHAPE_TIMESTAMP: return parse_timestamp(&v, out, err);
+    case CC_SHAPE_BLOB: return parse_blob(&v, a, out, err);
+    default: *out = v; return CC_OK;
+    }
+}
+
+/* A jsonvalue header: base64 of JSON text, given as that text. */
+static int parse_jsonvalue(const char *text, size_t n, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
+{
+    cc_value_t v;
+    cc_value_set_str(&v, text, n);
+    return parse_blob(&v, a, out, err);
+}
+
+static void prefix_entry(void *arg, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+    prefix_ctx_t *c = arg;
+    cc_entry_t *e;
+    if (c->rc != CC_OK || nlen < c->plen || strncasecmp(name, c->prefix, c->plen) != 0)
+        return;
+    if (c->map->u.tab.n == c->cap) { /* grow: double the entries */
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        cc_value_t grown;
+        if (!cc_value_new_table(c->a, &grown, cap)) {
+            c->rc = oom(c->err);
+            return;
+        }
+        if (c->map->u.tab.n)
+            memcpy(grown.u.tab.items, c->map->u.tab.items, c->map->u.tab.n * sizeof *grown.u.tab.items);
+        grown.u.tab.n = c->map->u.tab.n;
+        *c->map = grown;
+        c->cap = cap;
+    }
+    e = &c->map->u.tab.items[c->map->u.tab.n];
+    cc_value_set_str(&e->key, name + c->plen, nlen - c->plen);
+    if (parse_header_scalar(c->value, val, vlen, c->a, &e->val, c->err) == CC_OK)
+        c->map->u.tab.n++;
+}
+
+/* The value of a member bound to a header, the headers or the status code;
+ * CC_OK with out->kind CC_V_NIL when the answer does not hold it. */
+static int parse_located(const cc_member_t *m, long status, const cc_headers_t *h, cc_arena_t *a, cc_value_t *out,
+                         cc_err_t *err)
+{
+    char lname[256];
+    size_t i, n = strlen(m->wire_name);
+    out->kind = CC_V_NIL;
+    if (m->location == CC_LOC_STATUS) {
+        out->kind = CC_V_INT;
+        out->u.i = status;
+        return CC_OK;
+    }
+    if (h == NULL || n >= sizeof lname)
+        return CC_OK;
+    for (i = 0; i <= n; i++)
+        lname[i] = (char)(m->wire_name[i] >= 'A' && m->wire_name[i] <= 'Z' ? m->wire_name[i] + 32 : m->wire_name[i]);
+    if (m->location == CC_LOC_HEADERS) {
+        prefix_ctx_t c = {lname, n, a, m->shape->value, out, 0, CC_OK, err};
+        if (!cc_value_new_table(a, out, 0))
+            return oom(err);
+        if (h->each)
+            h->each(h->ctx, prefix_entry, &c);
+        return c.rc;
+    }
+    {
+        size_t vlen;
+        const char *v = h->get(h->ctx, lname, &vlen);
+        int rc;
+        if (v == NULL)
+            return CC_OK;
+        rc = m->jsonvalue ? parse_jsonvalue(v, vlen, a, out, err) : parse_header_scalar(m->shape, v, vlen, a, out, err);
+        if (rc == MISMATCH || rc == UNREADABLE_TIMESTAMP) {
+            out->kind = CC_V_NIL;
+            return CC_OK;
+        }
+        return rc;
+    }
+}
+
+/* Adds the members outside the body to a parsed table (or a fresh one). */
+static int add_located(const cc_shape_t *s, long status, const cc_headers_t *h, cc_arena_t *a, cc_value_t *t,
+                       cc_err_t *err)
+{
+    size_t i, extra = 0, n;
+    cc_value_t grown;
+    for (i = 0; i < s->nmembers; i++)
+        extra += s->members[i].location == CC_LOC_HEADER || s->members[i].location == CC_LOC_HEADERS ||
+                 s->members[i].location == CC_LOC_STATUS;
+    if (extra == 0)
+        return CC_OK;
+    n = t->kind == CC_V_TABLE ? t->u.tab.n : 0;
+    if (!cc_value_new_table(a, &grown, n + extra))
+        return oom(err);
+    if (n)
+        memcpy(grown.u.tab.items, t->u.tab.items, n * sizeof *grown.u.tab.items);
+    grown.u.tab.n = n;
+    for (i = 0; i < s->nmembers; i++) {
+        const cc_member_t *m = &s->members[i];
+        cc_entry_t *e = &grown.u.tab.items[grown.u.tab.n];
+        int rc;
+        if (m->location != CC_LOC_HEADER && m->location != CC_LOC_HEADERS && m->location != CC_LOC_STATUS)
+            continue;
+        if ((rc = parse_located(m, status, h, a, &e->val, err)) != CC_OK)
+            return rc;
+        if (e->val.kind == CC_V_NIL)
+            continue;
+        cc_value_set_str(&e->key, m->name, strlen(m->name));
+        grown.u.tab.n++;
+    }
+    *t = grown;
+    return CC_OK;
+}
+/* }====== */
+
 static int parse_error(const cc_model_t *m, long status, const char *body, size_t len,
-                       const char *hdr, cc_arena_t *a, cc_service_error_t *se, cc_err_t *err)
+                       const cc_headers_t *h, cc_arena_t *a, cc_service_error_t *se, cc_err_t *err)
 {
     cc_value_t tree;
     cc_err_t ignored;
-    const char *code = NULL, *msg = NULL;
-    size_t code_len, msg_len = 0;
+    const char *code = NULL, *msg = NULL, *hdr = NULL;
+    size_t code_len, msg_len = 0, hdr_len;
     int is_json = len > 0 && cc_json_decode(body, len, a, &tree, &ignored) == CC_OK;
     int have_body = is_json && tree.kind == CC_V_TABLE;
     memset(se, 0, sizeof *se);
     se->fields.kind = CC_V_NIL;
+    if (h)
+        hdr = h->get(h->ctx, "x-amzn-errortype", &hdr_len);
     /* botocore's order: the header, then code, Code, __type in the body */
     if (hdr && *hdr)
         code = hdr;
@@ -423,9 +660,97 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
         else if (rc != CC_OK)
             return rc;
     }
-    if (se->shape && hdr && *hdr && add_error_type_member(se, hdr, a) != CC_OK)
-        return oom(err);
+    /* members bound to headers (this model's xAmzErrorType is x-amzn-ErrorType) */
+    if (se->shape && add_located(se->shape, status, h, a, &se->fields, err) != CC_OK)
+        return err->code;
+    if (se->fields.kind == CC_V_TABLE && se->fields.u.tab.n == 0 && !have_body)
+        se->fields.kind = CC_V_NIL;
     return cc_err_set(err, CC_E_SERVICE, "%s", se->code);
+}
+/* }====== */
+
+static int is_blank(const char *body, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'); i++)
+        ;
+    return i == len;
+}
+
+/* The body of an output with a payload member: the bytes of a blob or
+ * string, or the JSON of a structure, union or document. */
+static int parse_payload(const cc_shape_t *out_shape, const char *body, size_t len, cc_arena_t *a, cc_value_t *out,
+                         cc_err_t *err)
+{
+    const cc_member_t *p = out_shape->payload;
+    cc_value_t tree, *v;
+    if (!cc_value_new_table(a, out, 1))
+        return oom(err);
+    v = &out->u.tab.items[0].val;
+    if (p->shape->type == CC_SHAPE_BLOB || p->shape->type == CC_SHAPE_STRING) {
+        if (len == 0)
+            return CC_OK;
+        cc_value_set_str(v, body, len);
+    } else {
+        if (is_blank(body, len))
+            return CC_OK;
+        if (cc_json_decode(body, len, a, &tree, err) != CC_OK)
+            return err->code == CC_E_PARSE ? cc_err_set(err, CC_E_PARSE, "Invalid service response: the body is not JSON")
+                                           : err->code;
+        if (tree.kind == CC_V_NIL)
+            return CC_OK;
+        if (cc_shape_parse_value(p->shape, &tree, a, v, err) != CC_OK)
+            return err->code;
+    }
+    cc_value_set_str(&out->u.tab.items[0].key, p->name, strlen(p->name));
+    out->u.tab.n = 1;
+    return CC_OK;
+}
+
+int cc_parse_response_h(const cc_model_t *m, const cc_operation_t *op, long status, const char *body, size_t len,
+                        const cc_headers_t *h, cc_arena_t *a, cc_value_t *out, cc_service_error_t *se,
+                        cc_err_t *err)
+{
+    cc_value_t tree;
+    if (status < 200 || status >= 300)
+        return parse_error(m, status, body, len, h, a, se, err);
+    if (op->output && op->output->payload) {
+        if (parse_payload(op->output, body, len, a, out, err) != CC_OK)
+            return err->code;
+    } else if (op->output == NULL || is_blank(body, len)) {
+        /* no output shape, or an empty body: an empty result */
+        if (!cc_value_new_table(a, out, 0))
+            return oom(err);
+    } else {
+        if (cc_json_decode(body, len, a, &tree, err) != CC_OK)
+            return err->code == CC_E_PARSE
+                       ? cc_err_set(err, CC_E_PARSE, "Invalid service response: the body of %s is not JSON", op->name)
+                       : err->code;
+        if (cc_shape_parse_value(op->output, &tree, a, out, err) != CC_OK)
+            return err->code;
+    }
+    return op->output ? add_located(op->output, status, h, a, out, err) : CC_OK;
+}
+
+/* {====== One header known ====== */
+typedef struct {
+    const char *error_type;
+} one_header_t;
+
+static const char *one_get(void *ctx, const char *lname, size_t *len)
+{
+    const one_header_t *o = ctx;
+    if (o->error_type == NULL || strcmp(lname, "x-amzn-errortype") != 0)
+        return NULL;
+    *len = strlen(o->error_type);
+    return o->error_type;
+}
+
+static void one_each(void *ctx, void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
+{
+    const one_header_t *o = ctx;
+    if (o->error_type)
+        fn(arg, "x-amzn-errortype", 16, o->error_type, strlen(o->error_type));
 }
 /* }====== */
 
@@ -433,19 +758,7 @@ int cc_parse_response(const cc_model_t *m, const cc_operation_t *op, long status
                       const char *body, size_t len, const char *error_type_header,
                       cc_arena_t *a, cc_value_t *out, cc_service_error_t *se, cc_err_t *err)
 {
-    cc_value_t tree;
-    size_t i;
-    if (status < 200 || status >= 300)
-        return parse_error(m, status, body, len, error_type_header, a, se, err);
-    for (i = 0; i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'); i++)
-        ;
-    if (op->output == NULL || i == len) {
-        /* no output shape, or an empty body: an empty result */
-        return cc_value_new_table(a, out, 0) ? CC_OK : oom(err);
-    }
-    if (cc_json_decode(body, len, a, &tree, err) != CC_OK)
-        return err->code == CC_E_PARSE
-                   ? cc_err_set(err, CC_E_PARSE, "Invalid service response: the body of %s is not JSON", op->name)
-                   : err->code;
-    return cc_shape_parse_value(op->output, &tree, a, out, err);
+    one_header_t one = {error_type_header};
+    cc_headers_t h = {&one, one_get, one_each};
+    return cc_parse_response_h(m, op, status, body, len, &h, a, out, se, err);
 }

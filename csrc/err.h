@@ -15,6 +15,7 @@
     X(CC_E_PARSE, "ResponseParseError")                 \
     X(CC_E_CREDENTIALS, "CredentialsError")             \
     X(CC_E_SERVICE, "ServiceError")                     \
+    X(CC_E_MODEL, "ModelError")                         \
     X(CC_E_INTERNAL, "InternalError")
 
 typedef enum {

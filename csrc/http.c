@@ -184,7 +184,20 @@ int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_
             curl_slist_free_all(list);
             return colon ? err->code : cc_err_set(err, CC_E_PARAM, "a header line without a name");
         }
-        if ((tmp = curl_slist_append(list, line)) == NULL)
+        if (*value == '\0') {
+            /* "Name:" would make curl drop the header: "Name;" sends it empty */
+            size_t nlen = (size_t)(colon - line);
+            char *empty = malloc(nlen + 2);
+            if (empty == NULL)
+                goto nomem;
+            memcpy(empty, line, nlen);
+            memcpy(empty + nlen, ";", 2);
+            tmp = curl_slist_append(list, empty);
+            free(empty);
+        } else {
+            tmp = curl_slist_append(list, line);
+        }
+        if (tmp == NULL)
             goto nomem;
         list = tmp;
     }

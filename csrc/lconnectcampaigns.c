@@ -121,7 +121,8 @@ static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
 }
 
 /* The shape an entry's value is read by; *walk is 0 for a member the
- * structure does not have (its value is named, not entered). */
+ * structure does not have (its value is named, not entered), 2 for a value
+ * read as plain JSON (a document, a jsonvalue header). */
 static const cc_shape_t *entry_shape(lua_State *L, const cc_shape_t *s, int *walk)
 {
     *walk = 1;
@@ -133,6 +134,8 @@ static const cc_shape_t *entry_shape(lua_State *L, const cc_shape_t *s, int *wal
         size_t len;
         const char *k = lua_tolstring(L, -2, &len);
         const cc_member_t *m = cc_shape_find_member(s, k, len);
+        if (m && (m->jsonvalue || m->shape->type == CC_SHAPE_DOCUMENT))
+            *walk = 2;
         if (m)
             return m->shape;
     }
@@ -171,9 +174,11 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
             cc_entry_t *e = &out->u.tab.items[i++];
             int walk = 1;
             const cc_shape_t *vs = shaped ? entry_shape(L, s, &walk) : NULL;
+            if (vs && vs->type == CC_SHAPE_DOCUMENT)
+                walk = 2; /* a list or map of documents */
             scalar_to_value(L, -2, &e->key); /* a table key is named "table", never entered */
             if (walk)
-                to_value(c, lua_gettop(L), vs, shaped, &e->val);
+                to_value(c, lua_gettop(L), walk == 2 ? NULL : vs, shaped && walk == 1, &e->val);
             else
                 scalar_to_value(L, -1, &e->val);
         }
@@ -185,16 +190,19 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
 
 static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
 {
+    if (shaped && s->type == CC_SHAPE_DOCUMENT)
+        shaped = 0; /* a payload or top-level document: any JSON-like value */
     if (lua_type(c->L, idx) != LUA_TTABLE || (shaped && s->type > CC_SHAPE_MAP))
         scalar_to_value(c->L, idx, out); /* a table where a scalar belongs: "table" */
     else
         table_to_value(c, idx, s, shaped, out);
 }
 
-int cc_lua_to_value(lua_State *L, int idx, const cc_shape_t *shape, cc_arena_t *a, cc_value_t *out)
+/* As cc_lua_to_value, bounded by a model's own deepest shape. */
+static int to_value_in(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape, cc_arena_t *a,
+                       cc_value_t *out)
 {
     conv_t c;
-    const cc_model_t *m = cc_model_get(NULL);
     c.L = L;
     c.a = a;
     c.depth = 0;
@@ -203,6 +211,11 @@ int cc_lua_to_value(lua_State *L, int idx, const cc_shape_t *shape, cc_arena_t *
     c.max_depth = shape ? (m ? m->max_depth : CC_MODEL_DEEP) + DEPTH_MARGIN : PLAIN_MAX_DEPTH;
     to_value(&c, lua_absindex(L, idx), shape, shape != NULL, out);
     return c.oom ? CC_E_NOMEM : CC_OK;
+}
+
+int cc_lua_to_value(lua_State *L, int idx, const cc_shape_t *shape, cc_arena_t *a, cc_value_t *out)
+{
+    return to_value_in(L, idx, cc_model_get(NULL), shape, a, out);
 }
 
 void cc_lua_push_value(lua_State *L, const cc_value_t *v)
@@ -273,19 +286,68 @@ static void push_problems(lua_State *L, cc_problems_t *p)
     lua_setfield(L, -2, "problems");
 }
 
-static const cc_model_t *check_model(lua_State *L)
+/* {====== Models ====== */
+#define MODEL_META "connectcampaigns.Model"
+
+typedef struct {
+    cc_model_t *model; /* owned; NULL once collected */
+} lmodel_t;
+
+static int model_gc(lua_State *L)
+{
+    lmodel_t *m = luaL_checkudata(L, 1, MODEL_META);
+    cc_model_free(m->model);
+    m->model = NULL;
+    return 0;
+}
+
+/*** Compiles a service model (service-2.json text) at run time.
+ * @tparam string json
+ * @treturn[1] userdata a model the other functions take as their first argument
+ * @treturn[2] nil
+ * @treturn[2] table {code = "ModelError", message} naming the shape and trait refused */
+static int l_compile_model(lua_State *L)
+{
+    const char *json = luaL_checkstring(L, 1);
+    lmodel_t *m = lua_newuserdatauv(L, sizeof *m, 0); /* owner first, then acquire */
+    cc_err_t err;
+    m->model = NULL;
+    luaL_getmetatable(L, MODEL_META);
+    lua_setmetatable(L, -2);
+    if ((m->model = cc_model_compile(json, &err)) == NULL)
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    return 1;
+}
+
+/* The model a call is for: a model userdata as first argument (removed, so
+ * the other arguments keep their places), else the embedded one. */
+static const cc_model_t *model_arg(lua_State *L)
 {
     cc_err_t err;
-    const cc_model_t *m = cc_model_get(&err);
-    if (m == NULL)
+    const cc_model_t *m;
+    lmodel_t *given = NULL;
+    if (lua_type(L, 1) == LUA_TUSERDATA && lua_getmetatable(L, 1)) { /* luaL_testudata, which 5.1 lacks */
+        luaL_getmetatable(L, MODEL_META);
+        if (lua_rawequal(L, -1, -2))
+            given = lua_touserdata(L, 1);
+        lua_pop(L, 2);
+    }
+    if (given) {
+        if (given->model == NULL)
+            luaL_error(L, "connectcampaigns: a model used after it was collected");
+        lua_remove(L, 1);
+        return given->model;
+    }
+    if ((m = cc_model_get(&err)) == NULL)
         luaL_error(L, "connectcampaigns: %s", err.msg);
     return m;
 }
+/* }====== */
 
-static const cc_operation_t *check_op(lua_State *L, int idx)
+static const cc_operation_t *check_op(lua_State *L, const cc_model_t *m, int idx)
 {
     const char *name = luaL_checkstring(L, idx);
-    const cc_operation_t *op = cc_model_find_op(check_model(L), name);
+    const cc_operation_t *op = cc_model_find_op(m, name);
     if (op == NULL)
         luaL_error(L, "unknown operation '%s'", name);
     return op;
@@ -295,7 +357,7 @@ static const cc_operation_t *check_op(lua_State *L, int idx)
  * @treturn table array of {name, snake, method, uri, paginator?} */
 static int l_operations(lua_State *L)
 {
-    const cc_model_t *m = check_model(L);
+    const cc_model_t *m = model_arg(L);
     size_t i;
     lua_createtable(L, (int)m->nops, 0);
     for (i = 0; i < m->nops; i++) {
@@ -321,7 +383,7 @@ static int l_operations(lua_State *L)
 /*** The service's model metadata: signing name, endpoint prefix, API version. */
 static int l_metadata(lua_State *L)
 {
-    const cc_model_t *m = check_model(L);
+    const cc_model_t *m = model_arg(L);
     lua_createtable(L, 0, 4);
     set_string(L, "signing_name", m->signing_name);
     set_string(L, "endpoint_prefix", m->endpoint_prefix);
@@ -344,17 +406,27 @@ static int l_model_json(lua_State *L)
  * @treturn[2] table error {code, message} */
 static int l_build(lua_State *L)
 {
-    const cc_operation_t *op = check_op(L, 1);
+    const cc_model_t *m = model_arg(L);
+    const cc_operation_t *op = check_op(L, m, 1);
+    cc_build_opts_t opts = {NULL, -1};
     cc_box_t *box;
     cc_value_t params;
     cc_err_t err;
     int rc;
     luaL_checktype(L, 2, LUA_TTABLE);
+    if (lua_type(L, 3) == LUA_TTABLE) { /* { token =, min_compression = } */
+        lua_getfield(L, 3, "token");
+        opts.token = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL; /* the table keeps it */
+        lua_getfield(L, 3, "min_compression");
+        if (lua_type(L, -1) == LUA_TNUMBER)
+            opts.min_compression = (long)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+    }
     box = cc_lua_newbox(L); /* owner first, then acquire */
-    if (cc_lua_to_value(L, 2, op->input, &box->arena, &params) != CC_OK)
+    if (to_value_in(L, 2, m, op->input, &box->arena, &params) != CC_OK)
         rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the parameters");
     else
-        rc = cc_serialize_request(op, &params, &box->parts, &err);
+        rc = cc_serialize_request_with(op, &params, &opts, &box->parts, &err);
     if (rc == CC_E_PARAM && box->parts.problems.n > 0) {
         push_problems(L, &box->parts.problems); /* raises only on memory: the box frees itself */
         cc_lua_box_release(box);
@@ -373,6 +445,23 @@ static int l_build(lua_State *L)
     if (box->parts.has_body) {
         lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
         lua_setfield(L, -2, "body");
+        set_string(L, "content_type", box->parts.content_type);
+    }
+    if (box->parts.nheaders > 0) {
+        const char *p = box->parts.headers.data;
+        size_t i;
+        lua_createtable(L, 0, (int)box->parts.nheaders);
+        for (i = 0; i < box->parts.nheaders; i++) {
+            const char *v = p + strlen(p) + 1;
+            lua_pushstring(L, v);
+            lua_setfield(L, -2, p);
+            p = v + strlen(v) + 1;
+        }
+        lua_setfield(L, -2, "headers");
+    }
+    if (box->parts.host_prefix.len > 0) {
+        lua_pushlstring(L, box->parts.host_prefix.data, box->parts.host_prefix.len);
+        lua_setfield(L, -2, "host_prefix");
     }
     set_string(L, "operation", op->name);
     cc_lua_box_release(box);
@@ -387,19 +476,58 @@ static int l_build(lua_State *L)
  * @treturn[1] table the result
  * @treturn[2] nil
  * @treturn[2] table {code, message, fields?} */
+/* {====== An answer's headers from a Lua table (lower-case names) ====== */
+typedef struct {
+    lua_State *L;
+    int idx;
+} lheaders_t;
+
+static const char *lheader_get(void *ctx, const char *lname, size_t *len)
+{
+    lheaders_t *h = ctx;
+    const char *v;
+    lua_pushstring(h->L, lname);
+    lua_rawget(h->L, h->idx);
+    v = lua_type(h->L, -1) == LUA_TSTRING ? lua_tolstring(h->L, -1, len) : NULL;
+    lua_pop(h->L, 1); /* the table keeps the string */
+    return v;
+}
+
+static void lheader_each(void *ctx, void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
+{
+    lheaders_t *h = ctx;
+    lua_pushnil(h->L);
+    while (lua_next(h->L, h->idx)) {
+        if (lua_type(h->L, -2) == LUA_TSTRING && lua_type(h->L, -1) == LUA_TSTRING) {
+            size_t nlen, vlen;
+            const char *name = lua_tolstring(h->L, -2, &nlen), *val = lua_tolstring(h->L, -1, &vlen);
+            fn(arg, name, nlen, val, vlen);
+        }
+        lua_pop(h->L, 1);
+    }
+}
+/* }====== */
+
 static int l_parse(lua_State *L)
 {
-    const cc_model_t *m = check_model(L);
-    const cc_operation_t *op = check_op(L, 1);
+    const cc_model_t *m = model_arg(L);
+    const cc_operation_t *op = check_op(L, m, 1);
     long status = (long)luaL_checkinteger(L, 2);
     size_t len;
     const char *body = luaL_optlstring(L, 3, "", &len);
-    const char *errtype = luaL_optstring(L, 4, NULL);
-    cc_box_t *box = cc_lua_newbox(L);
+    const char *errtype = lua_type(L, 4) == LUA_TTABLE ? NULL : luaL_optstring(L, 4, NULL);
+    lheaders_t lh = {L, 4};
+    cc_headers_t h = {&lh, lheader_get, lheader_each};
+    cc_box_t *box;
     cc_value_t out;
     cc_service_error_t se;
     cc_err_t err;
-    int rc = cc_parse_response(m, op, status, body, len, errtype, &box->arena, &out, &se, &err);
+    int rc;
+    luaL_checkstack(L, 8, "parsing an answer");
+    box = cc_lua_newbox(L);
+    rc = lua_type(L, 4) == LUA_TTABLE
+             ? cc_parse_response_h(m, op, status, body, len, &h, &box->arena, &out, &se, &err)
+             : cc_parse_response(m, op, status, body, len, errtype, &box->arena, &out, &se, &err);
     if (rc == CC_OK) {
         cc_lua_push_value(L, &out);
     } else if (rc == CC_E_SERVICE) {
@@ -455,7 +583,7 @@ static int push_encoded(lua_State *L, int idx, const cc_shape_t *shape)
  * @treturn[2] table error */
 static int l_encode_shape(lua_State *L)
 {
-    const cc_operation_t *op = check_op(L, 1);
+    const cc_operation_t *op = check_op(L, model_arg(L), 1);
     const char *which = luaL_optstring(L, 3, "output");
     const cc_shape_t *shape = strcmp(which, "input") == 0 ? op->input : op->output;
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -473,7 +601,7 @@ static int l_encode_shape(lua_State *L)
  * @treturn[2] table error */
 static int l_decode_shape(lua_State *L)
 {
-    const cc_operation_t *op = check_op(L, 1);
+    const cc_operation_t *op = check_op(L, model_arg(L), 1);
     size_t len;
     const char *text = luaL_checklstring(L, 2, &len);
     const char *which = luaL_optstring(L, 3, "input");
@@ -682,6 +810,7 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         {"operations", l_operations},
+        {"compile_model", l_compile_model},
         {"metadata", l_metadata},
         {"model_json", l_model_json},
         {"build", l_build},
@@ -703,7 +832,12 @@ CC_API int luaopen_connectcampaigns_core(lua_State *L)
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},
     };
-    check_model(L);
+    model_arg(L); /* the embedded model compiles, or require fails here */
+    if (luaL_newmetatable(L, MODEL_META)) {
+        lua_pushcfunction(L, model_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
     if (luaL_newmetatable(L, BOX_META)) {
         lua_pushcfunction(L, box_gc);
         lua_setfield(L, -2, "__gc");

@@ -3,7 +3,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -28,6 +30,47 @@ const cc_shape_t *cc_model_find_shape(const cc_model_t *m, const char *name)
     cc_shape_t key;
     key.name = name;
     return bsearch(&key, m->shapes, m->nshapes, sizeof key, shape_cmp);
+}
+
+static int refuse(cc_err_t *err, const char *where, const char *what)
+{
+    return cc_err_set(err, CC_E_MODEL, "model: %s uses %s, which this client does not implement", where, what);
+}
+
+/* "iso8601", "rfc822", "unixTimestamp" (any case, as botocore lowers it). */
+static int ts_format(const cJSON *js, cc_ts_format_t *out, cc_err_t *err, const char *where)
+{
+    static const struct { const char *name; cc_ts_format_t f; } formats[] = {
+        {"iso8601", CC_TS_ISO8601}, {"rfc822", CC_TS_RFC822}, {"unixtimestamp", CC_TS_UNIX}};
+    const char *f = json_str(js, "timestampFormat");
+    size_t i;
+    *out = CC_TS_DEFAULT;
+    if (f == NULL)
+        return CC_OK;
+    for (i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcasecmp(f, formats[i].name) == 0) {
+            *out = formats[i].f;
+            return CC_OK;
+        }
+    return cc_err_set(err, CC_E_MODEL, "model: %s has timestampFormat \"%s\", which this client does not implement",
+                      where, f);
+}
+
+static int location_of(const char *loc, cc_location_t *out)
+{
+    static const struct { const char *name; cc_location_t loc; } locs[] = {
+        {"uri", CC_LOC_URI}, {"querystring", CC_LOC_QUERY}, {"header", CC_LOC_HEADER},
+        {"headers", CC_LOC_HEADERS}, {"statusCode", CC_LOC_STATUS}};
+    size_t i;
+    *out = CC_LOC_BODY;
+    if (loc == NULL)
+        return 1;
+    for (i = 0; i < sizeof locs / sizeof locs[0]; i++)
+        if (strcmp(loc, locs[i].name) == 0) {
+            *out = locs[i].loc;
+            return 1;
+        }
+    return 0;
 }
 
 static cc_shape_type_t shape_type(const char *t, int *ok)
@@ -55,7 +98,7 @@ static const cc_shape_t *ref_shape(const cc_model_t *m, const cJSON *ref, cc_err
     const char *name = json_str(ref, "shape");
     const cc_shape_t *s = name ? cc_model_find_shape(m, name) : NULL;
     if (s == NULL)
-        cc_err_set(err, CC_E_INTERNAL, "model: %s refers to an unknown shape", where);
+        cc_err_set(err, CC_E_MODEL, "model: %s refers to an unknown shape", where);
     return s;
 }
 
@@ -75,15 +118,23 @@ static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err
         cc_member_t *mem = &s->members[i++];
         const char *loc = json_str(it, "location");
         const char *wire = json_str(it, "locationName");
+        char where[160];
         mem->name = it->string;
         mem->wire_name = wire ? wire : it->string;
+        snprintf(where, sizeof where, "member %s of %s", mem->name, s->name);
         mem->shape = ref_shape(m, it, err, s->name);
         if (mem->shape == NULL)
             return err->code;
-        mem->location = !loc ? CC_LOC_BODY
-                        : strcmp(loc, "uri") == 0 ? CC_LOC_URI
-                        : strcmp(loc, "querystring") == 0 ? CC_LOC_QUERY
-                        : CC_LOC_HEADER;
+        if (!location_of(loc, &mem->location))
+            return cc_err_set(err, CC_E_MODEL, "model: %s has location \"%s\", which this client does not implement",
+                              where, loc);
+        if (ts_format(it, &mem->ts_format, err, where) != CC_OK)
+            return err->code;
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "eventpayload")))
+            return refuse(err, where, "the eventpayload trait");
+        mem->jsonvalue = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "jsonvalue"));
+        mem->idempotency_token = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "idempotencyToken"));
+        mem->host_label = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "hostLabel"));
         cJSON_ArrayForEach(r, required) {
             if (cJSON_IsString(r) && strcmp(r->valuestring, mem->name) == 0)
                 mem->required = 1;
@@ -92,13 +143,49 @@ static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err
     return CC_OK;
 }
 
+/* The payload trait names the member that is the whole body. */
+static int compile_payload(cc_shape_t *s, const cJSON *js, cc_err_t *err)
+{
+    const char *name = json_str(js, "payload");
+    if (name == NULL)
+        return CC_OK;
+    s->payload = cc_shape_find_member(s, name, strlen(name));
+    if (s->payload == NULL)
+        return cc_err_set(err, CC_E_MODEL, "model: the payload of %s names no member (%s)", s->name, name);
+    return CC_OK;
+}
+
+/* Members are compiled after every shape's own traits: a member's timestamp
+ * format falls back on its shape's. */
+static void inherit_formats(cc_model_t *m)
+{
+    size_t i, j;
+    for (i = 0; i < m->nshapes; i++)
+        for (j = 0; j < m->shapes[i].nmembers; j++) {
+            cc_member_t *mem = &m->shapes[i].members[j];
+            if (mem->ts_format == CC_TS_DEFAULT)
+                mem->ts_format = mem->shape->ts_format;
+        }
+}
+
 static int compile_shape(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t *err)
 {
     const cJSON *it;
     int ok;
+    char where[160];
+    snprintf(where, sizeof where, "shape %s", s->name);
     s->type = shape_type(json_str(js, "type"), &ok);
     if (!ok)
-        return cc_err_set(err, CC_E_INTERNAL, "model: shape %s has an unknown type", s->name);
+        return cc_err_set(err, CC_E_MODEL, "model: shape %s has type \"%s\", which this client does not implement",
+                          s->name, json_str(js, "type") ? json_str(js, "type") : "(none)");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "eventstream")))
+        return refuse(err, where, "the eventstream trait");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "event")))
+        return refuse(err, where, "the event trait");
+    if (s->type == CC_SHAPE_STRUCTURE && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "document")))
+        s->type = CC_SHAPE_DOCUMENT;
+    if (ts_format(js, &s->ts_format, err, where) != CC_OK)
+        return err->code;
     if ((it = cJSON_GetObjectItemCaseSensitive(js, "min")) && cJSON_IsNumber(it)) {
         s->has_min = 1;
         s->min = it->valuedouble;
@@ -130,7 +217,9 @@ static int compile_shape(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t
     }
     switch (s->type) {
     case CC_SHAPE_STRUCTURE:
-        return compile_members(m, s, js, err);
+        if (compile_members(m, s, js, err) != CC_OK)
+            return err->code;
+        return compile_payload(s, js, err);
     case CC_SHAPE_LIST:
         s->member = ref_shape(m, cJSON_GetObjectItemCaseSensitive(js, "member"), err, s->name);
         return s->member ? CC_OK : err->code;
@@ -152,6 +241,9 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
     const cJSON *errors = cJSON_GetObjectItemCaseSensitive(js, "errors");
     const cJSON *pag = cJSON_GetObjectItemCaseSensitive(paginators, js->string);
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(http, "responseCode");
+    const cJSON *endpoint = cJSON_GetObjectItemCaseSensitive(js, "endpoint");
+    const cJSON *compression = cJSON_GetObjectItemCaseSensitive(js, "requestcompression");
+    const cJSON *checksum = cJSON_GetObjectItemCaseSensitive(js, "httpChecksum");
     const cJSON *e;
     size_t i;
     op->name = js->string;
@@ -160,7 +252,7 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
     op->uri = json_str(http, "requestUri");
     op->success_code = cJSON_IsNumber(code) ? code->valueint : 200;
     if (op->method == NULL || op->uri == NULL)
-        return cc_err_set(err, CC_E_INTERNAL, "model: operation %s has no http binding", op->name);
+        return cc_err_set(err, CC_E_MODEL, "model: operation %s has no http binding", op->name);
     if (in && (op->input = ref_shape(m, in, err, op->name)) == NULL)
         return err->code;
     if (out && (op->output = ref_shape(m, out, err, op->name)) == NULL)
@@ -177,6 +269,13 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
     for (i = 0; op->input && i < op->input->nmembers; i++)
         if (op->input->members[i].location == CC_LOC_BODY)
             op->has_body_members = 1;
+    op->host_prefix = json_str(endpoint, "hostPrefix");
+    op->checksum_required = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "httpChecksumRequired")) ||
+                            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(checksum, "requestChecksumRequired"));
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(compression, "encodings")) {
+        if (cJSON_IsString(e) && strcmp(e->valuestring, "gzip") == 0)
+            op->compress_gzip = 1;
+    }
     if (pag) {
         op->input_token = json_str(pag, "input_token");
         op->output_token = json_str(pag, "output_token");
@@ -226,6 +325,21 @@ static int shape_depth(const cc_shape_t *s, const cc_shape_t **path, int n)
     return d + 1 > CC_MODEL_DEEP ? CC_MODEL_DEEP : d + 1;
 }
 
+/* rest-json, named by "protocol" or listed in "protocols". */
+static int check_protocol(const cJSON *meta, cc_err_t *err)
+{
+    const char *p = json_str(meta, "protocol");
+    const cJSON *it;
+    if (p && strcmp(p, "rest-json") == 0)
+        return CC_OK;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(meta, "protocols")) {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, "rest-json") == 0)
+            return CC_OK;
+    }
+    return cc_err_set(err, CC_E_MODEL, "model: the service's protocol is \"%s\"; this client implements rest-json",
+                      p ? p : "(none)");
+}
+
 cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
 {
     cc_model_t *m = cc_calloc(1, sizeof *m);
@@ -237,9 +351,11 @@ cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
     }
     m->root = cJSON_Parse(json);
     if (m->root == NULL) {
-        cc_err_set(err, CC_E_INTERNAL, "model: not valid JSON");
+        cc_err_set(err, CC_E_MODEL, "model: not valid JSON");
         goto fail;
     }
+    if (check_protocol(cJSON_GetObjectItemCaseSensitive(m->root, "metadata"), err) != CC_OK)
+        goto fail;
     shapes = cJSON_GetObjectItemCaseSensitive(m->root, "shapes");
     ops = cJSON_GetObjectItemCaseSensitive(m->root, "operations");
     meta = cJSON_GetObjectItemCaseSensitive(m->root, "metadata");
@@ -260,6 +376,7 @@ cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
         if (compile_shape(m, s, it, err) != CC_OK)
             goto fail;
     }
+    inherit_formats(m);
     i = 0;
     cJSON_ArrayForEach(it, ops) {
         if (compile_operation(m, &m->ops[i++], it, pag, err) != CC_OK)

@@ -19,10 +19,17 @@ typedef enum {
     CC_SHAPE_FLOAT,
     CC_SHAPE_BOOLEAN,
     CC_SHAPE_TIMESTAMP,
-    CC_SHAPE_BLOB
+    CC_SHAPE_BLOB,
+    CC_SHAPE_DOCUMENT /* any JSON value: a structure with the document trait */
 } cc_shape_type_t;
 
-typedef enum { CC_LOC_BODY, CC_LOC_URI, CC_LOC_QUERY, CC_LOC_HEADER } cc_location_t;
+/* Where a member travels: the JSON body, a URI label, the query string, one
+ * header, every header with a prefix (a map), or the answer's status code. */
+typedef enum { CC_LOC_BODY, CC_LOC_URI, CC_LOC_QUERY, CC_LOC_HEADER, CC_LOC_HEADERS, CC_LOC_STATUS } cc_location_t;
+
+/* How a timestamp is written; CC_TS_DEFAULT takes the location's default
+ * (body: epoch seconds, query and URI: ISO-8601, header: RFC 822). */
+typedef enum { CC_TS_DEFAULT, CC_TS_ISO8601, CC_TS_RFC822, CC_TS_UNIX } cc_ts_format_t;
 
 typedef struct cc_shape cc_shape_t;
 
@@ -32,6 +39,10 @@ typedef struct cc_member {
     const cc_shape_t *shape;
     cc_location_t location;
     int required;
+    cc_ts_format_t ts_format; /* the member's timestampFormat, else its shape's */
+    int jsonvalue;         /* a header holding base64 JSON */
+    int idempotency_token; /* filled with a UUID v4 when left out */
+    int host_label;        /* expands {name} in the operation's hostPrefix */
 } cc_member_t;
 
 struct cc_shape {
@@ -48,6 +59,8 @@ struct cc_shape {
     size_t nenums;
     const char *pattern;
     int is_union;
+    const cc_member_t *payload; /* the member that is the whole body, if any */
+    cc_ts_format_t ts_format;
     int sensitive;
     int is_error;
     int http_status;    /* error shapes */
@@ -66,6 +79,9 @@ typedef struct cc_operation {
     const cc_shape_t **errors;
     size_t nerrors;
     int has_body_members;
+    const char *host_prefix; /* "foo.{label}." */
+    int checksum_required;   /* send Content-MD5 */
+    int compress_gzip;       /* requestcompression lists gzip */
     /* paginator, when the operation has one */
     const char *input_token, *output_token, *limit_key, *result_key;
 } cc_operation_t;
@@ -93,7 +109,11 @@ extern const char cc_model_json[];
  * set when the embedded model cannot be compiled. Never freed by callers. */
 const cc_model_t *cc_model_get(cc_err_t *err);
 
-/* Compiles a model from JSON text. Caller frees with cc_model_free. */
+/* Compiles a model from JSON text (the service-2.json layout, plus the
+ * optional "paginators" object). A model using what the engine does not
+ * implement (another protocol, event streams, an unknown type, location or
+ * timestamp format) is refused: CC_E_MODEL naming the shape and the trait.
+ * Caller frees with cc_model_free. */
 cc_model_t *cc_model_compile(const char *json, cc_err_t *err);
 void cc_model_free(cc_model_t *m);
 

@@ -1,6 +1,7 @@
-/* Request serialization for rest-json: URI labels, query string and a JSON
- * body, as botocore's RestJSONSerializer writes them. Input is validated
- * first, so the writers below trust the value kinds. */
+/* Request serialization for rest-json: URI labels, query string, headers
+ * and a JSON (or raw payload) body, as botocore's RestJSONSerializer writes
+ * them. Input is validated first, so the writers below trust the value
+ * kinds. */
 #include "alloc.h"
 #include "shape.h"
 
@@ -8,15 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "codec.h"
 #include "json.h"
 #include "timestamp.h"
+#include "uuid.h"
 
 void cc_request_parts_init(cc_request_parts_t *p)
 {
     cc_buf_init(&p->path);
     cc_buf_init(&p->query);
     cc_buf_init(&p->body);
+    cc_buf_init(&p->headers);
+    cc_buf_init(&p->host_prefix);
+    p->nheaders = 0;
+    p->content_type = NULL;
     p->has_body = 0;
     cc_problems_init(&p->problems);
 }
@@ -26,11 +34,13 @@ void cc_request_parts_free(cc_request_parts_t *p)
     cc_buf_free(&p->path);
     cc_buf_free(&p->query);
     cc_buf_free(&p->body);
+    cc_buf_free(&p->headers);
+    cc_buf_free(&p->host_prefix);
     cc_problems_free(&p->problems);
 }
 
-/* A validated timestamp as ISO-8601 (exact to the microsecond). */
-static void format_timestamp(const cc_value_t *v, char *out)
+/* {====== Scalars as text ====== */
+static cc_ts_t timestamp_of(const cc_value_t *v)
 {
     cc_ts_t t = {0, 0};
     if (v->kind == CC_V_STR)
@@ -39,7 +49,36 @@ static void format_timestamp(const cc_value_t *v, char *out)
         t.sec = v->u.i;
     else
         cc_ts_from_number(v->u.n, &t);
-    cc_ts_format(t, out);
+    return t;
+}
+
+/* A validated timestamp in a format; in_json writes epoch seconds as a bare
+ * number and the other formats as JSON strings. botocore writes epoch
+ * seconds whole (int()), and ISO-8601 to the microsecond. */
+static void put_timestamp(cc_buf_t *b, const cc_value_t *v, cc_ts_format_t f, int in_json)
+{
+    cc_ts_t t = timestamp_of(v);
+    char out[40];
+    if (f == CC_TS_UNIX) {
+        cc_buf_printf(b, "%lld", t.sec);
+        return;
+    }
+    if (f == CC_TS_RFC822)
+        cc_ts_format_rfc822(t.sec, out);
+    else
+        cc_ts_format(t, out);
+    if (in_json)
+        cc_json_put_string(b, out, strlen(out));
+    else
+        cc_buf_puts(b, out);
+}
+
+/* "NaN", "Infinity", "-Infinity" for the doubles JSON cannot write; NULL otherwise. */
+static const char *special_float(const cc_value_t *v)
+{
+    if (v->kind != CC_V_NUM || isfinite(v->u.n))
+        return NULL;
+    return isnan(v->u.n) ? "NaN" : v->u.n > 0 ? "Infinity" : "-Infinity";
 }
 
 /* A number as json.dumps and str() write it: a Lua integer stays an integer,
@@ -54,8 +93,45 @@ static void put_number(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
         cc_json_put_double(b, v->u.n);
 }
 
+/* The text of a scalar in a URI label, query value or header, before any
+ * encoding: str() of the value as botocore takes it. */
+static void put_text(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, cc_ts_format_t f)
+{
+    const char *special;
+    switch (s->type) {
+    case CC_SHAPE_BOOLEAN: cc_buf_puts(b, v->u.b ? "true" : "false"); return;
+    case CC_SHAPE_INTEGER:
+    case CC_SHAPE_LONG:
+    case CC_SHAPE_DOUBLE:
+    case CC_SHAPE_FLOAT:
+        if ((special = special_float(v)) != NULL)
+            cc_buf_puts(b, special);
+        else
+            put_number(b, s, v);
+        return;
+    case CC_SHAPE_TIMESTAMP: put_timestamp(b, v, f, 0); return;
+    default: cc_buf_append(b, v->u.str.s, v->u.str.len);
+    }
+}
+
+static void put_encoded(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, cc_ts_format_t f, int keep_slash)
+{
+    if (s->type == CC_SHAPE_STRING || s->type == CC_SHAPE_BLOB) {
+        cc_buf_put_uri_encoded(b, v->u.str.s, v->u.str.len, keep_slash);
+    } else {
+        cc_buf_t t;
+        cc_buf_init(&t);
+        put_text(&t, s, v, f);
+        if (!cc_buf_ok(&t))
+            b->oom = 1;
+        cc_buf_put_uri_encoded(b, t.data ? t.data : "", t.len, keep_slash);
+        cc_buf_free(&t);
+    }
+}
+/* }====== */
+
 /* {====== JSON body ====== */
-static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v);
+static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, cc_ts_format_t f);
 
 static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, int body_only)
 {
@@ -74,7 +150,7 @@ static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v,
         first = 0;
         cc_json_put_string(b, m->wire_name, strlen(m->wire_name));
         cc_buf_puts(b, ": ");
-        put_value(b, m->shape, mv);
+        put_value(b, m->shape, mv, m->ts_format);
     }
     cc_buf_putc(b, '}');
 }
@@ -93,7 +169,7 @@ static void put_map(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
             cc_buf_puts(b, ", ");
         cc_json_put_string(b, sorted[i]->key.u.str.s, sorted[i]->key.u.str.len);
         cc_buf_puts(b, ": ");
-        put_value(b, s->value, &sorted[i]->val);
+        put_value(b, s->value, &sorted[i]->val, s->value->ts_format);
     }
     cc_buf_putc(b, '}');
     cc_free(sorted);
@@ -106,55 +182,54 @@ static void put_list(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
     for (idx = 1; idx <= (long long)v->u.tab.n; idx++) {
         if (idx > 1)
             cc_buf_puts(b, ", ");
-        put_value(b, s->member, cc_value_index(v, idx));
+        put_value(b, s->member, cc_value_index(v, idx), s->member->ts_format);
     }
     cc_buf_putc(b, ']');
 }
 
-static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
+static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, cc_ts_format_t f)
 {
-    char ts[32];
+    const char *special;
+    cc_err_t ignored;
     switch (s->type) {
     case CC_SHAPE_STRUCTURE: put_structure(b, s, v, 0); break;
     case CC_SHAPE_LIST: put_list(b, s, v); break;
     case CC_SHAPE_MAP: put_map(b, s, v); break;
-    case CC_SHAPE_STRING:
-    case CC_SHAPE_BLOB: cc_json_put_string(b, v->u.str.s, v->u.str.len); break;
+    case CC_SHAPE_STRING: cc_json_put_string(b, v->u.str.s, v->u.str.len); break;
+    case CC_SHAPE_BLOB:
+        cc_buf_putc(b, '"');
+        cc_base64_put(b, v->u.str.s, v->u.str.len);
+        cc_buf_putc(b, '"');
+        break;
     case CC_SHAPE_BOOLEAN: cc_buf_puts(b, v->u.b ? "true" : "false"); break;
     case CC_SHAPE_INTEGER:
     case CC_SHAPE_LONG:
     case CC_SHAPE_DOUBLE:
-    case CC_SHAPE_FLOAT: put_number(b, s, v); break;
-    case CC_SHAPE_TIMESTAMP:
-        format_timestamp(v, ts);
-        cc_json_put_string(b, ts, strlen(ts));
+    case CC_SHAPE_FLOAT:
+        if ((special = special_float(v)) != NULL)
+            cc_json_put_string(b, special, strlen(special));
+        else
+            put_number(b, s, v);
+        break;
+    case CC_SHAPE_TIMESTAMP: put_timestamp(b, v, f == CC_TS_DEFAULT ? CC_TS_UNIX : f, 1); break;
+    case CC_SHAPE_DOCUMENT:
+        if (cc_json_encode(b, v, &ignored) != CC_OK) /* validated: only memory fails */
+            b->oom = 1;
         break;
     }
 }
 /* }====== */
 
 /* {====== URI and query string ====== */
-/* The text form of a scalar for a URI label or a query value. */
-static void put_scalar_encoded(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, int keep_slash)
+static const cc_member_t *uri_member(const cc_operation_t *op, const char *name, size_t n)
 {
-    char tmp[40];
-    switch (s->type) {
-    case CC_SHAPE_BOOLEAN:
-        cc_buf_puts(b, v->u.b ? "true" : "false");
-        return;
-    case CC_SHAPE_INTEGER:
-    case CC_SHAPE_LONG:
-    case CC_SHAPE_DOUBLE:
-    case CC_SHAPE_FLOAT:
-        put_number(b, s, v);
-        return;
-    case CC_SHAPE_TIMESTAMP:
-        format_timestamp(v, tmp);
-        cc_buf_put_uri_encoded(b, tmp, strlen(tmp), 0);
-        return;
-    default:
-        cc_buf_put_uri_encoded(b, v->u.str.s, v->u.str.len, keep_slash);
+    size_t i;
+    for (i = 0; op->input && i < op->input->nmembers; i++) {
+        const cc_member_t *c = &op->input->members[i];
+        if (c->location == CC_LOC_URI && strlen(c->wire_name) == n && memcmp(c->wire_name, name, n) == 0)
+            return c;
     }
+    return NULL;
 }
 
 static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t *path,
@@ -164,9 +239,9 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
     const char *end = q ? q : p + strlen(p);
     while (p < end) {
         const char *close;
-        const cc_member_t *m = NULL;
+        const cc_member_t *m;
         const cc_value_t *v;
-        size_t n, i;
+        size_t n;
         int greedy;
         if (*p != '{') {
             cc_buf_putc(path, *p++);
@@ -174,23 +249,19 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
         }
         close = memchr(p, '}', (size_t)(end - p));
         if (close == NULL)
-            return cc_err_set(err, CC_E_INTERNAL, "model: bad URI template for %s", op->name);
+            return cc_err_set(err, CC_E_MODEL, "model: bad URI template for %s", op->name);
         n = (size_t)(close - p - 1);
         greedy = n > 0 && p[n] == '+';
         if (greedy)
             n--;
-        for (i = 0; op->input && i < op->input->nmembers; i++) {
-            const cc_member_t *c = &op->input->members[i];
-            if (c->location == CC_LOC_URI && strlen(c->wire_name) == n && memcmp(c->wire_name, p + 1, n) == 0)
-                m = c;
-        }
+        m = uri_member(op, p + 1, n);
         v = m ? cc_value_field(params, m->name) : NULL;
         if (v == NULL)
             return cc_err_set(err, CC_E_PARAM, "Missing required parameter in input: \"%.*s\"", (int)n, p + 1);
         if (v->kind == CC_V_STR && v->u.str.len == 0)
             return cc_err_set(err, CC_E_PARAM,
                               "Invalid length for parameter %s, value: 0, valid min length: 1", m->name);
-        put_scalar_encoded(path, m->shape, v, greedy);
+        put_encoded(path, m->shape, v, m->ts_format == CC_TS_DEFAULT ? CC_TS_ISO8601 : m->ts_format, greedy);
         p = close + 1;
     }
     if (q && q[1])
@@ -199,63 +270,386 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
 }
 
 static void put_query_pair(cc_buf_t *query, const char *key, size_t klen, const cc_shape_t *s,
-                           const cc_value_t *v)
+                           const cc_value_t *v, cc_ts_format_t f)
 {
     if (query->len)
         cc_buf_putc(query, '&');
     cc_buf_put_uri_encoded(query, key, klen, 0);
     cc_buf_putc(query, '=');
-    put_scalar_encoded(query, s, v, 0);
+    put_encoded(query, s, v, f, 0);
+}
+
+/* Whether a query member that is set sends this name: it takes precedence
+ * over a map entry of the same name. */
+static int named_in_query(const cc_shape_t *in, const cc_value_t *params, const cc_entry_t *e)
+{
+    size_t i;
+    for (i = 0; i < in->nmembers; i++) {
+        const cc_member_t *m = &in->members[i];
+        if (m->location == CC_LOC_QUERY && m->shape->type != CC_SHAPE_MAP &&
+            strlen(m->wire_name) == e->key.u.str.len && memcmp(m->wire_name, e->key.u.str.s, e->key.u.str.len) == 0 &&
+            cc_value_field(params, m->name) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static void put_query_list(cc_buf_t *query, const char *key, size_t klen, const cc_shape_t *list,
+                           const cc_value_t *v, cc_ts_format_t f)
+{
+    long long idx;
+    for (idx = 1; idx <= (long long)v->u.tab.n; idx++)
+        put_query_pair(query, key, klen, list->member, cc_value_index(v, idx), f);
+}
+
+static void put_query_map(cc_buf_t *query, const cc_shape_t *in, const cc_shape_t *map, const cc_value_t *params,
+                          const cc_value_t *v)
+{
+    const cc_entry_t **sorted = cc_value_sorted_entries(v);
+    const cc_shape_t *vs = map->value;
+    cc_ts_format_t f = vs->ts_format == CC_TS_DEFAULT ? CC_TS_ISO8601 : vs->ts_format;
+    size_t k;
+    if (sorted == NULL) {
+        query->oom = 1;
+        return;
+    }
+    for (k = 0; k < v->u.tab.n; k++) {
+        const cc_entry_t *e = sorted[k];
+        if (named_in_query(in, params, e))
+            continue;
+        if (vs->type == CC_SHAPE_LIST)
+            put_query_list(query, e->key.u.str.s, e->key.u.str.len, vs, &e->val, f);
+        else
+            put_query_pair(query, e->key.u.str.s, e->key.u.str.len, vs, &e->val, f);
+    }
+    cc_free(sorted);
 }
 
 static void put_query(const cc_shape_t *in, const cc_value_t *params, cc_buf_t *query)
 {
-    size_t i, k;
+    size_t i;
     for (i = 0; in && i < in->nmembers; i++) {
         const cc_member_t *m = &in->members[i];
         const cc_value_t *v;
+        cc_ts_format_t f = m->ts_format == CC_TS_DEFAULT ? CC_TS_ISO8601 : m->ts_format;
         if (m->location != CC_LOC_QUERY || (v = cc_value_field(params, m->name)) == NULL)
             continue;
-        if (m->shape->type == CC_SHAPE_LIST) {
-            long long idx;
-            for (idx = 1; idx <= (long long)v->u.tab.n; idx++)
-                put_query_pair(query, m->wire_name, strlen(m->wire_name), m->shape->member,
-                               cc_value_index(v, idx));
-        } else if (m->shape->type == CC_SHAPE_MAP) {
-            for (k = 0; k < v->u.tab.n; k++) {
-                const cc_value_t *kv = &v->u.tab.items[k].key;
-                put_query_pair(query, kv->u.str.s, kv->u.str.len, m->shape->value, &v->u.tab.items[k].val);
-            }
-        } else {
-            put_query_pair(query, m->wire_name, strlen(m->wire_name), m->shape, v);
-        }
+        if (m->shape->type == CC_SHAPE_LIST)
+            put_query_list(query, m->wire_name, strlen(m->wire_name), m->shape, v, f);
+        else if (m->shape->type == CC_SHAPE_MAP)
+            put_query_map(query, in, m->shape, params, v);
+        else
+            put_query_pair(query, m->wire_name, strlen(m->wire_name), m->shape, v, f);
     }
 }
 /* }====== */
 
+/* {====== Headers ====== */
+static void add_header(cc_request_parts_t *out, const char *name, size_t nlen, const cc_buf_t *value)
+{
+    cc_buf_append(&out->headers, name, nlen);
+    cc_buf_putc(&out->headers, '\0');
+    cc_buf_append(&out->headers, value->data ? value->data : "", value->len);
+    cc_buf_putc(&out->headers, '\0');
+    out->nheaders++;
+}
+
+/* A list in one header: members joined by ",", a string holding '"' or ','
+ * quoted with its quotes escaped (botocore's _escape_header_list_string). */
+static void put_header_list(cc_buf_t *b, const cc_shape_t *list, const cc_value_t *v, cc_ts_format_t f)
+{
+    long long idx;
+    for (idx = 1; idx <= (long long)v->u.tab.n; idx++) {
+        const cc_value_t *it = cc_value_index(v, idx);
+        if (idx > 1)
+            cc_buf_puts(b, ", ");
+        if (list->member->type == CC_SHAPE_STRING &&
+            (memchr(it->u.str.s, '"', it->u.str.len) || memchr(it->u.str.s, ',', it->u.str.len))) {
+            size_t i;
+            cc_buf_putc(b, '"');
+            for (i = 0; i < it->u.str.len; i++) {
+                if (it->u.str.s[i] == '"')
+                    cc_buf_putc(b, '\\');
+                cc_buf_putc(b, it->u.str.s[i]);
+            }
+            cc_buf_putc(b, '"');
+        } else {
+            put_text(b, list->member, it, f);
+        }
+    }
+}
+
+static void put_header_member(cc_request_parts_t *out, const cc_member_t *m, const cc_value_t *v, cc_buf_t *tmp)
+{
+    cc_ts_format_t f = m->ts_format == CC_TS_DEFAULT ? CC_TS_RFC822 : m->ts_format;
+    cc_err_t ignored;
+    cc_buf_reset(tmp);
+    if (m->jsonvalue && v->kind == CC_V_STR) {
+        /* a string is JSON text already (Smithy's mediaType header) */
+        cc_base64_put(tmp, v->u.str.s, v->u.str.len);
+    } else if (m->jsonvalue) {
+        cc_buf_t json;
+        cc_buf_init(&json);
+        if (cc_json_encode(&json, v, &ignored) != CC_OK)
+            tmp->oom = 1;
+        cc_base64_put(tmp, json.data ? json.data : "", json.len);
+        cc_buf_free(&json);
+    } else if (m->shape->type == CC_SHAPE_LIST) {
+        put_header_list(tmp, m->shape, v, m->shape->member->ts_format == CC_TS_DEFAULT ? f : m->shape->member->ts_format);
+    } else {
+        put_text(tmp, m->shape, v, f);
+    }
+    add_header(out, m->wire_name, strlen(m->wire_name), tmp);
+}
+
+/* Every header-bound member; a headers map writes prefix + key for each of
+ * its entries, in key order. */
+static void put_headers(const cc_shape_t *in, const cc_value_t *params, cc_request_parts_t *out)
+{
+    cc_buf_t tmp, name;
+    size_t i, k;
+    cc_buf_init(&tmp);
+    cc_buf_init(&name);
+    for (i = 0; in && i < in->nmembers; i++) {
+        const cc_member_t *m = &in->members[i];
+        const cc_value_t *v = cc_value_field(params, m->name);
+        if (v == NULL)
+            continue;
+        if (m->location == CC_LOC_HEADER) {
+            put_header_member(out, m, v, &tmp);
+        } else if (m->location == CC_LOC_HEADERS) {
+            const cc_entry_t **sorted = cc_value_sorted_entries(v);
+            if (sorted == NULL) {
+                out->headers.oom = 1;
+                break;
+            }
+            for (k = 0; k < v->u.tab.n; k++) {
+                cc_buf_reset(&name);
+                cc_buf_puts(&name, m->wire_name);
+                cc_buf_append(&name, sorted[k]->key.u.str.s, sorted[k]->key.u.str.len);
+                cc_buf_reset(&tmp);
+                put_text(&tmp, m->shape->value, &sorted[k]->val, CC_TS_RFC822);
+                add_header(out, name.data, name.len, &tmp);
+            }
+            cc_free(sorted);
+        }
+    }
+    if (!cc_buf_ok(&tmp) || !cc_buf_ok(&name))
+        out->headers.oom = 1;
+    cc_buf_free(&tmp);
+    cc_buf_free(&name);
+}
+
+/* Whether a header-bound member already sets this header. */
+static int has_header(const cc_request_parts_t *out, const char *name)
+{
+    const char *p = out->headers.data;
+    size_t i;
+    for (i = 0; i < out->nheaders; i++) {
+        int match = strcasecmp(p, name) == 0;
+        p += strlen(p) + 1;
+        if (match)
+            return 1;
+        p += strlen(p) + 1;
+    }
+    return 0;
+}
+/* }====== */
+
+/* {====== Body ====== */
+/* The body as botocore builds it: a blob or string payload as its bytes, a
+ * structure, union or document payload as JSON ("{}" when left out), the
+ * body members as one object, or "{}" when the input has body members but
+ * none is set. */
+static void put_body(const cc_operation_t *op, const cc_value_t *params, cc_request_parts_t *out)
+{
+    const cc_shape_t *in = op->input;
+    const cc_member_t *payload = in ? in->payload : NULL;
+    if (payload) {
+        const cc_value_t *v = cc_value_field(params, payload->name);
+        int raw = payload->shape->type == CC_SHAPE_BLOB || payload->shape->type == CC_SHAPE_STRING;
+        if (raw) {
+            if (v)
+                cc_buf_append(&out->body, v->u.str.s, v->u.str.len);
+            out->content_type = payload->shape->type == CC_SHAPE_BLOB ? "application/octet-stream" : "text/plain";
+        } else if (v) {
+            put_value(&out->body, payload->shape, v, payload->ts_format);
+            out->content_type = "application/json";
+        } else if (payload->shape->type == CC_SHAPE_STRUCTURE && !payload->shape->is_union) {
+            cc_buf_puts(&out->body, "{}");
+            out->content_type = "application/json";
+        }
+    } else if (op->has_body_members) {
+        put_structure(&out->body, in, params, 1);
+        out->content_type = "application/json";
+    }
+    out->has_body = out->body.len > 0;
+    if (!out->has_body)
+        out->content_type = NULL;
+}
+
+/* hostPrefix with each {label} replaced by its member's value. */
+static int put_host_prefix(const cc_operation_t *op, const cc_value_t *params, cc_buf_t *b, cc_err_t *err)
+{
+    const char *p = op->host_prefix;
+    while (*p) {
+        const char *close;
+        const cc_member_t *m;
+        const cc_value_t *v;
+        size_t i;
+        if (*p != '{') {
+            cc_buf_putc(b, *p++);
+            continue;
+        }
+        if ((close = strchr(p, '}')) == NULL || op->input == NULL)
+            return cc_err_set(err, CC_E_MODEL, "model: bad hostPrefix for %s", op->name);
+        m = cc_shape_find_member(op->input, p + 1, (size_t)(close - p - 1));
+        v = m ? cc_value_field(params, m->name) : NULL;
+        if (v == NULL || v->kind != CC_V_STR || v->u.str.len == 0)
+            return cc_err_set(err, CC_E_PARAM, "Missing required parameter in input: \"%.*s\"", (int)(close - p - 1),
+                              p + 1);
+        /* botocore's HOST_PREFIX_RE: a DNS label, letters, digits and hyphens */
+        for (i = 0; i < v->u.str.len; i++) {
+            char c = v->u.str.s[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') ||
+                v->u.str.len > 63 || v->u.str.s[0] == '-')
+                return cc_err_set(err, CC_E_PARAM,
+                                  "Invalid value for parameter %s: a host label may hold only letters, digits and "
+                                  "hyphens (at most 63, not starting with a hyphen)",
+                                  m->name);
+        }
+        cc_buf_append(b, v->u.str.s, v->u.str.len);
+        p = close + 1;
+    }
+    return CC_OK;
+}
+
+/* Request compression, then the checksum of what is sent, in botocore's order. */
+static int finish_body(const cc_operation_t *op, const cc_build_opts_t *opts, cc_request_parts_t *out,
+                       cc_err_t *err)
+{
+    cc_buf_t value;
+    cc_buf_init(&value);
+    if (op->compress_gzip && opts->min_compression >= 0 && out->has_body &&
+        out->body.len >= (size_t)opts->min_compression) {
+        const char *given = NULL;
+        const char *p = out->headers.data;
+        size_t i;
+        if (!cc_gzip(&out->body))
+            return cc_err_set(err, CC_E_NOMEM, "out of memory compressing the body of %s", op->name);
+        /* appended to an encoding the caller set: "custom, gzip" */
+        for (i = 0; i < out->nheaders; i++, p += strlen(p) + 1, p += strlen(p) + 1)
+            if (strcasecmp(p, "Content-Encoding") == 0)
+                given = p + strlen(p) + 1;
+        if (given) {
+            cc_buf_t rebuilt;
+            cc_buf_init(&rebuilt);
+            p = out->headers.data;
+            for (i = 0; i < out->nheaders; i++) { /* the pairs again, that one header amended */
+                const char *v = p + strlen(p) + 1;
+                cc_buf_append(&rebuilt, p, strlen(p) + 1);
+                cc_buf_puts(&rebuilt, v);
+                if (strcasecmp(p, "Content-Encoding") == 0)
+                    cc_buf_puts(&rebuilt, ", gzip");
+                cc_buf_putc(&rebuilt, '\0');
+                p = v + strlen(v) + 1;
+            }
+            cc_buf_free(&out->headers);
+            out->headers = rebuilt;
+        } else {
+            cc_buf_puts(&value, "gzip");
+            add_header(out, "Content-Encoding", 16, &value);
+        }
+    }
+    if (op->checksum_required && !has_header(out, "Content-MD5")) {
+        cc_buf_reset(&value);
+        if (!cc_content_md5(&value, out->body.data ? out->body.data : "", out->body.len)) {
+            cc_buf_free(&value);
+            return cc_err_set(err, CC_E_INTERNAL, "MD5 is not available from OpenSSL: Content-MD5 cannot be sent");
+        }
+        add_header(out, "Content-MD5", 11, &value);
+    }
+    if (!cc_buf_ok(&value))
+        out->headers.oom = 1;
+    cc_buf_free(&value);
+    return CC_OK;
+}
+/* }====== */
+
+/* The params with each idempotency token left out filled in: a shallow copy
+ * of the top table with room for them (NULL when none is missing). */
+static const cc_value_t *with_tokens(const cc_shape_t *in, const cc_value_t *params, const char *token,
+                                     cc_arena_t *a, cc_value_t *copy, char uuid[37])
+{
+    size_t i, missing = 0;
+    for (i = 0; in && i < in->nmembers; i++)
+        if (in->members[i].idempotency_token && cc_value_field(params, in->members[i].name) == NULL)
+            missing++;
+    if (missing == 0)
+        return params;
+    if (!cc_value_new_table(a, copy, params->u.tab.n + missing))
+        return NULL;
+    memcpy(copy->u.tab.items, params->u.tab.items, params->u.tab.n * sizeof *copy->u.tab.items);
+    copy->u.tab.n = params->u.tab.n;
+    if (token == NULL) {
+        cc_uuid4(uuid);
+        token = uuid;
+    }
+    for (i = 0; i < in->nmembers; i++) {
+        const cc_member_t *m = &in->members[i];
+        cc_entry_t *e;
+        if (!m->idempotency_token || cc_value_field(params, m->name) != NULL)
+            continue;
+        e = &copy->u.tab.items[copy->u.tab.n++];
+        cc_value_set_str(&e->key, m->name, strlen(m->name));
+        cc_value_set_str(&e->val, token, strlen(token));
+    }
+    return copy;
+}
+
+int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params, const cc_build_opts_t *opts,
+                              cc_request_parts_t *out, cc_err_t *err)
+{
+    cc_arena_t a;
+    cc_value_t copy;
+    char uuid[37];
+    int rc = CC_OK;
+    if (cc_validate_report(op->input, params, &out->problems, err) != CC_OK)
+        return err->code;
+    cc_arena_init(&a);
+    if (params->kind == CC_V_TABLE && (params = with_tokens(op->input, params, opts->token, &a, &copy, uuid)) == NULL)
+        rc = cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", op->name);
+    if (rc == CC_OK && op->host_prefix)
+        rc = put_host_prefix(op, params, &out->host_prefix, err);
+    if (rc == CC_OK)
+        rc = put_path(op, params, &out->path, &out->query, err);
+    if (rc == CC_OK) {
+        put_query(op->input, params, &out->query);
+        put_headers(op->input, params, out);
+        put_body(op, params, out);
+        rc = finish_body(op, opts, out, err);
+    }
+    cc_arena_free(&a); /* the copy held pointers into params and uuid only */
+    if (rc != CC_OK)
+        return rc;
+    if (!cc_buf_ok(&out->path) || !cc_buf_ok(&out->query) || !cc_buf_ok(&out->body) || !cc_buf_ok(&out->headers) ||
+        !cc_buf_ok(&out->host_prefix))
+        return cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", op->name);
+    return CC_OK;
+}
+
 int cc_serialize_request(const cc_operation_t *op, const cc_value_t *params,
                          cc_request_parts_t *out, cc_err_t *err)
 {
-    if (cc_validate_report(op->input, params, &out->problems, err) != CC_OK)
-        return err->code;
-    if (put_path(op, params, &out->path, &out->query, err) != CC_OK)
-        return err->code;
-    put_query(op->input, params, &out->query);
-    if (op->has_body_members) {
-        /* botocore always sends an object, "{}" included, when the input has body members */
-        put_structure(&out->body, op->input, params, 1);
-        out->has_body = 1;
-    }
-    if (!cc_buf_ok(&out->path) || !cc_buf_ok(&out->query) || !cc_buf_ok(&out->body))
-        return cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", op->name);
-    return CC_OK;
+    cc_build_opts_t opts = {NULL, -1};
+    return cc_serialize_request_with(op, params, &opts, out, err);
 }
 
 int cc_serialize_shape(const cc_shape_t *shape, const cc_value_t *value, cc_buf_t *out, cc_err_t *err)
 {
     if (cc_validate_input(shape, value, err) != CC_OK)
         return err->code;
-    put_value(out, shape, value);
+    put_value(out, shape, value, shape->ts_format);
     if (!cc_buf_ok(out))
         return cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", shape->name);
     return CC_OK;

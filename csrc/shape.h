@@ -60,9 +60,13 @@ int cc_validate_input(const cc_shape_t *shape, const cc_value_t *params, cc_err_
 
 /* The parts of a serialized request. Caller inits and frees the buffers. */
 typedef struct cc_request_parts {
-    cc_buf_t path;  /* percent-encoded */
-    cc_buf_t query; /* without '?', percent-encoded */
-    cc_buf_t body;  /* JSON; empty when the operation has no body */
+    cc_buf_t path;    /* percent-encoded */
+    cc_buf_t query;   /* without '?', percent-encoded */
+    cc_buf_t body;    /* JSON, or a blob or string payload; empty without a body */
+    cc_buf_t headers; /* the members bound to headers: "name\0value\0" pairs */
+    size_t nheaders;
+    cc_buf_t host_prefix;     /* the operation's hostPrefix with its labels, or empty */
+    const char *content_type; /* static storage; NULL when there is no body */
     int has_body;
     cc_problems_t problems; /* what validation found, when it failed */
 } cc_request_parts_t;
@@ -70,7 +74,19 @@ typedef struct cc_request_parts {
 void cc_request_parts_init(cc_request_parts_t *p);
 void cc_request_parts_free(cc_request_parts_t *p);
 
-/* Validates params, then writes path, query and body of op. */
+/* What a client decides about a request beyond its parameters. */
+typedef struct cc_build_opts {
+    const char *token;    /* fills idempotency tokens left out; NULL: a fresh UUID v4 each */
+    long min_compression; /* gzip a body of at least this many bytes when the
+                           * operation allows; negative: never */
+} cc_build_opts_t;
+
+/* Validates params, then writes path, query, headers and body of op, as
+ * botocore's rest-json serializer does (then compression and Content-MD5
+ * where the operation asks for them). */
+int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params, const cc_build_opts_t *opts,
+                              cc_request_parts_t *out, cc_err_t *err);
+/* cc_serialize_request_with fresh tokens and no compression. */
 int cc_serialize_request(const cc_operation_t *op, const cc_value_t *params,
                          cc_request_parts_t *out, cc_err_t *err);
 
@@ -87,9 +103,27 @@ typedef struct cc_service_error {
     cc_value_t fields;       /* members of that shape found in the body (a table) */
 } cc_service_error_t;
 
+/* An answer's headers, read through the caller's own storage (the binding
+ * reads a Lua table). Names are matched lower-case. */
+typedef struct cc_headers {
+    void *ctx;
+    /* The value of a header by lower-case name; NULL when absent. */
+    const char *(*get)(void *ctx, const char *lname, size_t *len);
+    /* Calls fn for every header, names as stored (lower-case). */
+    void (*each)(void *ctx, void (*fn)(void *arg, const char *name, size_t nlen, const char *val, size_t vlen),
+                 void *arg);
+} cc_headers_t;
+
 /* Parses a response. For a 2xx status: CC_OK and out holds the output table
- * (empty when the operation has no output). For any other status: CC_E_SERVICE
- * and se filled. CC_E_PARSE for a 2xx body that is not what the model says. */
+ * (empty when the operation has no output), its members from the body, the
+ * headers (h may be NULL) and the status code. For any other status:
+ * CC_E_SERVICE and se filled. CC_E_PARSE for a 2xx answer that is not what
+ * the model says. */
+int cc_parse_response_h(const cc_model_t *m, const cc_operation_t *op, long status, const char *body, size_t len,
+                        const cc_headers_t *h, cc_arena_t *a, cc_value_t *out, cc_service_error_t *se,
+                        cc_err_t *err);
+
+/* cc_parse_response_h with one header known: x-amzn-ErrorType (or NULL). */
 int cc_parse_response(const cc_model_t *m, const cc_operation_t *op, long status,
                       const char *body, size_t len, const char *error_type_header,
                       cc_arena_t *a, cc_value_t *out, cc_service_error_t *se, cc_err_t *err);

@@ -136,6 +136,7 @@ static int check(sctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     case CC_SHAPE_STRING:
     case CC_SHAPE_BLOB:
         return v->kind == CC_V_STR ? CC_OK : fail(c, "must be a string, not a ", t);
+    case CC_SHAPE_DOCUMENT: return CC_OK; /* any JSON value */
     case CC_SHAPE_BOOLEAN:
         return v->kind == CC_V_BOOL ? CC_OK : fail(c, "must be a boolean, not a ", t);
     case CC_SHAPE_INTEGER:

@@ -332,3 +332,18 @@ int cc_ts_parse_rfc822(const char *s, size_t len, double *epoch)
              sign * (double)(zh * 3600 + zm * 60);
     return 1;
 }
+
+int cc_ts_format_rfc822(long long sec, char *out)
+{
+    static const char days[] = "ThuFriSatSunMonTueWed"; /* 1970-01-01 was a Thursday */
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    long long z = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400), y;
+    long long rem = sec - z * 86400, wd = ((z % 7) + 7) % 7;
+    unsigned m, d;
+    cc_civil_from_days(z, &y, &m, &d);
+    if (y < 1 || y > 9999)
+        return 0;
+    snprintf(out, 32, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT", days + wd * 3, d, months + (m - 1) * 3, (int)y,
+             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    return 1;
+}

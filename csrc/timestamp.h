@@ -29,6 +29,11 @@ int cc_ts_format(cc_ts_t t, char *out);
  * optional; GMT, UTC, Z or +hhmm/-hhmm) into epoch seconds. 1 on success. */
 int cc_ts_parse_rfc822(const char *s, size_t len, double *epoch);
 
+/* Whole epoch seconds as an RFC 822 date, "Mon, 16 Dec 2019 23:48:18 GMT", as
+ * Python's formatdate(usegmt=True) writes it; 0 outside years 1-9999. out
+ * needs 32 bytes. */
+int cc_ts_format_rfc822(long long sec, char *out);
+
 /* Writes epoch seconds as UTC YYYY-MM-DDThh:mm:ssZ, with .ffffff before the Z
  * when there is a fraction of a second (as botocore). out needs 32 bytes.
  * Returns 0 when the time cannot be represented (not finite, before year 1,

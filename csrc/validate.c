@@ -19,6 +19,7 @@ typedef struct {
 } vctx_t;
 
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v);
+static int validate_document(vctx_t *c, const cc_value_t *v);
 
 static const char *where(const vctx_t *c)
 {
@@ -127,6 +128,7 @@ static const char *valid_types(const cc_shape_t *s)
     case CC_SHAPE_TIMESTAMP:
         return "number (epoch seconds), string (ISO-8601 such as 2026-03-01T09:00:00Z, 20260301T090000Z or "
                "2026-03-01; RFC 822 such as Sun, 01 Mar 2026 09:00:00 GMT; epoch seconds such as 1772355600)";
+    case CC_SHAPE_DOCUMENT: return "a JSON value";
     }
     return "?";
 }
@@ -294,7 +296,11 @@ static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *
         if (mv == NULL)
             continue;
         old = push_member(c, s->members[i].name, strlen(s->members[i].name));
-        rc = validate(c, s->members[i].shape, mv);
+        /* a jsonvalue header takes JSON text, or a value it encodes */
+        if (s->members[i].jsonvalue && mv->kind == CC_V_TABLE)
+            rc = validate_document(c, mv);
+        else
+            rc = validate(c, s->members[i].shape, mv);
         pop(c, old);
         if (rc != CC_OK)
             return rc;
@@ -369,9 +375,13 @@ static int validate_number(vctx_t *c, const cc_shape_t *s, const cc_value_t *v, 
         d = (double)v->u.i;
     } else if (v->kind == CC_V_NUM) {
         d = v->u.n;
-        if (!isfinite(d))
+        /* a float or double may be NaN or infinite (sent as "NaN",
+         * "Infinity", "-Infinity", as botocore sends them) */
+        if (!isfinite(d) && integral)
             return problem(c, CC_P_VALUE, "Invalid value for parameter %s: not a finite number",
                               where(c));
+        if (!isfinite(d))
+            return CC_OK;
         if (integral && (d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0))
             return problem(c, CC_P_TYPE,
                               "Invalid type for parameter %s, type: number (not integral), valid types: integer",
@@ -403,6 +413,57 @@ static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *
     return CC_OK;
 }
 
+/* A document: any JSON value. A table is an array (keys 1..n) or an object
+ * (string keys); numbers are finite. */
+static int validate_document(vctx_t *c, const cc_value_t *v)
+{
+    size_t i;
+    switch (v->kind) {
+    case CC_V_BOOL:
+    case CC_V_INT: return CC_OK;
+    case CC_V_NUM:
+        return isfinite(v->u.n) ? CC_OK
+                                : problem(c, CC_P_VALUE, "Invalid value for parameter %s: not a finite number", where(c));
+    case CC_V_STR:
+        return cc_utf8_valid(v->u.str.s, v->u.str.len, NULL)
+                   ? CC_OK
+                   : problem(c, CC_P_VALUE, "Invalid value for parameter %s: not valid UTF-8", where(c));
+    case CC_V_TABLE: break;
+    case CC_V_REFUSED: return problem(c, CC_P_VALUE, "Invalid value for parameter %s: %s", where(c), v->u.other);
+    default:
+        return problem(c, CC_P_TYPE, "Invalid type for parameter %s, type: %s, valid types: a JSON value", where(c),
+                       cc_value_type_name(v));
+    }
+    if (cc_value_is_sequence(v)) {
+        long long k;
+        for (k = 1; k <= (long long)v->u.tab.n; k++) {
+            size_t old = push_index(c, k);
+            int rc = validate_document(c, cc_value_index(v, k));
+            pop(c, old);
+            if (rc != CC_OK)
+                return rc;
+        }
+        return CC_OK;
+    }
+    for (i = 0; i < v->u.tab.n; i++) {
+        const cc_entry_t *e = &v->u.tab.items[i];
+        size_t old;
+        int rc;
+        if (e->key.kind != CC_V_STR) {
+            if (problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string",
+                        where(c), cc_value_type_name(&e->key)) != CC_OK)
+                return CC_E_NOMEM;
+            continue;
+        }
+        old = push_member(c, e->key.u.str.s, e->key.u.str.len);
+        rc = validate_document(c, &e->val);
+        pop(c, old);
+        if (rc != CC_OK)
+            return rc;
+    }
+    return CC_OK;
+}
+
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     if (v->kind == CC_V_REFUSED)
@@ -419,6 +480,7 @@ static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     case CC_SHAPE_FLOAT: return validate_number(c, s, v, 0);
     case CC_SHAPE_BOOLEAN: return v->kind == CC_V_BOOL ? CC_OK : type_error(c, s, v);
     case CC_SHAPE_TIMESTAMP: return validate_timestamp(c, s, v);
+    case CC_SHAPE_DOCUMENT: return validate_document(c, v);
     }
     return CC_OK;
 }

@@ -61,9 +61,19 @@ describe("input validation", function()
         answerMachineDetectionConfig = { enableAnswerMachineDetection = "yes" } } } } },
       "Invalid type for parameter channelSubtypeConfig.telephony.defaultOutboundConfig.answerMachineDetectionConfig"
       .. ".enableAnswerMachineDetection, type: string, valid types: boolean")
-    rejects("create_campaign", { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
-        capacity = 0 / 0, outboundMode = { agentless = {} }, defaultOutboundConfig = { connectContactFlowId = "f" } } } },
-      "Invalid value for parameter channelSubtypeConfig.telephony.capacity: not a finite number")
+  end)
+
+  it("sends a NaN or infinite double as botocore does, as a JSON string", function()
+    local body
+    client = H.client({ url = "http://127.0.0.1:9" }, { transport = function(req)
+      body = req.body
+      return { status = 200, headers = {}, body = "{}" }
+    end })
+    for value, text in pairs { NaN = 0 / 0, Infinity = math.huge, ["-Infinity"] = -math.huge } do
+      assert(client:create_campaign { name = "n", connectInstanceId = "i", channelSubtypeConfig = { telephony = {
+        capacity = text, outboundMode = { agentless = {} }, defaultOutboundConfig = { connectContactFlowId = "f" } } } })
+      assert.matches('"capacity": "' .. value:gsub("%-", "%%-") .. '"', body)
+    end
   end)
 
   it("accepts 3.0 as an integer and sends it as 3", function()

@@ -3,7 +3,7 @@
 # some are missing: as root it runs apt-get, otherwise it prints the command.
 # every interpreter the suite runs on: Lua 5.4, 5.3, 5.1 and LuaJIT (OpenResty's
 # luajit2, which nginx's lua module needs; it replaces Debian's plain luajit)
-PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev lua5.1 liblua5.1-0-dev luajit2 libluajit2-5.1-dev lua-busted nginx libnginx-mod-http-lua lua-resty-core openssl curl lua-check luarocks lua-socket lua-rex-pcre2 libcurl4-openssl-dev libcjson-dev libssl-dev libexpat1-dev"
+PKGS="gcc make pkg-config lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev lua5.1 liblua5.1-0-dev luajit2 libluajit2-5.1-dev lua-busted nginx libnginx-mod-http-lua lua-resty-core openssl curl lua-check luarocks lua-socket lua-rex-pcre2 libcurl4-openssl-dev libcjson-dev libssl-dev libexpat1-dev zlib1g-dev"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

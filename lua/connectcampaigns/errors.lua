@@ -18,6 +18,7 @@ M.codes = {
   ResponseParseError = "ResponseParseError",
   PaginationError = "PaginationError",
   InvalidConfiguration = "InvalidConfiguration",
+  ModelError = "ModelError",
 }
 
 -- What AWS SDKs treat as throttling and as transient (retryable) answers.
