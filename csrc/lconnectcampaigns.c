@@ -303,18 +303,20 @@ static int model_gc(lua_State *L)
 
 /*** Compiles a service model (service-2.json text) at run time.
  * @tparam string json
+ * @tparam[opt] string paginators the text of paginators-1.json
  * @treturn[1] userdata a model the other functions take as their first argument
  * @treturn[2] nil
  * @treturn[2] table {code = "ModelError", message} naming the shape and trait refused */
 static int l_compile_model(lua_State *L)
 {
     const char *json = luaL_checkstring(L, 1);
+    const char *paginators = luaL_optstring(L, 2, NULL);
     lmodel_t *m = lua_newuserdatauv(L, sizeof *m, 0); /* owner first, then acquire */
     cc_err_t err;
     m->model = NULL;
     luaL_getmetatable(L, MODEL_META);
     lua_setmetatable(L, -2);
-    if ((m->model = cc_model_compile(json, &err)) == NULL)
+    if ((m->model = cc_model_compile_with(json, paginators, &err)) == NULL)
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);
     return 1;
 }

@@ -342,6 +342,26 @@ static int check_protocol(const cJSON *meta, cc_err_t *err)
 
 cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
 {
+    return cc_model_compile_with(json, NULL, err);
+}
+
+/* Moves the "pagination" object of paginators-1.json text into the model
+ * root as "paginators". */
+static int attach_paginators(cJSON *root, const char *text, cc_err_t *err)
+{
+    cJSON *pj = cJSON_Parse(text), *pag;
+    if (pj == NULL)
+        return cc_err_set(err, CC_E_MODEL, "model: the paginators are not valid JSON");
+    if ((pag = cJSON_DetachItemFromObjectCaseSensitive(pj, "pagination")) != NULL) {
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "paginators");
+        cJSON_AddItemToObject(root, "paginators", pag);
+    }
+    cJSON_Delete(pj);
+    return CC_OK;
+}
+
+cc_model_t *cc_model_compile_with(const char *json, const char *paginators_json, cc_err_t *err)
+{
     cc_model_t *m = cc_calloc(1, sizeof *m);
     const cJSON *shapes, *ops, *meta, *pag, *it;
     size_t i;
@@ -355,6 +375,8 @@ cc_model_t *cc_model_compile(const char *json, cc_err_t *err)
         goto fail;
     }
     if (check_protocol(cJSON_GetObjectItemCaseSensitive(m->root, "metadata"), err) != CC_OK)
+        goto fail;
+    if (paginators_json && attach_paginators(m->root, paginators_json, err) != CC_OK)
         goto fail;
     shapes = cJSON_GetObjectItemCaseSensitive(m->root, "shapes");
     ops = cJSON_GetObjectItemCaseSensitive(m->root, "operations");

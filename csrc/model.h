@@ -115,6 +115,9 @@ const cc_model_t *cc_model_get(cc_err_t *err);
  * timestamp format) is refused: CC_E_MODEL naming the shape and the trait.
  * Caller frees with cc_model_free. */
 cc_model_t *cc_model_compile(const char *json, cc_err_t *err);
+/* cc_model_compile with the paginators of a paginators-1.json text beside
+ * it (its "pagination" object), as botocore's data folders keep them. */
+cc_model_t *cc_model_compile_with(const char *json, const char *paginators_json, cc_err_t *err);
 void cc_model_free(cc_model_t *m);
 
 const cc_operation_t *cc_model_find_op(const cc_model_t *m, const char *name_or_snake);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../csrc/codec.h"
 #include "../csrc/json.h"
 #include "../csrc/model.h"
 #include "../csrc/shape.h"
@@ -290,6 +291,37 @@ static void test_rfc822(void)
     CHECK(!cc_ts_parse_rfc822("Tue, 29 Apr 2014 18:30:38 GMT junk", 34, &t), "junk after the zone");
 }
 
+/* The codecs against known values: the protocol suite's Content-MD5 (of the
+ * compact JSON other SDKs write), RFC 4648's base64 vectors, and gzip's
+ * magic bytes. */
+static void test_codecs(void)
+{
+    static const char *vectors[][2] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+                                       {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+                                       {"foobar", "Zm9vYmFy"}};
+    const char *body = "{\"foo\":\"base64 encoded md5 checksum\"}";
+    unsigned char out[16];
+    cc_buf_t b;
+    size_t i;
+    cc_buf_init(&b);
+    CHECK(cc_content_md5(&b, body, strlen(body)) && strcmp(cc_buf_cstr(&b), "iB0/3YSo7maijL0IGOgA9g==") == 0,
+          "Content-MD5 of the compact body is the suite's value");
+    for (i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+        long n;
+        cc_buf_reset(&b);
+        cc_base64_put(&b, vectors[i][0], strlen(vectors[i][0]));
+        CHECK_STR(cc_buf_cstr(&b), vectors[i][1], "base64 of an RFC 4648 vector");
+        n = cc_base64_decode(vectors[i][1], strlen(vectors[i][1]), out);
+        CHECK(n == (long)strlen(vectors[i][0]) && memcmp(out, vectors[i][0], (size_t)n) == 0, "base64 read back");
+    }
+    CHECK(cc_base64_decode("Zm9v!", 5, out) < 0, "not base64 is refused");
+    cc_buf_reset(&b);
+    cc_buf_puts(&b, "hello hello hello hello");
+    CHECK(cc_gzip(&b) && b.len > 10 && (unsigned char)b.data[0] == 0x1f && (unsigned char)b.data[1] == 0x8b,
+          "gzip writes a gzip member");
+    cc_buf_free(&b);
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -305,5 +337,6 @@ int main(void)
     test_json_and_time();
     test_no_truncation();
     test_rfc822();
+    test_codecs();
     return CHECK_DONE("shape");
 }

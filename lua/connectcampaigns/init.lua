@@ -28,14 +28,37 @@ local M = {
   codes = errors.codes,
 }
 
-local meta = core.metadata()
-local operations = core.operations()
--- operations by either name a caller may use: "CreateCampaign" or "create_campaign"
-local by_name = {}
-for _, op in ipairs(operations) do
-  by_name[op.snake] = op
-  by_name[op.name] = op
+-- {====== Services: a compiled model and what calls need of it ======
+
+-- botocore's name of the service: its folder in a data path.
+local SERVICE_NAME = "connectcampaignsv2"
+
+-- `model` is a compiled core model, or nil for the embedded one.
+local function new_service(model, decoded)
+  local function on_model(f, ...)
+    if model then return f(model, ...) end
+    return f(...)
+  end
+  local svc = { model = model, decoded = decoded, meta = on_model(core.metadata),
+    operations = on_model(core.operations), by_name = {}, snake_names = {} }
+  if model then -- a model without signing metadata signs as this service
+    svc.meta.signing_name = svc.meta.signing_name or "connect-campaigns"
+  end
+  -- operations by either name a caller may use: "CreateCampaign" or "create_campaign"
+  for i, op in ipairs(svc.operations) do
+    svc.by_name[op.snake] = op
+    svc.by_name[op.name] = op
+    svc.snake_names[i] = op.snake
+  end
+  function svc.build(opname, params, opts) return on_model(core.build, opname, params, opts) end
+  function svc.parse(opname, status, body, headers) return on_model(core.parse, opname, status, body, headers) end
+  return svc
 end
+
+local embedded = new_service(nil)
+local meta, operations = embedded.meta, embedded.operations
+
+-- }======
 
 --- Starts `fn(...)` as a task on the loop: inside it, client calls yield
 -- instead of blocking (see `connectcampaigns.async`).
@@ -50,22 +73,25 @@ M.map = async.map
 --- The model's operations: array of `{name, snake, method, uri, paginator?}`.
 M.operations = operations
 
-local snake_names = {}
-for i, op in ipairs(operations) do snake_names[i] = op.snake end
 --- The operations' method names (`create_campaign`, ...).
-function M.operation_names() return snake_names end
+function M.operation_names() return embedded.snake_names end
 
-local function unknown_operation(name)
-  return suggest.hint(string.format('no operation "%s"', tostring(name)), name, snake_names)
+local function unknown_operation(name, svc)
+  return suggest.hint(string.format('no operation "%s"', tostring(name)), name, (svc or embedded).snake_names)
 end
 
-local decoded_model
 --- The service model as a table (`operations`, `shapes`, `paginators`,
 -- `metadata`): the constraints a script may want, such as the largest batch
 -- `cc.model().shapes.OutboundRequestList.max`.
 function M.model()
-  if not decoded_model then decoded_model = assert(core.json_decode(core.model_json())) end
-  return decoded_model
+  if not embedded.decoded then embedded.decoded = assert(core.json_decode(core.model_json())) end
+  return embedded.decoded
+end
+
+-- The decoded model of a service (for redaction in logs).
+local function decoded_of(svc)
+  if svc == embedded then return M.model() end
+  return svc.decoded
 end
 
 local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
@@ -76,6 +102,7 @@ local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
 local private = setmetatable({}, { __mode = "k" })
 
 local Client = {}
+local has_header, class_of -- defined with the calls and methods below
 Client.__index = Client
 Client.__name = "connectcampaigns.Client"
 -- An unknown method is a mistake at the caller's line, named, with the
@@ -88,8 +115,10 @@ end })
 
 -- Raises for a call without self (client.method{} instead of client:method{})
 -- and for a closed client: both are misuse, not failures of the world.
+local classes = setmetatable({ [Client] = true }, { __mode = "k" })
+
 local function check_client(v, method, level)
-  if getmetatable(v) ~= Client then
+  if not classes[getmetatable(v)] then
     error("bad self: call it as client:" .. method .. "{...} (with a colon)", level + 1)
   end
   if private[v] == nil then
@@ -182,7 +211,8 @@ local OPTION_TYPES = {
   timeout = "checked", connect_timeout = "checked", max_attempts = "number", retry_mode = "string",
   use_fips = "boolean", use_dualstack = "boolean", transport = "checked", sleep = "checked",
   logger = "checked", ca_file = "checked", max_response = "number", env = "checked",
-  clock = "checked", random = "function",
+  clock = "checked", random = "function", model = "checked", idempotency_token = "function",
+  disable_request_compression = "boolean", request_min_compression_size_bytes = "number",
 }
 local OPTION_NAMES = {}
 for k in pairs(OPTION_TYPES) do OPTION_NAMES[#OPTION_NAMES + 1] = k end
@@ -204,6 +234,63 @@ local function check_option_names(opts)
   return true
 end
 
+-- {====== A newer model ======
+
+local compiled = setmetatable({}, { __mode = "v" }) -- services by model text: one compile per text
+
+local function compile_service(text, paginators, where)
+  local key = text .. "\0" .. (paginators or "")
+  if compiled[key] then return compiled[key] end
+  local model, err = core.compile_model(text, paginators)
+  if not model then return nil, where .. ": " .. err.message end
+  local svc = new_service(model, core.json_decode(text))
+  compiled[key] = svc
+  return svc
+end
+
+-- service-2.json at path, with the paginators-1.json beside it when there is one.
+local function load_model_file(path)
+  local text, err = config.read_file(path, 64 * 1024 * 1024)
+  if not text then return nil, "model " .. tostring(err) end
+  local paginators = config.read_file((path:match("^(.*)/[^/]*$") or ".") .. "/paginators-1.json")
+  return compile_service(text, paginators, path)
+end
+
+-- botocore's data path: the folders of AWS_DATA_PATH, then ~/.aws/models, each
+-- holding <service>/<api-version>/service-2.json. The first found is used.
+local function data_path_model(getenv)
+  local dirs = {}
+  for dir in (getenv("AWS_DATA_PATH") or ""):gmatch("[^:]+") do dirs[#dirs + 1] = dir end
+  local home = getenv("HOME") or getenv("USERPROFILE")
+  if home then dirs[#dirs + 1] = home .. "/.aws/models" end
+  for _, dir in ipairs(dirs) do
+    local path = dir .. "/" .. SERVICE_NAME .. "/" .. meta.api_version .. "/service-2.json"
+    local f = io and io.open(path, "rb")
+    if f then
+      f:close()
+      return load_model_file(path)
+    end
+  end
+  return embedded
+end
+
+-- The service a client calls: opts.model (a path to service-2.json, its JSON
+-- text, or the model as a decoded table), else the data path, else the
+-- embedded model.
+local function service_for(model, getenv)
+  if model == nil then return data_path_model(getenv) end
+  if type(model) == "string" and model:match("^%s*{") then return compile_service(model, nil, "model") end
+  if type(model) == "string" then return load_model_file(model) end
+  if type(model) == "table" then
+    local text, err = core.json_encode(model)
+    if not text then return nil, "model: " .. err.message end
+    return compile_service(text, nil, "model")
+  end
+  return nil, "model must be a path to service-2.json, its JSON text or a decoded model table"
+end
+
+-- }======
+
 -- The settings of a new client, from the options, the environment and the
 -- profile, in the AWS SDKs' order of precedence.
 local function settings(opts)
@@ -223,6 +310,20 @@ local function settings(opts)
   end
   profile = profile or {}
   local s = { getenv = getenv, files = files, profile_name = profile_name, profile_explicit = profile_explicit }
+  local serr
+  s.service, serr = service_for(opts.model, getenv)
+  if not s.service then return nil, serr end
+  -- botocore's request compression settings: on, from 10240 bytes
+  local disable = opts.disable_request_compression
+  if disable == nil then
+    disable = config.truthy(getenv("AWS_DISABLE_REQUEST_COMPRESSION") or profile.disable_request_compression)
+  end
+  local min_size, merr = check_number(opts.request_min_compression_size_bytes
+    or getenv("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES") or profile.request_min_compression_size_bytes,
+    "request_min_compression_size_bytes", 10240, 0, true)
+  if not min_size then return nil, merr end
+  if min_size > 10485760 then return nil, "request_min_compression_size_bytes must be at most 10485760" end
+  s.min_compression = disable and -1 or min_size
 
   s.region = opts.region or getenv("AWS_REGION") or getenv("AWS_DEFAULT_REGION") or profile.region
   if type(s.region) ~= "string" or not s.region:match("^[%w][%w%-]*$") then
@@ -383,9 +484,9 @@ end
 local REDACTED = "***"
 
 -- A copy of params with every member the model marks sensitive replaced.
-local function redact(shape_name, value, depth)
+local function redact(model, shape_name, value, depth)
   if depth > 32 then return REDACTED end
-  local shape = M.model().shapes[shape_name]
+  local shape = model.shapes[shape_name]
   if shape.sensitive then return REDACTED end
   if type(value) ~= "table" then return value end
   -- raw iteration, as the request itself was read: no metamethod runs
@@ -399,7 +500,7 @@ local function redact(shape_name, value, depth)
     elseif shape.type == "map" then
       inner = shape.value.shape
     end
-    out[k] = inner and redact(inner, v, depth + 1) or v
+    out[k] = inner and redact(model, inner, v, depth + 1) or v
   end
   return out
 end
@@ -448,6 +549,9 @@ function M.new(opts)
     transport = opts.transport,
     ca_file = opts.ca_file,
     logger = opts.logger,
+    svc = s.service,
+    new_token = opts.idempotency_token,
+    build_opts = { min_compression = s.min_compression },
     signer = core.signer(),
     http = {},
     http_opts = {},
@@ -476,6 +580,7 @@ function M.new(opts)
     fetch = function(req, kind) return send(p, req, kind) end,
   }
   private[self] = p
+  if p.svc ~= embedded then setmetatable(self, class_of(p.svc)) end
   return self
 end
 
@@ -496,26 +601,44 @@ function Client:prepare(opname, params)
     error(string.format("bad argument #2 to 'prepare' (table expected, got %s)", type(params)), 2)
   end
   local p = private[self]
-  if not by_name[opname] then error(unknown_operation(opname), 2) end
-  local req, err = core.build(opname, params)
+  if not p.svc.by_name[opname] then error(unknown_operation(opname, p.svc), 2) end
+  local build_opts = p.build_opts
+  if p.new_token then build_opts = { min_compression = build_opts.min_compression, token = p.new_token() } end
+  local req, err = p.svc.build(opname, params, build_opts)
   if not req then return nil, refused(err) end
   local creds, why = p.credentials:get()
   if not creds then return nil, errors.new("CredentialsError", why, { operation = req.operation }) end
   local amz_date = core.amz_date(p.clock())
-  local headers = {
-    Host = p.ep.host,
-    ["X-Amz-Date"] = amz_date,
-    ["User-Agent"] = USER_AGENT,
-  }
-  if req.body then headers["Content-Type"] = "application/json" end
+  -- the members bound to headers first; a Content-Type among them is kept
+  local headers = req.headers or {}
+  local origin, host = p.ep.origin, p.ep.host
+  if req.host_prefix then -- the operation's endpoint trait: "foo." .. host
+    origin = origin:gsub("^([%a][%w+.-]*://)", "%1" .. req.host_prefix:gsub("%%", "%%%%"))
+    host = req.host_prefix .. host
+  end
+  if req.body and not (req.headers and has_header(headers, "content-type")) then
+    headers["Content-Type"] = req.content_type
+  end
+  headers.Host = host
+  headers["X-Amz-Date"] = amz_date
+  headers["User-Agent"] = USER_AGENT
   if creds.session_token then headers["X-Amz-Security-Token"] = creds.session_token end
   req.path = p.ep.base_path .. req.path
   req.headers = headers
-  local authz, serr = p.signer:sign(req, creds, p.region, meta.signing_name, amz_date)
+  req.content_type = nil
+  local authz, serr = p.signer:sign(req, creds, p.region, p.svc.meta.signing_name, amz_date)
   if not authz then return nil, errors.new(serr.code, serr.message) end
   headers.Authorization = authz
-  req.url = p.ep.origin .. req.path .. (req.query ~= "" and ("?" .. req.query) or "")
+  req.url = origin .. req.path .. (req.query ~= "" and ("?" .. req.query) or "")
   return req
+end
+
+-- Whether a header table has this header, in any case of its name.
+has_header = function(headers, lname)
+  for k in pairs(headers) do
+    if k:lower() == lname then return true end
+  end
+  return false
 end
 
 local invocation_id = core.invocation_id -- a UUID v4 from C: one call, no string.format
@@ -532,7 +655,7 @@ local function attempt(self, p, opname, params, call_id, n)
   if not resp then
     return nil, errors.new(terr.code, terr.message, { operation = req.operation, retryable = terr.retryable }), req
   end
-  local out, perr = core.parse(req.operation, resp.status, resp.body, resp.headers["x-amzn-errortype"])
+  local out, perr = p.svc.parse(req.operation, resp.status, resp.body, resp.headers)
   if out then return out, nil, req, resp end
   return nil, errors.new(perr.code, perr.message, {
     status = resp.status,
@@ -554,10 +677,10 @@ function Client:call(opname, params)
     error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
   end
   local p = private[self]
-  local op = by_name[opname]
-  if not op then error(unknown_operation(opname), 2) end
+  local op = p.svc.by_name[opname]
+  if not op then error(unknown_operation(opname, p.svc), 2) end
   if p.stub then -- a Stubber answers: parameters still checked as for a real call
-    local _, err = core.build(op.name, params)
+    local _, err = p.svc.build(op.name, params)
     if err then return nil, refused(err, op.name) end
     return p.stub(op.name, params)
   end
@@ -573,13 +696,13 @@ function Client:call(opname, params)
     -- one does no string work here
     local fields
     if p.logger then
-      local input = op and M.model().operations[op.name].input
+      local input = op and decoded_of(p.svc).operations[op.name].input
       fields = {
         operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
         status = resp and resp.status, duration = core.monotonic() - started,
         request_id = resp and resp.headers["x-amzn-requestid"], rate_limited = waited > 0 and waited or nil,
         headers = req and redact_headers(req.headers) or nil,
-        params = n == 1 and input and redact(input.shape, params, 0) or nil,
+        params = n == 1 and input and redact(decoded_of(p.svc), input.shape, params, 0) or nil,
       }
     end
     if out then
@@ -614,8 +737,8 @@ end
 
 -- {====== Paginators ======
 
-local function paginator_of(opname)
-  local op = by_name[opname]
+local function paginator_of(self, opname)
+  local op = private[self].svc.by_name[opname]
   if not op or not op.paginator then
     error("'" .. tostring(opname) .. "' does not paginate; these do: list_campaigns, "
       .. "list_connect_instance_integrations", 3)
@@ -633,7 +756,7 @@ function Client:pages(opname, params)
   if params ~= nil and type(params) ~= "table" then
     error(string.format("bad argument #2 to 'pages' (table expected, got %s)", type(params)), 2)
   end
-  local op = paginator_of(opname)
+  local op = paginator_of(self, opname)
   local p = op.paginator
   local input = {}
   for k, v in pairs(params or {}) do input[k] = v end
@@ -665,7 +788,7 @@ end
 -- `false, err` once and ends the loop.
 function Client:items(opname, params)
   check_client(self, "items", 2)
-  local op = paginator_of(opname)
+  local op = paginator_of(self, opname)
   local key = op.paginator.result_key
   local next_page = self:pages(opname, params)
   local page, index = nil, 0
@@ -703,15 +826,29 @@ function Client:close()
 end
 Client.__close = Client.close
 
-for _, op in ipairs(operations) do
+local function method_of(op)
   local name = op.name
-  Client[op.snake] = function(self, params)
+  return function(self, params)
     check_client(self, op.snake, 2)
     if params ~= nil and type(params) ~= "table" then
       error(string.format("bad argument #1 to '%s' (table expected, got %s)", op.snake, type(params)), 2)
     end
     return self:call(name, params)
   end
+end
+
+for _, op in ipairs(operations) do Client[op.snake] = method_of(op) end
+
+-- The class of a client of another model: its own operations' methods, the
+-- rest from Client.
+class_of = function(svc)
+  if not svc.class then
+    local methods = setmetatable({}, { __index = Client })
+    for _, op in ipairs(svc.operations) do methods[op.snake] = method_of(op) end
+    svc.class = { __index = methods, __tostring = Client.__tostring, __close = Client.__close, __name = Client.__name }
+    classes[svc.class] = true
+  end
+  return svc.class
 end
 
 -- }======
