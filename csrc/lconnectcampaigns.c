@@ -403,7 +403,9 @@ static int l_model_json(lua_State *L)
 /*** Validates params and serializes an operation's request.
  * @tparam string op operation name (CreateCampaign or create_campaign)
  * @tparam table params
- * @treturn[1] table {method, path, query, body?}
+ * @tparam[opt] integer min_compression gzip a body this long or longer when the operation allows (-1: never)
+ * @tparam[opt] string token for idempotency tokens left out (default: a UUID v4)
+ * @treturn[1] table {method, path, query, body?, content_type?, headers?, host_prefix?}
  * @treturn[2] nil
  * @treturn[2] table error {code, message} */
 static int l_build(lua_State *L)
@@ -416,14 +418,8 @@ static int l_build(lua_State *L)
     cc_err_t err;
     int rc;
     luaL_checktype(L, 2, LUA_TTABLE);
-    if (lua_type(L, 3) == LUA_TTABLE) { /* { token =, min_compression = } */
-        lua_getfield(L, 3, "token");
-        opts.token = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL; /* the table keeps it */
-        lua_getfield(L, 3, "min_compression");
-        if (lua_type(L, -1) == LUA_TNUMBER)
-            opts.min_compression = (long)lua_tointeger(L, -1);
-        lua_pop(L, 2);
-    }
+    opts.min_compression = (long)luaL_optinteger(L, 3, -1);
+    opts.token = luaL_optstring(L, 4, NULL);
     box = cc_lua_newbox(L); /* owner first, then acquire */
     if (to_value_in(L, 2, m, op->input, &box->arena, &params) != CC_OK)
         rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the parameters");

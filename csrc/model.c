@@ -266,9 +266,12 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
         if ((op->errors[i++] = ref_shape(m, e, err, op->name)) == NULL)
             return err->code;
     }
-    for (i = 0; op->input && i < op->input->nmembers; i++)
-        if (op->input->members[i].location == CC_LOC_BODY)
-            op->has_body_members = 1;
+    for (i = 0; op->input && i < op->input->nmembers; i++) {
+        const cc_member_t *mem = &op->input->members[i];
+        op->has_body_members |= mem->location == CC_LOC_BODY;
+        op->has_header_members |= mem->location == CC_LOC_HEADER || mem->location == CC_LOC_HEADERS;
+        op->has_tokens |= mem->idempotency_token;
+    }
     op->host_prefix = json_str(endpoint, "hostPrefix");
     op->checksum_required = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "httpChecksumRequired")) ||
                             cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(checksum, "requestChecksumRequired"));

@@ -79,6 +79,8 @@ typedef struct cc_operation {
     const cc_shape_t **errors;
     size_t nerrors;
     int has_body_members;
+    int has_header_members; /* input members bound to a header or the headers */
+    int has_tokens;         /* input members that are idempotency tokens */
     const char *host_prefix; /* "foo.{label}." */
     int checksum_required;   /* send Content-MD5 */
     int compress_gzip;       /* requestcompression lists gzip */

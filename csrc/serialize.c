@@ -412,8 +412,9 @@ static void put_headers(const cc_shape_t *in, const cc_value_t *params, cc_reque
     cc_buf_init(&name);
     for (i = 0; in && i < in->nmembers; i++) {
         const cc_member_t *m = &in->members[i];
-        const cc_value_t *v = cc_value_field(params, m->name);
-        if (v == NULL)
+        const cc_value_t *v;
+        if ((m->location != CC_LOC_HEADER && m->location != CC_LOC_HEADERS) ||
+            (v = cc_value_field(params, m->name)) == NULL)
             continue;
         if (m->location == CC_LOC_HEADER) {
             put_header_member(out, m, v, &tmp);
@@ -617,7 +618,8 @@ int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params
     if (cc_validate_report(op->input, params, &out->problems, err) != CC_OK)
         return err->code;
     cc_arena_init(&a);
-    if (params->kind == CC_V_TABLE && (params = with_tokens(op->input, params, opts->token, &a, &copy, uuid)) == NULL)
+    if (op->has_tokens && params->kind == CC_V_TABLE &&
+        (params = with_tokens(op->input, params, opts->token, &a, &copy, uuid)) == NULL)
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory serializing %s", op->name);
     if (rc == CC_OK && op->host_prefix)
         rc = put_host_prefix(op, params, &out->host_prefix, err);
@@ -625,9 +627,11 @@ int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params
         rc = put_path(op, params, &out->path, &out->query, err);
     if (rc == CC_OK) {
         put_query(op->input, params, &out->query);
-        put_headers(op->input, params, out);
+        if (op->has_header_members)
+            put_headers(op->input, params, out);
         put_body(op, params, out);
-        rc = finish_body(op, opts, out, err);
+        if (op->compress_gzip || op->checksum_required)
+            rc = finish_body(op, opts, out, err);
     }
     cc_arena_free(&a); /* the copy held pointers into params and uuid only */
     if (rc != CC_OK)

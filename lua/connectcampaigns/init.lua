@@ -35,12 +35,15 @@ local SERVICE_NAME = "connectcampaignsv2"
 
 -- `model` is a compiled core model, or nil for the embedded one.
 local function new_service(model, decoded)
-  local function on_model(f, ...)
-    if model then return f(model, ...) end
-    return f(...)
+  local svc = { model = model, decoded = decoded, by_name = {}, snake_names = {} }
+  if model then
+    svc.meta, svc.operations = core.metadata(model), core.operations(model)
+    function svc.build(...) return core.build(model, ...) end
+    function svc.parse(...) return core.parse(model, ...) end
+  else -- the embedded model: the core's functions themselves, no call in between
+    svc.meta, svc.operations = core.metadata(), core.operations()
+    svc.build, svc.parse = core.build, core.parse
   end
-  local svc = { model = model, decoded = decoded, meta = on_model(core.metadata),
-    operations = on_model(core.operations), by_name = {}, snake_names = {} }
   if model then -- a model without signing metadata signs as this service
     svc.meta.signing_name = svc.meta.signing_name or "connect-campaigns"
   end
@@ -50,8 +53,6 @@ local function new_service(model, decoded)
     svc.by_name[op.name] = op
     svc.snake_names[i] = op.snake
   end
-  function svc.build(opname, params, opts) return on_model(core.build, opname, params, opts) end
-  function svc.parse(opname, status, body, headers) return on_model(core.parse, opname, status, body, headers) end
   return svc
 end
 
@@ -551,7 +552,7 @@ function M.new(opts)
     logger = opts.logger,
     svc = s.service,
     new_token = opts.idempotency_token,
-    build_opts = { min_compression = s.min_compression },
+    min_compression = s.min_compression,
     signer = core.signer(),
     http = {},
     http_opts = {},
@@ -602,26 +603,23 @@ function Client:prepare(opname, params)
   end
   local p = private[self]
   if not p.svc.by_name[opname] then error(unknown_operation(opname, p.svc), 2) end
-  local build_opts = p.build_opts
-  if p.new_token then build_opts = { min_compression = build_opts.min_compression, token = p.new_token() } end
-  local req, err = p.svc.build(opname, params, build_opts)
+  local req, err = p.svc.build(opname, params, p.min_compression, p.new_token and p.new_token())
   if not req then return nil, refused(err) end
   local creds, why = p.credentials:get()
   if not creds then return nil, errors.new("CredentialsError", why, { operation = req.operation }) end
   local amz_date = core.amz_date(p.clock())
-  -- the members bound to headers first; a Content-Type among them is kept
-  local headers = req.headers or {}
   local origin, host = p.ep.origin, p.ep.host
   if req.host_prefix then -- the operation's endpoint trait: "foo." .. host
     origin = origin:gsub("^([%a][%w+.-]*://)", "%1" .. req.host_prefix:gsub("%%", "%%%%"))
     host = req.host_prefix .. host
   end
-  if req.body and not (req.headers and has_header(headers, "content-type")) then
-    headers["Content-Type"] = req.content_type
+  local headers = req.headers
+  if headers then -- the members bound to headers first; a Content-Type among them is kept
+    headers.Host, headers["X-Amz-Date"], headers["User-Agent"] = host, amz_date, USER_AGENT
+    if req.body and not has_header(headers, "content-type") then headers["Content-Type"] = req.content_type end
+  else
+    headers = { Host = host, ["X-Amz-Date"] = amz_date, ["User-Agent"] = USER_AGENT, ["Content-Type"] = req.content_type }
   end
-  headers.Host = host
-  headers["X-Amz-Date"] = amz_date
-  headers["User-Agent"] = USER_AGENT
   if creds.session_token then headers["X-Amz-Security-Token"] = creds.session_token end
   req.path = p.ep.base_path .. req.path
   req.headers = headers
