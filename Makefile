@@ -199,7 +199,7 @@ bench-callgrind: $(MODULE)
 # invariants checked on every input); FUZZ_SECONDS each. New
 # finds land in build/fuzz/corpus_*; fuzz/seeds_* is the committed corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = response xml sigv4
+FUZZ_TARGETS = response headers xml sigv4
 FUZZ_LUA_TARGETS = ini url
 FUZZ_FLAGS = -std=c99 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # The random answer round trip of spec/24 with a new seed each run (printed:

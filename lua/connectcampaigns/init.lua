@@ -526,7 +526,8 @@ end
 -- @tparam[opt] table opts `region`, `endpoint`, `credentials`, `profile`,
 --   `timeout`, `connect_timeout`, `max_attempts`, `retry_mode`, `use_fips`,
 --   `use_dualstack`, `transport`, `sleep`, `logger`, `ca_file`,
---   `max_response`, `env`
+--   `max_response`, `env`, `model`, `idempotency_token`,
+--   `disable_request_compression`, `request_min_compression_size_bytes`
 -- @treturn[1] Client
 -- @treturn[2] nil
 -- @treturn[2] Error
