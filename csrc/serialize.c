@@ -509,14 +509,13 @@ static int put_host_prefix(const cc_operation_t *op, const cc_value_t *params, c
         if (v == NULL || v->kind != CC_V_STR || v->u.str.len == 0)
             return cc_err_set(err, CC_E_PARAM, "Missing required parameter in input: \"%.*s\"", (int)(close - p - 1),
                               p + 1);
-        /* botocore's HOST_PREFIX_RE: a DNS label, letters, digits and hyphens */
+        /* botocore's HOST_PREFIX_RE: letters, digits, hyphens and periods */
         for (i = 0; i < v->u.str.len; i++) {
             char c = v->u.str.s[i];
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') ||
-                v->u.str.len > 63 || v->u.str.s[0] == '-')
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
                 return cc_err_set(err, CC_E_PARAM,
-                                  "Invalid value for parameter %s: a host label may hold only letters, digits and "
-                                  "hyphens (at most 63, not starting with a hyphen)",
+                                  "Invalid value for parameter(s): %s. Must contain only alphanumeric characters, "
+                                  "hyphen, or period.",
                                   m->name);
         }
         cc_buf_append(b, v->u.str.s, v->u.str.len);

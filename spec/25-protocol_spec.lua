@@ -167,6 +167,48 @@ describe("rest-json protocol suites", function()
     for id, why in pairs(EXCLUDED) do assert(type(why) == "string" and #why > 10, id) end
   end)
 
+  -- What the suites leave out: the options around compression, and labels refused.
+  local function suite_of(opname)
+    for _, suite in ipairs(suites("input.json")) do
+      if suite.operation == opname then return suite end
+    end
+  end
+
+  it("compresses as the options say, and the gzip body reads back", function()
+    local suite = suite_of("PutWithContentEncoding")
+    local data = string.rep("compressible ", 100)
+    local function prepared(extra)
+      local opts = { model = suite.model, region = "us-east-1", endpoint = "https://example.com", env = {},
+        credentials = H.CREDS }
+      for k, v in pairs(extra) do opts[k] = v end
+      return assert(assert(cc.new(opts)):prepare("PutWithContentEncoding", { data = data }))
+    end
+    local small = prepared {} -- 1.3 KB: under the 10240-byte default
+    assert.is_nil(header_of(small.headers, "Content-Encoding"))
+    assert.are.same({ data = data }, core.json_decode(small.body))
+    local off = prepared { request_min_compression_size_bytes = 1, disable_request_compression = true }
+    assert.is_nil(header_of(off.headers, "Content-Encoding"))
+    local env = prepared { env = { AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES = "1" } }
+    assert.are.equal("gzip", header_of(env.headers, "Content-Encoding"))
+    local path = os.tmpname()
+    H.write(path, env.body)
+    local text, ok = H.run("gzip -dc < " .. path)
+    os.remove(path)
+    assert(ok, text)
+    assert.are.same({ data = data }, core.json_decode(text))
+    assert.matches("content%-encoding", env.headers.Authorization) -- signed as sent
+  end)
+
+  it("refuses a host label that is not letters, digits, hyphens or periods", function()
+    local suite = suite_of("EndpointWithHostLabelOperation")
+    local c = client_for(suite)
+    local req, err = c:prepare("EndpointWithHostLabelOperation", { label = "evil.com/x" })
+    assert.is_nil(req)
+    assert.are.equal("ParamValidationError", err.code)
+    assert.matches("Invalid value for parameter(s): label", err.message, 1, true)
+    assert(c:prepare("EndpointWithHostLabelOperation", { label = "a.b-c" }))
+  end)
+
   teardown(function()
     print(string.format("\nrest-json protocol: %d/%d input, %d/%d output", counts.input[1], counts.input[2],
       counts.output[1], counts.output[2]))
