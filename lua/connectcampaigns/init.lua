@@ -737,10 +737,14 @@ end
 -- {====== Paginators ======
 
 local function paginator_of(self, opname)
-  local op = private[self].svc.by_name[opname]
+  local svc = private[self].svc
+  local op = svc.by_name[opname]
   if not op or not op.paginator then
-    error("'" .. tostring(opname) .. "' does not paginate; these do: list_campaigns, "
-      .. "list_connect_instance_integrations", 3)
+    local names = {} -- from the model's paginators
+    for _, o in ipairs(svc.operations) do
+      if o.paginator then names[#names + 1] = o.snake end
+    end
+    error("'" .. tostring(opname) .. "' does not paginate; these do: " .. table.concat(names, ", "), 3)
   end
   return op
 end
