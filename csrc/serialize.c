@@ -589,7 +589,8 @@ static const cc_value_t *with_tokens(const cc_shape_t *in, const cc_value_t *par
         return params;
     if (!cc_value_new_table(a, copy, params->u.tab.n + missing))
         return NULL;
-    memcpy(copy->u.tab.items, params->u.tab.items, params->u.tab.n * sizeof *copy->u.tab.items);
+    if (params->u.tab.n > 0) /* an empty table has no items array */
+        memcpy(copy->u.tab.items, params->u.tab.items, params->u.tab.n * sizeof *copy->u.tab.items);
     copy->u.tab.n = params->u.tab.n;
     if (token == NULL) {
         cc_uuid4(uuid);
