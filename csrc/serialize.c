@@ -345,11 +345,11 @@ static void put_query(const cc_shape_t *in, const cc_value_t *params, cc_buf_t *
 /* }====== */
 
 /* {====== Headers ====== */
-static void add_header(cc_request_parts_t *out, const char *name, size_t nlen, const cc_buf_t *value)
+static void add_header(cc_request_parts_t *out, const char *name, size_t nlen, const char *value, size_t vlen)
 {
     cc_buf_append(&out->headers, name, nlen);
     cc_buf_putc(&out->headers, '\0');
-    cc_buf_append(&out->headers, value->data ? value->data : "", value->len);
+    cc_buf_append(&out->headers, value ? value : "", vlen);
     cc_buf_putc(&out->headers, '\0');
     out->nheaders++;
 }
@@ -379,7 +379,16 @@ static void put_header_list(cc_buf_t *b, const cc_shape_t *list, const cc_value_
     }
 }
 
-static void put_header_member(cc_request_parts_t *out, const cc_member_t *m, const cc_value_t *v, cc_buf_t *tmp)
+/* After a compressed body, a Content-Encoding a member sets gets ", gzip"
+ * after its own encoding ("custom, gzip"). */
+static void amend_encoding(cc_buf_t *value, const char *name, int gzipped)
+{
+    if (gzipped && strcasecmp(name, "Content-Encoding") == 0)
+        cc_buf_puts(value, ", gzip");
+}
+
+static void put_header_member(cc_request_parts_t *out, const cc_member_t *m, const cc_value_t *v, int gzipped,
+                              cc_buf_t *tmp)
 {
     cc_ts_format_t f = m->ts_format == CC_TS_DEFAULT ? CC_TS_RFC822 : m->ts_format;
     cc_err_t ignored;
@@ -399,12 +408,13 @@ static void put_header_member(cc_request_parts_t *out, const cc_member_t *m, con
     } else {
         put_text(tmp, m->shape, v, f);
     }
-    add_header(out, m->wire_name, strlen(m->wire_name), tmp);
+    amend_encoding(tmp, m->wire_name, gzipped);
+    add_header(out, m->wire_name, strlen(m->wire_name), tmp->data, tmp->len);
 }
 
 /* Every header-bound member; a headers map writes prefix + key for each of
  * its entries, in key order. */
-static void put_headers(const cc_shape_t *in, const cc_value_t *params, cc_request_parts_t *out)
+static void put_headers(const cc_shape_t *in, const cc_value_t *params, int gzipped, cc_request_parts_t *out)
 {
     cc_buf_t tmp, name;
     size_t i, k;
@@ -417,7 +427,7 @@ static void put_headers(const cc_shape_t *in, const cc_value_t *params, cc_reque
             (v = cc_value_field(params, m->name)) == NULL)
             continue;
         if (m->location == CC_LOC_HEADER) {
-            put_header_member(out, m, v, &tmp);
+            put_header_member(out, m, v, gzipped, &tmp);
         } else if (m->location == CC_LOC_HEADERS) {
             const cc_entry_t **sorted = cc_value_sorted_entries(v);
             if (sorted == NULL) {
@@ -430,7 +440,8 @@ static void put_headers(const cc_shape_t *in, const cc_value_t *params, cc_reque
                 cc_buf_append(&name, sorted[k]->key.u.str.s, sorted[k]->key.u.str.len);
                 cc_buf_reset(&tmp);
                 put_text(&tmp, m->shape->value, &sorted[k]->val, CC_TS_RFC822);
-                add_header(out, name.data, name.len, &tmp);
+                amend_encoding(&tmp, cc_buf_cstr(&name), gzipped);
+                add_header(out, name.data, name.len, tmp.data, tmp.len);
             }
             cc_free(sorted);
         }
@@ -524,53 +535,34 @@ static int put_host_prefix(const cc_operation_t *op, const cc_value_t *params, c
     return CC_OK;
 }
 
-/* Request compression, then the checksum of what is sent, in botocore's order. */
-static int finish_body(const cc_operation_t *op, const cc_build_opts_t *opts, cc_request_parts_t *out,
-                       cc_err_t *err)
+/* gzips the body when the operation allows it and it is long enough;
+ * *gzipped says whether it did. */
+static int compress_body(const cc_operation_t *op, const cc_build_opts_t *opts, cc_request_parts_t *out,
+                         int *gzipped, cc_err_t *err)
+{
+    *gzipped = op->compress_gzip && opts->min_compression >= 0 && out->has_body &&
+               out->body.len >= (size_t)opts->min_compression;
+    if (*gzipped && !cc_gzip(&out->body))
+        return cc_err_set(err, CC_E_NOMEM, "out of memory compressing the body of %s", op->name);
+    return CC_OK;
+}
+
+/* Content-MD5 of the body as sent (compressed first, in botocore's order),
+ * unless a member set one. */
+static int add_checksum(const cc_operation_t *op, cc_request_parts_t *out, cc_err_t *err)
 {
     cc_buf_t value;
+    if (has_header(out, "Content-MD5"))
+        return CC_OK;
     cc_buf_init(&value);
-    if (op->compress_gzip && opts->min_compression >= 0 && out->has_body &&
-        out->body.len >= (size_t)opts->min_compression) {
-        const char *given = NULL;
-        const char *p = out->headers.data;
-        size_t i;
-        if (!cc_gzip(&out->body))
-            return cc_err_set(err, CC_E_NOMEM, "out of memory compressing the body of %s", op->name);
-        /* appended to an encoding the caller set: "custom, gzip" */
-        for (i = 0; i < out->nheaders; i++, p += strlen(p) + 1, p += strlen(p) + 1)
-            if (strcasecmp(p, "Content-Encoding") == 0)
-                given = p + strlen(p) + 1;
-        if (given) {
-            cc_buf_t rebuilt;
-            cc_buf_init(&rebuilt);
-            p = out->headers.data;
-            for (i = 0; i < out->nheaders; i++) { /* the pairs again, that one header amended */
-                const char *v = p + strlen(p) + 1;
-                cc_buf_append(&rebuilt, p, strlen(p) + 1);
-                cc_buf_puts(&rebuilt, v);
-                if (strcasecmp(p, "Content-Encoding") == 0)
-                    cc_buf_puts(&rebuilt, ", gzip");
-                cc_buf_putc(&rebuilt, '\0');
-                p = v + strlen(v) + 1;
-            }
-            cc_buf_free(&out->headers);
-            out->headers = rebuilt;
-        } else {
-            cc_buf_puts(&value, "gzip");
-            add_header(out, "Content-Encoding", 16, &value);
-        }
-    }
-    if (op->checksum_required && !has_header(out, "Content-MD5")) {
-        cc_buf_reset(&value);
-        if (!cc_content_md5(&value, out->body.data ? out->body.data : "", out->body.len)) {
-            cc_buf_free(&value);
-            return cc_err_set(err, CC_E_INTERNAL, "MD5 is not available from OpenSSL: Content-MD5 cannot be sent");
-        }
-        add_header(out, "Content-MD5", 11, &value);
+    if (!cc_content_md5(&value, out->body.data ? out->body.data : "", out->body.len)) {
+        cc_buf_free(&value);
+        return cc_err_set(err, CC_E_INTERNAL, "MD5 is not available from OpenSSL: Content-MD5 cannot be sent (%s)",
+                          op->name);
     }
     if (!cc_buf_ok(&value))
         out->headers.oom = 1;
+    add_header(out, "Content-MD5", 11, value.data, value.len);
     cc_buf_free(&value);
     return CC_OK;
 }
@@ -614,7 +606,7 @@ int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params
     cc_arena_t a;
     cc_value_t copy;
     char uuid[37];
-    int rc = CC_OK;
+    int rc = CC_OK, gzipped = 0;
     if (cc_validate_report(op->input, params, &out->problems, err) != CC_OK)
         return err->code;
     cc_arena_init(&a);
@@ -627,11 +619,16 @@ int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params
         rc = put_path(op, params, &out->path, &out->query, err);
     if (rc == CC_OK) {
         put_query(op->input, params, &out->query);
-        if (op->has_header_members)
-            put_headers(op->input, params, out);
         put_body(op, params, out);
-        if (op->compress_gzip || op->checksum_required)
-            rc = finish_body(op, opts, out, err);
+        rc = compress_body(op, opts, out, &gzipped, err);
+    }
+    if (rc == CC_OK) {
+        if (op->has_header_members)
+            put_headers(op->input, params, gzipped, out);
+        if (gzipped && !has_header(out, "Content-Encoding"))
+            add_header(out, "Content-Encoding", 16, "gzip", 4);
+        if (op->checksum_required)
+            rc = add_checksum(op, out, err);
     }
     cc_arena_free(&a); /* the copy held pointers into params and uuid only */
     if (rc != CC_OK)
