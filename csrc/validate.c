@@ -328,6 +328,13 @@ static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     return CC_OK;
 }
 
+/* A map's or a document object's key that is not a string. */
+static int key_not_string(vctx_t *c, const cc_value_t *key)
+{
+    return problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string", where(c),
+                   cc_value_type_name(key));
+}
+
 static int validate_map(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     size_t i;
@@ -338,8 +345,7 @@ static int validate_map(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
         size_t old;
         int rc;
         if (e->key.kind != CC_V_STR) {
-            if (problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string",
-                        where(c), cc_value_type_name(&e->key)) != CC_OK)
+            if (key_not_string(c, &e->key) != CC_OK)
                 return CC_E_NOMEM;
             continue;
         }
@@ -450,8 +456,7 @@ static int validate_document(vctx_t *c, const cc_value_t *v)
         size_t old;
         int rc;
         if (e->key.kind != CC_V_STR) {
-            if (problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string",
-                        where(c), cc_value_type_name(&e->key)) != CC_OK)
+            if (key_not_string(c, &e->key) != CC_OK)
                 return CC_E_NOMEM;
             continue;
         }
