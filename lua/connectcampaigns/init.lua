@@ -249,12 +249,19 @@ local function compile_service(text, paginators, where)
   return svc
 end
 
--- service-2.json at path, with the paginators-1.json beside it when there is one.
-local function load_model_file(path)
-  local text, err = config.read_file(path, 64 * 1024 * 1024)
-  if not text then return nil, "model " .. tostring(err) end
+local MAX_MODEL = 64 * 1024 * 1024
+
+-- The service of service-2.json's text read from path, with the
+-- paginators-1.json beside it when there is one.
+local function model_of_file(path, text)
   local paginators = config.read_file((path:match("^(.*)/[^/]*$") or ".") .. "/paginators-1.json")
   return compile_service(text, paginators, path)
+end
+
+local function load_model_file(path)
+  local text, err = config.read_file(path, MAX_MODEL)
+  if not text then return nil, "model " .. tostring(err) end
+  return model_of_file(path, text)
 end
 
 -- botocore's data path: the folders of AWS_DATA_PATH, then ~/.aws/models, each
@@ -266,11 +273,8 @@ local function data_path_model(getenv)
   if home then dirs[#dirs + 1] = home .. "/.aws/models" end
   for _, dir in ipairs(dirs) do
     local path = dir .. "/" .. SERVICE_NAME .. "/" .. meta.api_version .. "/service-2.json"
-    local f = io and io.open(path, "rb")
-    if f then
-      f:close()
-      return load_model_file(path)
-    end
+    local text = config.read_file(path, MAX_MODEL) -- one read: absent is nil
+    if text then return model_of_file(path, text) end
   end
   return embedded
 end
