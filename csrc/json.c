@@ -209,49 +209,37 @@ int cc_json_encode(cc_buf_t *b, const cc_value_t *v, cc_err_t *err)
 /* {====== Reading ====== */
 /* A reader of our own rather than cJSON's: strings and keys keep their
  * length (a decoded \u0000 stays in the value), raw bytes must be valid
- * UTF-8, and nothing but white space may follow the value. Entries of the
- * object or array being read wait on one growable stack, so each table is
- * allocated once, at its final size. */
+ * UTF-8, and nothing but white space may follow the value. The lexer pulls
+ * one token at a time, so the answer parser can read by the output shape
+ * without a tree; cc_json_decode builds a tree with the same lexer. */
 #define JSON_MAX_DEPTH 256
 
-typedef struct {
-    const unsigned char *p, *end;
-    cc_arena_t *a;
-    cc_entry_t *stack; /* pending entries of the open objects and arrays */
-    size_t top, cap;
-    int depth;
-    cc_err_t *err;
-} jreader_t;
-
-static int jfail(jreader_t *r, const char *what)
+static int jfail(cc_jlex_t *lx, const char *what)
 {
-    return cc_err_set(r->err, CC_E_PARSE, "not valid JSON: %s", what);
+    lx->syntax = 1;
+    return cc_err_set(lx->err, CC_E_PARSE, "not valid JSON: %s", what);
 }
 
-static int jnomem(jreader_t *r)
+static int jnomem(cc_jlex_t *lx)
 {
-    return cc_err_set(r->err, CC_E_NOMEM, "out of memory");
+    return cc_err_set(lx->err, CC_E_NOMEM, "out of memory");
 }
 
-static void skip_ws(jreader_t *r)
+void cc_jlex_init(cc_jlex_t *lx, const char *text, size_t len, cc_arena_t *a, cc_err_t *err)
 {
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
-        r->p++;
+    lx->p = (const unsigned char *)text;
+    lx->end = lx->p + len;
+    lx->a = a;
+    lx->depth = 0;
+    lx->syntax = 0;
+    lx->err = err;
 }
 
-static int push_entry(jreader_t *r, cc_entry_t **e)
+int cc_jlex_peek(cc_jlex_t *lx)
 {
-    if (r->top == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        cc_entry_t *s = cc_realloc(r->stack, cap * sizeof *s);
-        if (s == NULL)
-            return jnomem(r);
-        r->stack = s;
-        r->cap = cap;
-    }
-    *e = &r->stack[r->top++];
-    memset(*e, 0, sizeof **e);
-    return CC_OK;
+    while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r'))
+        lx->p++;
+    return lx->p < lx->end ? *lx->p : 0;
 }
 
 static int hex4(const unsigned char *p, long *out)
@@ -298,54 +286,31 @@ static size_t put_utf8(char *o, long cp)
     return 4;
 }
 
-/* Reads a string literal (r->p at the opening quote) into out. Escapes only
- * shrink text (\uXXXX is 6 bytes for at most 3, a pair 12 for 4), so the raw
- * length bounds the decoded one. */
-static int read_string(jreader_t *r, cc_value_t *out)
+/* Decodes the string s..q (escapes, UTF-8 checked) into dst; its length. */
+static int decode_string(cc_jlex_t *lx, const unsigned char *q, char *dst, size_t *len)
 {
-    const unsigned char *s = ++r->p, *q = s;
-    char *dst;
     size_t n = 0;
-    int plain = 1; /* no escape, control or non-ASCII byte: one memcpy */
-    while (q < r->end && *q != '"') {
-        if (*q == '\\') {
-            plain = 0;
-            q++;
-        } else if (*q < 0x20 || *q >= 0x80) {
-            plain = 0;
-        }
-        q++;
-    }
-    if (q >= r->end)
-        return jfail(r, "unterminated string");
-    if ((dst = cc_arena_alloc(r->a, (size_t)(q - s) + 1)) == NULL)
-        return jnomem(r);
-    if (plain) {
-        n = (size_t)(q - s);
-        memcpy(dst, s, n);
-        r->p = q;
-    }
-    while (r->p < q) {
-        unsigned char c = *r->p;
+    while (lx->p < q) {
+        unsigned char c = *lx->p;
         if (c < 0x20)
-            return jfail(r, "control character in a string");
+            return jfail(lx, "control character in a string");
         if (c >= 0x80) {
             size_t i = 0;
-            long cp = utf8_next(r->p, (size_t)(q - r->p), &i);
+            long cp = utf8_next(lx->p, (size_t)(q - lx->p), &i);
             if (cp < 0)
-                return jfail(r, "invalid UTF-8");
-            memcpy(dst + n, r->p, i);
+                return jfail(lx, "invalid UTF-8");
+            memcpy(dst + n, lx->p, i);
             n += i;
-            r->p += i;
+            lx->p += i;
             continue;
         }
         if (c != '\\') {
             dst[n++] = (char)c;
-            r->p++;
+            lx->p++;
             continue;
         }
-        r->p++;
-        switch (*r->p++) {
+        lx->p++;
+        switch (*lx->p++) {
         case '"': dst[n++] = '"'; break;
         case '\\': dst[n++] = '\\'; break;
         case '/': dst[n++] = '/'; break;
@@ -356,65 +321,97 @@ static int read_string(jreader_t *r, cc_value_t *out)
         case 't': dst[n++] = '\t'; break;
         case 'u': {
             long cp, lo;
-            if (q - r->p < 4 || !hex4(r->p, &cp))
-                return jfail(r, "bad \\u escape");
-            r->p += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF && q - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u' &&
-                hex4(r->p + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+            if (q - lx->p < 4 || !hex4(lx->p, &cp))
+                return jfail(lx, "bad \\u escape");
+            lx->p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && q - lx->p >= 6 && lx->p[0] == '\\' && lx->p[1] == 'u' &&
+                hex4(lx->p + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                r->p += 6;
+                lx->p += 6;
             } else if (cp >= 0xD800 && cp <= 0xDFFF) {
                 cp = 0xFFFD; /* a lone surrogate has no UTF-8 form */
             }
             n += put_utf8(dst + n, cp);
             break;
         }
-        default: return jfail(r, "bad escape");
+        default: return jfail(lx, "bad escape");
         }
     }
-    r->p = q + 1;
     dst[n] = '\0';
-    cc_value_set_str(out, dst, n);
+    *len = n;
     return CC_OK;
 }
 
-static int read_number(jreader_t *r, cc_value_t *out)
+/* Escapes only shrink text (\uXXXX is 6 bytes for at most 3, a pair 12 for
+ * 4), so the raw length bounds the decoded one. */
+int cc_jlex_string(cc_jlex_t *lx, int copy, const char **out, size_t *len)
 {
-    const unsigned char *s = r->p;
+    const unsigned char *s = ++lx->p, *q = s;
+    char *dst;
+    int plain = 1; /* no escape, control or non-ASCII byte: the text itself */
+    while (q < lx->end && *q != '"') {
+        if (*q == '\\') {
+            plain = 0;
+            q++;
+        } else if (*q < 0x20 || *q >= 0x80) {
+            plain = 0;
+        }
+        q++;
+    }
+    if (q >= lx->end)
+        return jfail(lx, "unterminated string");
+    if (plain && !copy) {
+        *out = (const char *)s;
+        *len = (size_t)(q - s);
+        lx->p = q + 1;
+        return CC_OK;
+    }
+    if ((dst = cc_arena_alloc(lx->a, (size_t)(q - s) + 1)) == NULL)
+        return jnomem(lx);
+    if (decode_string(lx, q, dst, len) != CC_OK)
+        return lx->err->code;
+    lx->p = q + 1;
+    *out = dst;
+    return CC_OK;
+}
+
+static int read_number(cc_jlex_t *lx, cc_value_t *out)
+{
+    const unsigned char *s = lx->p;
     int integral = 1, digits = 0;
     char tmp[64], *copy = tmp, *end;
     size_t len;
     double d;
-    if (r->p < r->end && *r->p == '-')
-        r->p++;
-    if (r->p < r->end && *r->p == '0') {
-        r->p++;
+    if (lx->p < lx->end && *lx->p == '-')
+        lx->p++;
+    if (lx->p < lx->end && *lx->p == '0') {
+        lx->p++;
         digits = 1;
     } else {
-        while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
-            r->p++, digits++;
+        while (lx->p < lx->end && *lx->p >= '0' && *lx->p <= '9')
+            lx->p++, digits++;
     }
     if (digits == 0)
-        return jfail(r, "unexpected character");
-    if (r->p < r->end && *r->p == '.') {
+        return jfail(lx, "unexpected character");
+    if (lx->p < lx->end && *lx->p == '.') {
         integral = digits = 0;
-        r->p++;
-        while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
-            r->p++, digits++;
+        lx->p++;
+        while (lx->p < lx->end && *lx->p >= '0' && *lx->p <= '9')
+            lx->p++, digits++;
         if (digits == 0)
-            return jfail(r, "bad number");
+            return jfail(lx, "bad number");
     }
-    if (r->p < r->end && (*r->p == 'e' || *r->p == 'E')) {
+    if (lx->p < lx->end && (*lx->p == 'e' || *lx->p == 'E')) {
         integral = digits = 0;
-        r->p++;
-        if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
-            r->p++;
-        while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
-            r->p++, digits++;
+        lx->p++;
+        if (lx->p < lx->end && (*lx->p == '+' || *lx->p == '-'))
+            lx->p++;
+        while (lx->p < lx->end && *lx->p >= '0' && *lx->p <= '9')
+            lx->p++, digits++;
         if (digits == 0)
-            return jfail(r, "bad number");
+            return jfail(lx, "bad number");
     }
-    len = (size_t)(r->p - s);
+    len = (size_t)(lx->p - s);
     if (integral && len <= 18) { /* exact, no strtod */
         long long v = 0;
         size_t i = *s == '-';
@@ -424,8 +421,8 @@ static int read_number(jreader_t *r, cc_value_t *out)
         out->u.i = *s == '-' ? -v : v;
         return CC_OK;
     }
-    if (len >= sizeof tmp && (copy = cc_arena_alloc(r->a, len + 1)) == NULL)
-        return jnomem(r);
+    if (len >= sizeof tmp && (copy = cc_arena_alloc(lx->a, len + 1)) == NULL)
+        return jnomem(lx);
     memcpy(copy, s, len);
     copy[len] = '\0';
     d = strtod(copy, &end);
@@ -443,120 +440,193 @@ static int read_number(jreader_t *r, cc_value_t *out)
     return CC_OK;
 }
 
-static int read_value(jreader_t *r, cc_value_t *out);
-
-/* Moves the entries pushed since base into a table of exactly their number. */
-static int close_table(jreader_t *r, size_t base, cc_value_t *out)
+static int read_literal(cc_jlex_t *lx, const char *word, size_t n)
 {
-    size_t n = r->top - base;
-    if (!cc_value_new_table(r->a, out, n))
-        return jnomem(r);
+    if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, word, n) != 0)
+        return jfail(lx, "unexpected character");
+    lx->p += n;
+    return CC_OK;
+}
+
+int cc_jlex_scalar(cc_jlex_t *lx, cc_value_t *out)
+{
+    switch (cc_jlex_peek(lx)) {
+    case 0: return jfail(lx, lx->p < lx->end ? "unexpected character" : "unexpected end");
+    case '{':
+    case '[': return jfail(lx, "unexpected container");
+    case '"': {
+        const char *s;
+        size_t n;
+        if (cc_jlex_string(lx, 0, &s, &n) != CC_OK)
+            return lx->err->code;
+        cc_value_set_str(out, s, n);
+        return CC_OK;
+    }
+    case 't':
+        out->kind = CC_V_BOOL;
+        out->u.b = 1;
+        return read_literal(lx, "true", 4);
+    case 'f':
+        out->kind = CC_V_BOOL;
+        out->u.b = 0;
+        return read_literal(lx, "false", 5);
+    case 'n':
+        out->kind = CC_V_NIL;
+        return read_literal(lx, "null", 4);
+    default: return read_number(lx, out);
+    }
+}
+
+int cc_jlex_open(cc_jlex_t *lx)
+{
+    if (++lx->depth > JSON_MAX_DEPTH)
+        return jfail(lx, "nested too deeply");
+    lx->p++;
+    return CC_OK;
+}
+
+int cc_jlex_more(cc_jlex_t *lx, int close, size_t *count)
+{
+    int c = cc_jlex_peek(lx);
+    if (c == close) {
+        lx->p++;
+        lx->depth--;
+        return 0;
+    }
+    if (*count > 0) {
+        if (c != ',') {
+            jfail(lx, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+            return -1;
+        }
+        lx->p++;
+    }
+    (*count)++;
+    return 1;
+}
+
+int cc_jlex_key(cc_jlex_t *lx, int copy, const char **key, size_t *len)
+{
+    if (cc_jlex_peek(lx) != '"')
+        return jfail(lx, "expected a member name");
+    if (cc_jlex_string(lx, copy, key, len) != CC_OK)
+        return lx->err->code;
+    if (cc_jlex_peek(lx) != ':')
+        return jfail(lx, "expected ':'");
+    lx->p++;
+    return CC_OK;
+}
+
+int cc_jlex_skip(cc_jlex_t *lx)
+{
+    int c = cc_jlex_peek(lx), more;
+    size_t count = 0;
+    cc_value_t ignored;
+    if (c != '{' && c != '[')
+        return cc_jlex_scalar(lx, &ignored);
+    if (cc_jlex_open(lx) != CC_OK)
+        return lx->err->code;
+    while ((more = cc_jlex_more(lx, c == '{' ? '}' : ']', &count)) > 0) {
+        const char *k;
+        size_t n;
+        if ((c == '{' && cc_jlex_key(lx, 0, &k, &n) != CC_OK) || cc_jlex_skip(lx) != CC_OK)
+            return lx->err->code;
+    }
+    return more < 0 ? lx->err->code : CC_OK;
+}
+
+int cc_jlex_finish(cc_jlex_t *lx)
+{
+    return cc_jlex_peek(lx) == 0 && lx->p == lx->end ? CC_OK : jfail(lx, "trailing characters after the value");
+}
+
+/* {====== A value tree ====== */
+/* Entries of the object or array being read wait on one growable stack, so
+ * each table is allocated once, at its final size. */
+typedef struct {
+    cc_jlex_t lx;
+    cc_entry_t *stack; /* pending entries of the open objects and arrays */
+    size_t top, cap;
+} tree_reader_t;
+
+static int push_entry(tree_reader_t *r, const cc_value_t *key, const cc_value_t *val)
+{
+    if (r->top == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        cc_entry_t *s = cc_realloc(r->stack, cap * sizeof *s);
+        if (s == NULL)
+            return jnomem(&r->lx);
+        r->stack = s;
+        r->cap = cap;
+    }
+    r->stack[r->top].key = *key;
+    r->stack[r->top].val = *val;
+    r->top++;
+    return CC_OK;
+}
+
+static int read_value(tree_reader_t *r, cc_value_t *out);
+
+static int read_container(tree_reader_t *r, cc_value_t *out)
+{
+    int close = *r->lx.p == '{' ? '}' : ']', more;
+    size_t base = r->top, count = 0, n;
+    if (cc_jlex_open(&r->lx) != CC_OK)
+        return r->lx.err->code;
+    while ((more = cc_jlex_more(&r->lx, close, &count)) > 0) {
+        cc_value_t key, val;
+        if (close == '}') {
+            const char *k;
+            size_t klen;
+            /* copied: the tree outlives the text */
+            if (cc_jlex_key(&r->lx, 1, &k, &klen) != CC_OK)
+                return r->lx.err->code;
+            cc_value_set_str(&key, k, klen);
+        } else {
+            key.kind = CC_V_INT;
+            key.u.i = (long long)count;
+        }
+        if (read_value(r, &val) != CC_OK || push_entry(r, &key, &val) != CC_OK)
+            return r->lx.err->code; /* pushed after the value: its own entries are gone */
+    }
+    if (more < 0)
+        return r->lx.err->code;
+    n = r->top - base;
+    if (!cc_value_new_table(r->lx.a, out, n))
+        return jnomem(&r->lx);
     if (n)
         memcpy(out->u.tab.items, r->stack + base, n * sizeof *r->stack);
     out->u.tab.n = n;
     r->top = base;
-    r->depth--;
     return CC_OK;
 }
 
-static int read_container(jreader_t *r, cc_value_t *out)
+static int read_value(tree_reader_t *r, cc_value_t *out)
 {
-    int is_object = *r->p == '{';
-    unsigned char close = is_object ? '}' : ']';
-    size_t base = r->top;
-    long long index = 0;
-    if (++r->depth > JSON_MAX_DEPTH)
-        return jfail(r, "nested too deeply");
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == close) {
-        r->p++;
-        return close_table(r, base, out);
+    int c = cc_jlex_peek(&r->lx);
+    if (c == '{' || c == '[')
+        return read_container(r, out);
+    if (c == '"') { /* copied into the arena, as keys are */
+        const char *s;
+        size_t n;
+        if (cc_jlex_string(&r->lx, 1, &s, &n) != CC_OK)
+            return r->lx.err->code;
+        cc_value_set_str(out, s, n);
+        return CC_OK;
     }
-    for (;;) {
-        cc_entry_t *e = NULL;
-        cc_value_t key, val;
-        skip_ws(r);
-        if (is_object) {
-            if (r->p >= r->end || *r->p != '"')
-                return jfail(r, "expected a member name");
-            if (read_string(r, &key) != CC_OK)
-                return r->err->code;
-            skip_ws(r);
-            if (r->p >= r->end || *r->p != ':')
-                return jfail(r, "expected ':'");
-            r->p++;
-        } else {
-            key.kind = CC_V_INT;
-            key.u.i = ++index;
-        }
-        if (read_value(r, &val) != CC_OK)
-            return r->err->code;
-        if (push_entry(r, &e) != CC_OK) /* after the value: its own entries are gone */
-            return r->err->code;
-        e->key = key;
-        e->val = val;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            continue;
-        }
-        if (r->p < r->end && *r->p == close) {
-            r->p++;
-            return close_table(r, base, out);
-        }
-        return jfail(r, is_object ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
-}
-
-static int read_literal(jreader_t *r, const char *word, size_t n)
-{
-    if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n) != 0)
-        return jfail(r, "unexpected character");
-    r->p += n;
-    return CC_OK;
-}
-
-static int read_value(jreader_t *r, cc_value_t *out)
-{
-    skip_ws(r);
-    if (r->p >= r->end)
-        return jfail(r, "unexpected end");
-    switch (*r->p) {
-    case '{':
-    case '[': return read_container(r, out);
-    case '"': return read_string(r, out);
-    case 't':
-        out->kind = CC_V_BOOL;
-        out->u.b = 1;
-        return read_literal(r, "true", 4);
-    case 'f':
-        out->kind = CC_V_BOOL;
-        out->u.b = 0;
-        return read_literal(r, "false", 5);
-    case 'n':
-        out->kind = CC_V_NIL;
-        return read_literal(r, "null", 4);
-    default: return read_number(r, out);
-    }
+    return cc_jlex_scalar(&r->lx, out);
 }
 
 int cc_json_decode(const char *text, size_t len, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
 {
-    jreader_t r;
+    tree_reader_t r;
     int rc;
     memset(&r, 0, sizeof r);
-    r.p = (const unsigned char *)text;
-    r.end = r.p + len;
-    r.a = a;
-    r.err = err;
+    cc_jlex_init(&r.lx, text, len, a, err);
     rc = read_value(&r, out);
-    if (rc == CC_OK) {
-        skip_ws(&r);
-        if (r.p != r.end)
-            rc = jfail(&r, "trailing characters after the value");
-    }
+    if (rc == CC_OK)
+        rc = cc_jlex_finish(&r.lx);
     cc_free(r.stack);
     return rc;
 }
+/* }====== */
 /* }====== */
