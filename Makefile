@@ -34,7 +34,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(CC_LDFLAGS)
 
 CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c \
            csrc/model_data.c csrc/sigv4.c csrc/validate.c csrc/serialize.c csrc/deserialize.c \
-           csrc/http.c csrc/xml.c csrc/spawn.c csrc/multi.c csrc/uuid.c csrc/codec.c
+           csrc/http.c csrc/xml.c csrc/spawn.c csrc/multi.c csrc/uuid.c csrc/codec.c csrc/sink.c
 # the emulator's own C (its rock): strict request reading and atomic state files,
 # over the part of the core they use
 EMU_SRC  = csrc/file.c csrc/strict.c csrc/lemulator.c \

@@ -1,5 +1,6 @@
-/* Response parsing: a JSON body read by the output shape, and error answers
- * read the way botocore's rest-json parser reads them. */
+/* Response parsing: a JSON body read by the output shape, token by token,
+ * each value emitted once into a sink (the binding's builds Lua tables), and
+ * error answers read the way botocore's rest-json parser reads them. */
 #include "shape.h"
 
 #include <math.h>
@@ -12,19 +13,36 @@
 #include "json.h"
 #include "timestamp.h"
 
-static int parse_value(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
-                       cc_err_t *err);
-
 static int oom(cc_err_t *err)
 {
     return cc_err_set(err, CC_E_NOMEM, "out of memory parsing the response");
 }
 
-/* A value whose JSON type does not fit its shape is dropped, as unknown members are. */
-#define MISMATCH 1000
+/* A value that is absent (null), or whose JSON type does not fit its shape,
+ * is dropped as unknown members are: nothing is emitted for it. */
+#define SKIPPED 1000
 /* A timestamp that cannot be read: err->msg holds its path so far, each
  * level prepending its part on the way up (no path is built otherwise). */
 #define UNREADABLE_TIMESTAMP 1001
+
+typedef struct {
+    cc_jlex_t lx;
+    const cc_sink_t *sink;
+    cc_arena_t *a;
+    cc_err_t *err;
+} reader_t;
+
+/* A sink call's result: CC_OK, or out of memory. */
+static int sunk(reader_t *r, int rc)
+{
+    return rc == CC_OK ? CC_OK : oom(r->err);
+}
+
+#define EMIT(r, call)                          \
+    do {                                       \
+        if (sunk((r), (r)->sink->call) != CC_OK) \
+            return CC_E_NOMEM;                 \
+    } while (0)
 
 /* Prepends a path part ("name" or "[3]") to the path in err->msg. */
 static int prepend_path(cc_err_t *err, const char *part, size_t n)
@@ -38,138 +56,6 @@ static int prepend_path(cc_err_t *err, const char *part, size_t n)
     if (dot)
         err->msg[n] = '.';
     return UNREADABLE_TIMESTAMP;
-}
-
-/* cc_json_decode keys arrays by integers and objects by strings */
-static int is_json_array(const cc_value_t *v)
-{
-    return v->kind == CC_V_TABLE && v->u.tab.n > 0 && v->u.tab.items[0].key.kind == CC_V_INT;
-}
-
-static int is_json_object(const cc_value_t *v)
-{
-    return v->kind == CC_V_TABLE && (v->u.tab.n == 0 || v->u.tab.items[0].key.kind == CC_V_STR);
-}
-
-static int parse_structure(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
-                           cc_err_t *err)
-{
-    size_t i, n = 0, set = 0;
-    const cc_value_t *unknown = NULL;
-    if (!is_json_object(in))
-        return MISMATCH;
-    if (!cc_value_new_table(a, out, in->u.tab.n + 1))
-        return oom(err);
-    for (i = 0; i < in->u.tab.n; i++) {
-        const cc_entry_t *e = &in->u.tab.items[i];
-        const cc_member_t *m = NULL;
-        size_t k;
-        int rc;
-        if (e->key.kind != CC_V_STR || e->val.kind == CC_V_NIL)
-            continue;
-        /* botocore ignores __type wherever a structure or union is read
-         * (Smithy's RestJsonDeserializeIgnoreType): it is never a member */
-        if (e->key.u.str.len == 6 && memcmp(e->key.u.str.s, "__type", 6) == 0)
-            continue;
-        for (k = 0; k < s->nmembers; k++)
-            if (s->members[k].location == CC_LOC_BODY && strlen(s->members[k].wire_name) == e->key.u.str.len &&
-                memcmp(s->members[k].wire_name, e->key.u.str.s, e->key.u.str.len) == 0)
-                m = &s->members[k];
-        if (m == NULL) {
-            if (s->is_union)
-                unknown = &e->key;
-            set++;
-            continue;
-        }
-        set++;
-        rc = parse_value(m->shape, &e->val, a, &out->u.tab.items[n].val, err);
-        if (rc == MISMATCH)
-            continue;
-        if (rc == UNREADABLE_TIMESTAMP)
-            return prepend_path(err, m->name, strlen(m->name));
-        if (rc != CC_OK)
-            return rc;
-        cc_value_set_str(&out->u.tab.items[n].key, m->name, strlen(m->name));
-        n++;
-    }
-    if (s->is_union && set != 1)
-        return cc_err_set(err, CC_E_PARSE,
-                          "Invalid service response: %s must have one and only one member set", s->name);
-    if (s->is_union && unknown) {
-        cc_value_t *name;
-        cc_entry_t *e = &out->u.tab.items[n++];
-        cc_value_set_str(&e->key, "SDK_UNKNOWN_MEMBER", 18);
-        if (!cc_value_new_table(a, &e->val, 1))
-            return oom(err);
-        cc_value_set_str(&e->val.u.tab.items[0].key, "name", 4);
-        name = &e->val.u.tab.items[0].val;
-        cc_value_set_str(name, unknown->u.str.s, unknown->u.str.len);
-        e->val.u.tab.n = 1;
-    }
-    out->u.tab.n = n;
-    return CC_OK;
-}
-
-static int parse_list(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
-                      cc_err_t *err)
-{
-    size_t i, n = 0;
-    if (in->kind != CC_V_TABLE || (in->u.tab.n > 0 && !is_json_array(in)))
-        return MISMATCH;
-    if (!cc_value_new_table(a, out, in->u.tab.n))
-        return oom(err);
-    /* cc_json_decode keys arrays 1..n in order */
-    for (i = 0; i < in->u.tab.n; i++) {
-        const cc_entry_t *e = &in->u.tab.items[i];
-        int rc;
-        /* botocore fails on a null in a list (it parses None as the member's
-         * shape and raises); a Lua sequence cannot hold nil either, so the
-         * sensible reading drops it and keeps the list contiguous */
-        if (e->key.kind != CC_V_INT || e->val.kind == CC_V_NIL)
-            continue;
-        rc = parse_value(s->member, &e->val, a, &out->u.tab.items[n].val, err);
-        if (rc == MISMATCH)
-            continue;
-        if (rc == UNREADABLE_TIMESTAMP) {
-            char index[32];
-            int w = snprintf(index, sizeof index, "[%lld]", (long long)i + 1); /* Lua's positions */
-            return prepend_path(err, index, (size_t)w);
-        }
-        if (rc != CC_OK)
-            return rc;
-        out->u.tab.items[n].key.kind = CC_V_INT;
-        out->u.tab.items[n].key.u.i = (long long)n + 1;
-        n++;
-    }
-    out->u.tab.n = n;
-    return CC_OK;
-}
-
-static int parse_map(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
-                     cc_err_t *err)
-{
-    size_t i, n = 0;
-    if (!is_json_object(in))
-        return MISMATCH;
-    if (!cc_value_new_table(a, out, in->u.tab.n))
-        return oom(err);
-    for (i = 0; i < in->u.tab.n; i++) {
-        const cc_entry_t *e = &in->u.tab.items[i];
-        int rc;
-        if (e->key.kind != CC_V_STR || e->val.kind == CC_V_NIL)
-            continue;
-        rc = parse_value(s->value, &e->val, a, &out->u.tab.items[n].val, err);
-        if (rc == MISMATCH)
-            continue;
-        if (rc == UNREADABLE_TIMESTAMP)
-            return prepend_path(err, e->key.u.str.s, e->key.u.str.len);
-        if (rc != CC_OK)
-            return rc;
-        out->u.tab.items[n].key = e->key;
-        n++;
-    }
-    out->u.tab.n = n;
-    return CC_OK;
 }
 
 static int parse_number(const cc_shape_t *s, const cc_value_t *in, cc_value_t *out)
@@ -189,7 +75,7 @@ static int parse_number(const cc_shape_t *s, const cc_value_t *in, cc_value_t *o
         if (integral) {
             /* an Integer or Long member is an integer: 30.0 reads as 30 */
             if (in->u.n != floor(in->u.n) || fabs(in->u.n) >= 9223372036854775808.0)
-                return MISMATCH;
+                return SKIPPED;
             out->kind = CC_V_INT;
             out->u.i = (long long)in->u.n;
             return CC_OK;
@@ -206,12 +92,12 @@ static int parse_number(const cc_shape_t *s, const cc_value_t *in, cc_value_t *o
         else if (in->u.str.len == 9 && memcmp(in->u.str.s, "-Infinity", 9) == 0)
             d = -INFINITY;
         else
-            return MISMATCH;
+            return SKIPPED;
         out->kind = CC_V_NUM;
         out->u.n = d;
         return CC_OK;
     }
-    return MISMATCH;
+    return SKIPPED;
 }
 
 static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
@@ -222,7 +108,7 @@ static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
         return CC_OK;
     }
     if (in->kind != CC_V_STR)
-        return MISMATCH;
+        return SKIPPED;
     /* botocore reads ISO-8601, RFC 822 dates and epoch seconds in a string */
     if (!cc_ts_parse_iso8601(in->u.str.s, in->u.str.len, &t) && !cc_ts_parse_rfc822(in->u.str.s, in->u.str.len, &t)) {
         char *end;
@@ -245,13 +131,14 @@ static int parse_timestamp(const cc_value_t *in, cc_value_t *out, cc_err_t *err)
     return CC_OK;
 }
 
-/* A blob travels as base64 in JSON: its bytes are what the caller gets. */
+
+/* A blob travels as base64: its bytes are what the caller gets. */
 static int parse_blob(const cc_value_t *in, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
 {
     unsigned char *bytes;
     long n;
     if (in->kind != CC_V_STR)
-        return MISMATCH;
+        return SKIPPED;
     if ((bytes = cc_arena_alloc(a, in->u.str.len / 4 * 3 + 4)) == NULL)
         return oom(err);
     if ((n = cc_base64_decode(in->u.str.s, in->u.str.len, bytes)) < 0)
@@ -260,49 +147,251 @@ static int parse_blob(const cc_value_t *in, cc_arena_t *a, cc_value_t *out, cc_e
     return CC_OK;
 }
 
-static int parse_value(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out,
-                       cc_err_t *err)
+/* A scalar read as its shape says, into out. */
+static int parse_scalar(const cc_shape_t *s, const cc_value_t *in, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
 {
     switch (s->type) {
-    case CC_SHAPE_STRUCTURE: return parse_structure(s, in, a, out, err);
-    case CC_SHAPE_LIST: return parse_list(s, in, a, out, err);
-    case CC_SHAPE_MAP: return parse_map(s, in, a, out, err);
     case CC_SHAPE_STRING:
-        if (in->kind != CC_V_STR)
-            return MISMATCH;
+    case CC_SHAPE_BOOLEAN:
+        if (in->kind != (s->type == CC_SHAPE_STRING ? CC_V_STR : CC_V_BOOL))
+            return SKIPPED;
         *out = *in;
         return CC_OK;
     case CC_SHAPE_BLOB: return parse_blob(in, a, out, err);
-    case CC_SHAPE_DOCUMENT: *out = *in; return CC_OK; /* any JSON value, as it came */
-    case CC_SHAPE_BOOLEAN:
-        if (in->kind != CC_V_BOOL)
-            return MISMATCH;
-        *out = *in;
-        return CC_OK;
     case CC_SHAPE_INTEGER:
     case CC_SHAPE_LONG:
     case CC_SHAPE_DOUBLE:
     case CC_SHAPE_FLOAT: return parse_number(s, in, out);
     case CC_SHAPE_TIMESTAMP: return parse_timestamp(in, out, err);
+    default: return SKIPPED;
     }
-    return MISMATCH;
 }
 
-int cc_shape_parse_value(const cc_shape_t *shape, const cc_value_t *in, cc_arena_t *a,
-                         cc_value_t *out, cc_err_t *err)
+/* Emits a scalar value. */
+static int emit_scalar(reader_t *r, const cc_value_t *v)
 {
-    int rc = parse_value(shape, in, a, out, err);
+    switch (v->kind) {
+    case CC_V_BOOL: EMIT(r, boolean(r->sink->ctx, v->u.b)); break;
+    case CC_V_INT: EMIT(r, integer(r->sink->ctx, v->u.i)); break;
+    case CC_V_NUM: EMIT(r, number(r->sink->ctx, v->u.n)); break;
+    case CC_V_STR: EMIT(r, string(r->sink->ctx, v->u.str.s, v->u.str.len)); break;
+    default: return SKIPPED;
+    }
+    return CC_OK;
+}
+
+/* {====== The body, by its shape ====== */
+static int read_value(reader_t *r, const cc_shape_t *s);
+
+/* Drops the value at the reader (it must still be JSON). */
+static int skip(reader_t *r)
+{
+    return cc_jlex_skip(&r->lx) == CC_OK ? SKIPPED : r->err->code;
+}
+
+static const cc_member_t *body_member(const cc_shape_t *s, const char *key, size_t n)
+{
+    size_t k;
+    for (k = 0; k < s->nmembers; k++) {
+        const cc_member_t *m = &s->members[k];
+        if (m->wire_len == n && m->location == CC_LOC_BODY && memcmp(m->wire_name, key, n) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+static int read_structure(reader_t *r, const cc_shape_t *s)
+{
+    size_t count = 0, set = 0, unknown_len = 0;
+    const char *unknown = NULL;
+    int more;
+    if (cc_jlex_open(&r->lx) != CC_OK)
+        return r->err->code;
+    EMIT(r, table(r->sink->ctx, 0, s->nmembers));
+    while ((more = cc_jlex_more(&r->lx, '}', &count)) > 0) {
+        const cc_member_t *m;
+        const char *key;
+        size_t n;
+        int rc;
+        if (cc_jlex_key(&r->lx, 0, &key, &n) != CC_OK)
+            return r->err->code;
+        /* botocore ignores __type wherever a structure or union is read
+         * (Smithy's RestJsonDeserializeIgnoreType): it is never a member */
+        if (cc_jlex_peek(&r->lx) == 'n' || (n == 6 && memcmp(key, "__type", 6) == 0)) {
+            if ((rc = skip(r)) != SKIPPED)
+                return rc;
+            continue;
+        }
+        set++;
+        if ((m = body_member(s, key, n)) == NULL) {
+            if (s->is_union)
+                unknown = key, unknown_len = n;
+            if ((rc = skip(r)) != SKIPPED)
+                return rc;
+            continue;
+        }
+        rc = read_value(r, m->shape);
+        if (rc == SKIPPED)
+            continue;
+        if (rc == UNREADABLE_TIMESTAMP)
+            return prepend_path(r->err, m->name, m->name_len);
+        if (rc != CC_OK)
+            return rc;
+        EMIT(r, field(r->sink->ctx, m->name));
+    }
+    if (more < 0)
+        return r->err->code;
+    if (s->is_union && set != 1)
+        return cc_err_set(r->err, CC_E_PARSE,
+                          "Invalid service response: %s must have one and only one member set", s->name);
+    if (s->is_union && unknown) {
+        EMIT(r, table(r->sink->ctx, 0, 1));
+        EMIT(r, string(r->sink->ctx, unknown, unknown_len));
+        EMIT(r, field(r->sink->ctx, "name"));
+        EMIT(r, field(r->sink->ctx, "SDK_UNKNOWN_MEMBER"));
+    }
+    return CC_OK;
+}
+
+static int read_list(reader_t *r, const cc_shape_t *s)
+{
+    size_t count = 0, n = 0;
+    int more;
+    if (cc_jlex_open(&r->lx) != CC_OK)
+        return r->err->code;
+    EMIT(r, table(r->sink->ctx, 4, 0));
+    while ((more = cc_jlex_more(&r->lx, ']', &count)) > 0) {
+        /* botocore fails on a null in a list (it parses None as the member's
+         * shape and raises); a Lua sequence cannot hold nil either, so the
+         * sensible reading drops it and keeps the list contiguous */
+        int rc = read_value(r, s->member);
+        if (rc == SKIPPED)
+            continue;
+        if (rc == UNREADABLE_TIMESTAMP) {
+            char index[32];
+            int w = snprintf(index, sizeof index, "[%zu]", count); /* Lua's positions */
+            return prepend_path(r->err, index, (size_t)w);
+        }
+        if (rc != CC_OK)
+            return rc;
+        EMIT(r, index(r->sink->ctx, ++n));
+    }
+    return more < 0 ? r->err->code : CC_OK;
+}
+
+static int read_map(reader_t *r, const cc_shape_t *s)
+{
+    size_t count = 0;
+    int more;
+    if (cc_jlex_open(&r->lx) != CC_OK)
+        return r->err->code;
+    EMIT(r, table(r->sink->ctx, 0, 4));
+    while ((more = cc_jlex_more(&r->lx, '}', &count)) > 0) {
+        const char *key;
+        size_t n;
+        int rc;
+        if (cc_jlex_key(&r->lx, 0, &key, &n) != CC_OK)
+            return r->err->code;
+        rc = read_value(r, s->value);
+        if (rc == SKIPPED)
+            continue;
+        if (rc == UNREADABLE_TIMESTAMP)
+            return prepend_path(r->err, key, n);
+        if (rc != CC_OK)
+            return rc;
+        EMIT(r, key(r->sink->ctx, key, n));
+    }
+    return more < 0 ? r->err->code : CC_OK;
+}
+
+/* A document: any JSON value as it came, nulls left out (a list keeps the
+ * positions of the values around them). */
+static int read_any(reader_t *r)
+{
+    int c = cc_jlex_peek(&r->lx), more;
+    size_t count = 0;
+    cc_value_t v;
+    if (c != '{' && c != '[') {
+        if (cc_jlex_scalar(&r->lx, &v) != CC_OK)
+            return r->err->code;
+        return emit_scalar(r, &v);
+    }
+    if (cc_jlex_open(&r->lx) != CC_OK)
+        return r->err->code;
+    EMIT(r, table(r->sink->ctx, 0, 0));
+    while ((more = cc_jlex_more(&r->lx, c == '{' ? '}' : ']', &count)) > 0) {
+        const char *key = NULL;
+        size_t n = 0;
+        int rc;
+        if (c == '{' && cc_jlex_key(&r->lx, 0, &key, &n) != CC_OK)
+            return r->err->code;
+        if ((rc = read_any(r)) == SKIPPED)
+            continue;
+        if (rc != CC_OK)
+            return rc;
+        if (c == '{')
+            EMIT(r, key(r->sink->ctx, key, n));
+        else
+            EMIT(r, index(r->sink->ctx, count));
+    }
+    return more < 0 ? r->err->code : CC_OK;
+}
+
+static int read_value(reader_t *r, const cc_shape_t *s)
+{
+    int c = cc_jlex_peek(&r->lx), rc;
+    cc_value_t in, out;
+    switch (s->type) {
+    case CC_SHAPE_STRUCTURE: return c == '{' ? read_structure(r, s) : skip(r);
+    case CC_SHAPE_LIST: return c == '[' ? read_list(r, s) : skip(r);
+    case CC_SHAPE_MAP: return c == '{' ? read_map(r, s) : skip(r);
+    case CC_SHAPE_DOCUMENT: return read_any(r);
+    default: break;
+    }
+    if (c == '{' || c == '[')
+        return skip(r);
+    if (cc_jlex_scalar(&r->lx, &in) != CC_OK)
+        return r->err->code;
+    if (in.kind == CC_V_NIL)
+        return SKIPPED;
+    if ((rc = parse_scalar(s, &in, r->a, &out, r->err)) != CC_OK)
+        return rc;
+    return emit_scalar(r, &out);
+}
+
+/* Reads a whole body (text) by shape. not_json: the message for text that
+ * is not JSON (NULL: the lexer's own). */
+static int read_body(reader_t *r, const cc_shape_t *shape, const char *text, size_t len, const char *not_json)
+{
+    int rc;
+    cc_jlex_init(&r->lx, text, len, r->a, r->err);
+    rc = read_value(r, shape);
+    if ((rc == CC_OK || rc == SKIPPED) && cc_jlex_finish(&r->lx) != CC_OK)
+        rc = CC_E_PARSE;
+    if (r->lx.syntax)
+        return not_json ? cc_err_set(r->err, CC_E_PARSE, "%s", not_json) : CC_E_PARSE;
     if (rc == UNREADABLE_TIMESTAMP) {
         char path[CC_ERR_MSG_MAX];
-        memcpy(path, err->msg, sizeof path);
-        return cc_err_set(err, CC_E_PARSE, "Invalid service response: the timestamp at %s cannot be read",
+        memcpy(path, r->err->msg, sizeof path);
+        return cc_err_set(r->err, CC_E_PARSE, "Invalid service response: the timestamp at %s cannot be read",
                           path[0] ? path : shape->name);
     }
-    if (rc == MISMATCH)
-        return cc_err_set(err, CC_E_PARSE, "Invalid service response: %s is not a %s", shape->name,
+    if (rc == SKIPPED)
+        return cc_err_set(r->err, CC_E_PARSE, "Invalid service response: %s is not a %s", shape->name,
                           shape->type == CC_SHAPE_STRUCTURE ? "JSON object" : "value of its type");
     return rc;
 }
+
+int cc_shape_decode(const cc_shape_t *shape, const char *text, size_t len, cc_arena_t *a, const cc_sink_t *sink,
+                    cc_err_t *err)
+{
+    reader_t r;
+    r.sink = sink;
+    r.a = a;
+    r.err = err;
+    return read_body(&r, shape, text, len, NULL);
+}
+/* }====== */
 
 /* {====== Error answers ====== */
 /* A string member of an error body, its length in *len (it may hold NULs). */
@@ -373,21 +462,6 @@ static const char *reason_phrase(long status)
     return "";
 }
 
-/* {====== Members outside the body ====== */
-typedef struct {
-    const char *prefix; /* lower-case */
-    size_t plen;
-    cc_arena_t *a;
-    const cc_shape_t *value;
-    cc_value_t *map;
-    size_t cap;
-    int rc;
-    cc_err_t *err;
-} prefix_ctx_t;
-
-static int parse_header_scalar(const cc_shape_t *s, const char *text, size_t n, cc_arena_t *a, cc_value_t *out,
-                               cc_err_t *err);
-
 static void trim(const char **s, size_t *n)
 {
     while (*n > 0 && (**s == ' ' || **s == '\t'))
@@ -440,190 +514,184 @@ static const char *header_item(const char *p, const char *end, int timestamp, cc
     }
 }
 
-static int parse_header_list(const cc_shape_t *s, const char *text, size_t len, cc_arena_t *a, cc_value_t *out,
-                             cc_err_t *err)
+/* {====== Members outside the body ====== */
+typedef struct {
+    reader_t *r;
+    const char *prefix; /* lower-case */
+    size_t plen;
+    const cc_shape_t *value;
+    int rc;
+} prefix_ctx_t;
+
+static int header_value(reader_t *r, const cc_shape_t *s, const char *text, size_t n);
+
+/* A list header: its items, each read as the member shape says. */
+static int header_list(reader_t *r, const cc_shape_t *s, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
-    size_t count = 1, i, n = 0;
-    for (i = 0; i < len; i++)
-        count += text[i] == ',';
-    if (!cc_value_new_table(a, out, count))
-        return oom(err);
-    while (p && p < end && n < count) {
+    size_t n = 0;
+    EMIT(r, table(r->sink->ctx, 4, 0));
+    while (p && p < end) {
         const char *item;
         size_t ilen;
         int rc;
-        if ((p = header_item(p, end, s->member->type == CC_SHAPE_TIMESTAMP, a, &item, &ilen)) == NULL)
-            return oom(err);
-        rc = parse_header_scalar(s->member, item, ilen, a, &out->u.tab.items[n].val, err);
-        if (rc == MISMATCH)
+        if ((p = header_item(p, end, s->member->type == CC_SHAPE_TIMESTAMP, r->a, &item, &ilen)) == NULL)
+            return oom(r->err);
+        rc = header_value(r, s->member, item, ilen);
+        if (rc == SKIPPED)
             continue;
         if (rc != CC_OK)
             return rc;
-        out->u.tab.items[n].key.kind = CC_V_INT;
-        out->u.tab.items[n].key.u.i = (long long)n + 1;
-        n++;
+        EMIT(r, index(r->sink->ctx, ++n));
     }
-    out->u.tab.n = n;
     return CC_OK;
 }
 
 /* A header's text read as its shape says, as botocore's header parsing does. */
-static int parse_header_scalar(const cc_shape_t *s, const char *text, size_t n, cc_arena_t *a, cc_value_t *out,
-                               cc_err_t *err)
+static int header_value(reader_t *r, const cc_shape_t *s, const char *text, size_t n)
 {
     char tmp[64], *end;
-    cc_value_t v;
+    cc_value_t v, out;
+    int rc;
     cc_value_set_str(&v, text, n);
     switch (s->type) {
-    case CC_SHAPE_LIST: return parse_header_list(s, text, n, a, out, err);
+    case CC_SHAPE_LIST: return header_list(r, s, text, n);
     case CC_SHAPE_BOOLEAN:
-        out->kind = CC_V_BOOL;
-        out->u.b = n == 4 && strncasecmp(text, "true", 4) == 0;
-        return CC_OK;
+        out.kind = CC_V_BOOL;
+        out.u.b = n == 4 && strncasecmp(text, "true", 4) == 0;
+        break;
     case CC_SHAPE_INTEGER:
     case CC_SHAPE_LONG:
         if (n == 0 || n >= sizeof tmp)
-            return MISMATCH;
+            return SKIPPED;
         memcpy(tmp, text, n);
         tmp[n] = '\0';
-        out->kind = CC_V_INT;
-        out->u.i = strtoll(tmp, &end, 10);
-        return *end == '\0' ? CC_OK : MISMATCH;
+        out.kind = CC_V_INT;
+        out.u.i = strtoll(tmp, &end, 10);
+        if (*end != '\0')
+            return SKIPPED;
+        break;
     case CC_SHAPE_DOUBLE:
     case CC_SHAPE_FLOAT:
-        if (parse_number(s, &v, out) == CC_OK) /* NaN, Infinity, -Infinity */
-            return CC_OK;
+        if (parse_number(s, &v, &out) == CC_OK) /* NaN, Infinity, -Infinity */
+            break;
         if (n == 0 || n >= sizeof tmp)
-            return MISMATCH;
+            return SKIPPED;
         memcpy(tmp, text, n);
         tmp[n] = '\0';
-        out->kind = CC_V_NUM;
-        out->u.n = strtod(tmp, &end);
-        return *end == '\0' ? CC_OK : MISMATCH;
-    case CC_SHAPE_TIMESTAMP: return parse_timestamp(&v, out, err);
-    case CC_SHAPE_BLOB: return parse_blob(&v, a, out, err);
-    default: *out = v; return CC_OK;
+        out.kind = CC_V_NUM;
+        out.u.n = strtod(tmp, &end);
+        if (*end != '\0')
+            return SKIPPED;
+        break;
+    case CC_SHAPE_TIMESTAMP:
+    case CC_SHAPE_BLOB:
+        if ((rc = parse_scalar(s, &v, r->a, &out, r->err)) != CC_OK)
+            return rc;
+        break;
+    default: out = v; break;
     }
-}
-
-/* A jsonvalue header: base64 of JSON text, given as that text. */
-static int parse_jsonvalue(const char *text, size_t n, cc_arena_t *a, cc_value_t *out, cc_err_t *err)
-{
-    cc_value_t v;
-    cc_value_set_str(&v, text, n);
-    return parse_blob(&v, a, out, err);
+    return emit_scalar(r, &out);
 }
 
 static void prefix_entry(void *arg, const char *name, size_t nlen, const char *val, size_t vlen)
 {
     prefix_ctx_t *c = arg;
-    cc_entry_t *e;
+    size_t mark;
+    int rc;
     if (c->rc != CC_OK || nlen < c->plen || strncasecmp(name, c->prefix, c->plen) != 0)
         return;
-    if (c->map->u.tab.n == c->cap) { /* grow: double the entries */
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        cc_value_t grown;
-        if (!cc_value_new_table(c->a, &grown, cap)) {
-            c->rc = oom(c->err);
-            return;
-        }
-        if (c->map->u.tab.n)
-            memcpy(grown.u.tab.items, c->map->u.tab.items, c->map->u.tab.n * sizeof *grown.u.tab.items);
-        grown.u.tab.n = c->map->u.tab.n;
-        *c->map = grown;
-        c->cap = cap;
-    }
-    e = &c->map->u.tab.items[c->map->u.tab.n];
-    cc_value_set_str(&e->key, name + c->plen, nlen - c->plen);
-    if (parse_header_scalar(c->value, val, vlen, c->a, &e->val, c->err) == CC_OK)
-        c->map->u.tab.n++;
+    mark = c->r->sink->mark(c->r->sink->ctx);
+    rc = header_value(c->r, c->value, val, vlen);
+    if (rc == CC_OK)
+        c->rc = sunk(c->r, c->r->sink->key(c->r->sink->ctx, name + c->plen, nlen - c->plen));
+    else if (rc == CC_E_NOMEM)
+        c->rc = rc;
+    else /* a value that cannot be read is left out */
+        c->r->sink->reset(c->r->sink->ctx, mark);
 }
 
-/* The value of a member bound to a header, the headers or the status code;
- * CC_OK with out->kind CC_V_NIL when the answer does not hold it. */
-static int parse_located(const cc_member_t *m, long status, const cc_headers_t *h, cc_arena_t *a, cc_value_t *out,
-                         cc_err_t *err)
+/* Emits the value of a member bound to a header, the headers or the status
+ * code; SKIPPED when the answer does not hold it. */
+static int read_located(reader_t *r, const cc_member_t *m, long status, const cc_headers_t *h)
 {
     char lname[256];
-    size_t i, n = strlen(m->wire_name);
-    out->kind = CC_V_NIL;
+    size_t i, vlen, mark;
+    const char *v;
+    int rc;
     if (m->location == CC_LOC_STATUS) {
-        out->kind = CC_V_INT;
-        out->u.i = status;
+        EMIT(r, integer(r->sink->ctx, status));
         return CC_OK;
     }
-    if (h == NULL || n >= sizeof lname)
-        return CC_OK;
-    for (i = 0; i <= n; i++)
+    if (h == NULL || m->wire_len >= sizeof lname)
+        return SKIPPED;
+    for (i = 0; i <= m->wire_len; i++)
         lname[i] = (char)(m->wire_name[i] >= 'A' && m->wire_name[i] <= 'Z' ? m->wire_name[i] + 32 : m->wire_name[i]);
     if (m->location == CC_LOC_HEADERS) {
-        prefix_ctx_t c = {lname, n, a, m->shape->value, out, 0, CC_OK, err};
-        if (!cc_value_new_table(a, out, 0))
-            return oom(err);
+        prefix_ctx_t c = {r, lname, m->wire_len, m->shape->value, CC_OK};
+        EMIT(r, table(r->sink->ctx, 0, 4));
         if (h->each)
             h->each(h->ctx, prefix_entry, &c);
         return c.rc;
     }
-    {
-        size_t vlen;
-        const char *v = h->get(h->ctx, lname, &vlen);
-        int rc;
-        if (v == NULL)
-            return CC_OK;
-        rc = m->jsonvalue ? parse_jsonvalue(v, vlen, a, out, err) : parse_header_scalar(m->shape, v, vlen, a, out, err);
-        if (rc == MISMATCH || rc == UNREADABLE_TIMESTAMP) {
-            out->kind = CC_V_NIL;
-            return CC_OK;
-        }
-        return rc;
+    if ((v = h->get(h->ctx, lname, &vlen)) == NULL)
+        return SKIPPED;
+    mark = r->sink->mark(r->sink->ctx);
+    if (m->jsonvalue) { /* base64 of JSON text, given as that text */
+        cc_value_t in, out;
+        cc_value_set_str(&in, v, vlen);
+        if ((rc = parse_blob(&in, r->a, &out, r->err)) == CC_OK)
+            rc = emit_scalar(r, &out);
+    } else {
+        rc = header_value(r, m->shape, v, vlen);
     }
+    if (rc == SKIPPED || rc == UNREADABLE_TIMESTAMP) {
+        r->sink->reset(r->sink->ctx, mark);
+        return SKIPPED;
+    }
+    return rc;
 }
 
-/* Adds the members outside the body to a parsed table (or a fresh one). */
-static int add_located(const cc_shape_t *s, long status, const cc_headers_t *h, cc_arena_t *a, cc_value_t *t,
-                       cc_err_t *err)
+static size_t located_count(const cc_shape_t *s)
 {
-    size_t i, extra = 0, n;
-    cc_value_t grown;
+    size_t i, n = 0;
     for (i = 0; i < s->nmembers; i++)
-        extra += s->members[i].location == CC_LOC_HEADER || s->members[i].location == CC_LOC_HEADERS ||
-                 s->members[i].location == CC_LOC_STATUS;
-    if (extra == 0)
-        return CC_OK;
-    n = t->kind == CC_V_TABLE ? t->u.tab.n : 0;
-    if (!cc_value_new_table(a, &grown, n + extra))
-        return oom(err);
-    if (n)
-        memcpy(grown.u.tab.items, t->u.tab.items, n * sizeof *grown.u.tab.items);
-    grown.u.tab.n = n;
+        n += s->members[i].location == CC_LOC_HEADER || s->members[i].location == CC_LOC_HEADERS ||
+             s->members[i].location == CC_LOC_STATUS;
+    return n;
+}
+
+/* Adds the members outside the body to the table on top of the sink;
+ * *added counts them. */
+static int add_located(reader_t *r, const cc_shape_t *s, long status, const cc_headers_t *h, size_t *added)
+{
+    size_t i;
+    *added = 0;
     for (i = 0; i < s->nmembers; i++) {
         const cc_member_t *m = &s->members[i];
-        cc_entry_t *e = &grown.u.tab.items[grown.u.tab.n];
         int rc;
         if (m->location != CC_LOC_HEADER && m->location != CC_LOC_HEADERS && m->location != CC_LOC_STATUS)
             continue;
-        if ((rc = parse_located(m, status, h, a, &e->val, err)) != CC_OK)
-            return rc;
-        if (e->val.kind == CC_V_NIL)
+        if ((rc = read_located(r, m, status, h)) == SKIPPED)
             continue;
-        cc_value_set_str(&e->key, m->name, strlen(m->name));
-        grown.u.tab.n++;
+        if (rc != CC_OK)
+            return rc;
+        EMIT(r, field(r->sink->ctx, m->name));
+        (*added)++;
     }
-    *t = grown;
     return CC_OK;
 }
 /* }====== */
 
-static int parse_error(const cc_model_t *m, long status, const char *body, size_t len,
-                       const cc_headers_t *h, cc_arena_t *a, cc_service_error_t *se, cc_err_t *err)
+static int parse_error(reader_t *r, const cc_model_t *m, long status, const char *body, size_t len,
+                       const cc_headers_t *h, cc_service_error_t *se)
 {
     cc_value_t tree;
     cc_err_t ignored;
     const char *code = NULL, *msg = NULL, *hdr = NULL;
-    size_t code_len, msg_len = 0, hdr_len;
-    int is_json = len > 0 && cc_json_decode(body, len, a, &tree, &ignored) == CC_OK;
-    int have_body = is_json && tree.kind == CC_V_TABLE;
+    size_t code_len, msg_len = 0, hdr_len, mark, added;
+    int is_json = len > 0 && cc_json_decode(body, len, r->a, &tree, &ignored) == CC_OK;
+    int have_body = is_json && tree.kind == CC_V_TABLE, filled = 0, rc;
     memset(se, 0, sizeof *se);
     se->fields.kind = CC_V_NIL;
     if (h)
@@ -640,32 +708,46 @@ static int parse_error(const cc_model_t *m, long status, const char *body, size_
     /* a body that is not JSON says what went wrong in its own words; an empty
      * or HTML one, or JSON without a message, keeps the reason phrase */
     if (!is_json && len > 0)
-        msg = text_message(a, body, len, &msg_len);
+        msg = text_message(r->a, body, len, &msg_len);
     if (code) {
-        se->code = clean_code(a, code);
+        se->code = clean_code(r->a, code);
     } else {
         char num[16];
         snprintf(num, sizeof num, "%ld", status);
-        se->code = cc_arena_strndup(a, num, strlen(num));
+        se->code = cc_arena_strndup(r->a, num, strlen(num));
     }
     se->message = msg ? msg : reason_phrase(status);
     se->message_len = msg ? msg_len : strlen(se->message);
     if (se->code == NULL)
-        return oom(err);
+        return oom(r->err);
     se->shape = cc_model_find_error(m, se->code);
-    if (se->shape && have_body) {
-        int rc = parse_value(se->shape, &tree, a, &se->fields, err);
-        if (rc == MISMATCH || rc == CC_E_PARSE || rc == UNREADABLE_TIMESTAMP)
-            se->fields.kind = CC_V_NIL;
-        else if (rc != CC_OK)
+    if (se->shape == NULL)
+        return cc_err_set(r->err, CC_E_SERVICE, "%s", se->code);
+    /* the members of the error shape: from the body (read again, by the
+     * shape), then those bound to headers (this model's xAmzErrorType is
+     * x-amzn-ErrorType) */
+    mark = r->sink->mark(r->sink->ctx);
+    if (have_body) {
+        rc = read_body(r, se->shape, body, len, NULL);
+        if (rc == CC_OK)
+            filled = 1;
+        else if (rc == CC_E_PARSE)
+            r->sink->reset(r->sink->ctx, mark);
+        else
             return rc;
     }
-    /* members bound to headers (this model's xAmzErrorType is x-amzn-ErrorType) */
-    if (se->shape && add_located(se->shape, status, h, a, &se->fields, err) != CC_OK)
-        return err->code;
-    if (se->fields.kind == CC_V_TABLE && se->fields.u.tab.n == 0 && !have_body)
-        se->fields.kind = CC_V_NIL;
-    return cc_err_set(err, CC_E_SERVICE, "%s", se->code);
+    if (!filled) {
+        if (located_count(se->shape) == 0)
+            return cc_err_set(r->err, CC_E_SERVICE, "%s", se->code);
+        EMIT(r, table(r->sink->ctx, 0, located_count(se->shape)));
+    }
+    if ((rc = add_located(r, se->shape, status, h, &added)) != CC_OK)
+        return rc;
+    if (!have_body && added == 0)
+        r->sink->reset(r->sink->ctx, mark);
+    else
+        se->has_fields = 1;
+    return cc_err_set(r->err, CC_E_SERVICE, "%s", se->code);
 }
 /* }====== */
 
@@ -679,78 +761,97 @@ static int is_blank(const char *body, size_t len)
 
 /* The body of an output with a payload member: the bytes of a blob or
  * string, or the JSON of a structure, union or document. */
-static int parse_payload(const cc_shape_t *out_shape, const char *body, size_t len, cc_arena_t *a, cc_value_t *out,
-                         cc_err_t *err)
+static int parse_payload(reader_t *r, const cc_shape_t *out_shape, const char *body, size_t len)
 {
     const cc_member_t *p = out_shape->payload;
-    cc_value_t tree, *v;
-    if (!cc_value_new_table(a, out, 1))
-        return oom(err);
-    v = &out->u.tab.items[0].val;
+    EMIT(r, table(r->sink->ctx, 0, 1 + located_count(out_shape)));
     if (p->shape->type == CC_SHAPE_BLOB || p->shape->type == CC_SHAPE_STRING) {
         if (len == 0)
             return CC_OK;
-        cc_value_set_str(v, body, len);
+        EMIT(r, string(r->sink->ctx, body, len));
     } else {
+        int rc;
         if (is_blank(body, len))
             return CC_OK;
-        if (cc_json_decode(body, len, a, &tree, err) != CC_OK)
-            return err->code == CC_E_PARSE ? cc_err_set(err, CC_E_PARSE, "Invalid service response: the body is not JSON")
-                                           : err->code;
-        if (tree.kind == CC_V_NIL)
+        cc_jlex_init(&r->lx, body, len, r->a, r->err);
+        if (cc_jlex_peek(&r->lx) == 'n') { /* null: no payload */
+            if (cc_jlex_skip(&r->lx) != CC_OK || cc_jlex_finish(&r->lx) != CC_OK)
+                return cc_err_set(r->err, CC_E_PARSE, "Invalid service response: the body is not JSON");
             return CC_OK;
-        if (cc_shape_parse_value(p->shape, &tree, a, v, err) != CC_OK)
-            return err->code;
+        }
+        if ((rc = read_body(r, p->shape, body, len, "Invalid service response: the body is not JSON")) != CC_OK)
+            return rc;
     }
-    cc_value_set_str(&out->u.tab.items[0].key, p->name, strlen(p->name));
-    out->u.tab.n = 1;
+    EMIT(r, field(r->sink->ctx, p->name));
     return CC_OK;
+}
+
+int cc_parse_response_sink(const cc_model_t *m, const cc_operation_t *op, long status, const char *body,
+                           size_t len, const cc_headers_t *h, cc_arena_t *a, const cc_sink_t *sink,
+                           cc_service_error_t *se, cc_err_t *err)
+{
+    reader_t r;
+    size_t added;
+    int rc;
+    r.sink = sink;
+    r.a = a;
+    r.err = err;
+    if (status < 200 || status >= 300)
+        return parse_error(&r, m, status, body, len, h, se);
+    if (op->output && op->output->payload) {
+        rc = parse_payload(&r, op->output, body, len);
+    } else if (op->output == NULL || is_blank(body, len)) {
+        /* no output shape, or an empty body: an empty result */
+        rc = sunk(&r, sink->table(sink->ctx, 0, op->output ? located_count(op->output) : 0));
+    } else {
+        char not_json[CC_ERR_MSG_MAX];
+        snprintf(not_json, sizeof not_json, "Invalid service response: the body of %s is not JSON", op->name);
+        rc = read_body(&r, op->output, body, len, not_json);
+    }
+    if (rc != CC_OK)
+        return rc;
+    return op->output ? add_located(&r, op->output, status, h, &added) : CC_OK;
 }
 
 int cc_parse_response_h(const cc_model_t *m, const cc_operation_t *op, long status, const char *body, size_t len,
                         const cc_headers_t *h, cc_arena_t *a, cc_value_t *out, cc_service_error_t *se,
                         cc_err_t *err)
 {
-    cc_value_t tree;
-    if (status < 200 || status >= 300)
-        return parse_error(m, status, body, len, h, a, se, err);
-    if (op->output && op->output->payload) {
-        if (parse_payload(op->output, body, len, a, out, err) != CC_OK)
-            return err->code;
-    } else if (op->output == NULL || is_blank(body, len)) {
-        /* no output shape, or an empty body: an empty result */
-        if (!cc_value_new_table(a, out, 0))
-            return oom(err);
-    } else {
-        if (cc_json_decode(body, len, a, &tree, err) != CC_OK)
-            return err->code == CC_E_PARSE
-                       ? cc_err_set(err, CC_E_PARSE, "Invalid service response: the body of %s is not JSON", op->name)
-                       : err->code;
-        if (cc_shape_parse_value(op->output, &tree, a, out, err) != CC_OK)
-            return err->code;
-    }
-    return op->output ? add_located(op->output, status, h, a, out, err) : CC_OK;
+    cc_tree_sink_t tree;
+    cc_sink_t sink;
+    int rc;
+    cc_tree_sink_init(&tree, a, &sink);
+    rc = cc_parse_response_sink(m, op, status, body, len, h, a, &sink, se, err);
+    if (rc == CC_OK)
+        cc_tree_sink_pop(&tree, out);
+    else if (rc == CC_E_SERVICE && se->has_fields)
+        cc_tree_sink_pop(&tree, &se->fields);
+    cc_tree_sink_free(&tree);
+    return rc;
 }
 
 /* {====== One header known ====== */
-typedef struct {
-    const char *error_type;
-} one_header_t;
-
 static const char *one_get(void *ctx, const char *lname, size_t *len)
 {
-    const one_header_t *o = ctx;
-    if (o->error_type == NULL || strcmp(lname, "x-amzn-errortype") != 0)
+    const char *error_type = *(const char **)ctx;
+    if (error_type == NULL || strcmp(lname, "x-amzn-errortype") != 0)
         return NULL;
-    *len = strlen(o->error_type);
-    return o->error_type;
+    *len = strlen(error_type);
+    return error_type;
 }
 
 static void one_each(void *ctx, void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
 {
-    const one_header_t *o = ctx;
-    if (o->error_type)
-        fn(arg, "x-amzn-errortype", 16, o->error_type, strlen(o->error_type));
+    const char *error_type = *(const char **)ctx;
+    if (error_type)
+        fn(arg, "x-amzn-errortype", 16, error_type, strlen(error_type));
+}
+
+void cc_headers_error_type(cc_headers_t *h, const char **error_type)
+{
+    h->ctx = (void *)error_type;
+    h->get = one_get;
+    h->each = one_each;
 }
 /* }====== */
 
@@ -758,7 +859,7 @@ int cc_parse_response(const cc_model_t *m, const cc_operation_t *op, long status
                       const char *body, size_t len, const char *error_type_header,
                       cc_arena_t *a, cc_value_t *out, cc_service_error_t *se, cc_err_t *err)
 {
-    one_header_t one = {error_type_header};
-    cc_headers_t h = {&one, one_get, one_each};
+    cc_headers_t h;
+    cc_headers_error_type(&h, &error_type_header);
     return cc_parse_response_h(m, op, status, body, len, &h, a, out, se, err);
 }

@@ -246,6 +246,86 @@ void cc_lua_push_value(lua_State *L, const cc_value_t *v)
 }
 /* }====== */
 
+/* {====== A sink that builds Lua values on the stack ====== */
+/* Each call may raise a memory error: the parser's memory is in a box. */
+static int lsink_table(void *L, size_t narr, size_t nrec)
+{
+    if (!lua_checkstack(L, 4))
+        return CC_E_NOMEM; /* nested too deeply for this stack */
+    lua_createtable(L, narr > INT_MAX ? 0 : (int)narr, nrec > INT_MAX ? 0 : (int)nrec);
+    return CC_OK;
+}
+
+static int lsink_string(void *L, const char *s, size_t n)
+{
+    lua_pushlstring(L, s, n);
+    return CC_OK;
+}
+
+static int lsink_integer(void *L, long long i)
+{
+    lua_pushinteger(L, (lua_Integer)i);
+    return CC_OK;
+}
+
+static int lsink_number(void *L, double d)
+{
+    lua_pushnumber(L, (lua_Number)d);
+    return CC_OK;
+}
+
+static int lsink_boolean(void *L, int b)
+{
+    lua_pushboolean(L, b);
+    return CC_OK;
+}
+
+static int lsink_field(void *L, const char *name)
+{
+    lua_setfield(L, -2, name); /* a fresh table: no metamethods */
+    return CC_OK;
+}
+
+static int lsink_key(void *L, const char *key, size_t n)
+{
+    lua_pushlstring(L, key, n);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+    return CC_OK;
+}
+
+static int lsink_index(void *L, size_t i)
+{
+    lua_rawseti(L, -2, (lua_Integer)i);
+    return CC_OK;
+}
+
+static size_t lsink_mark(void *L)
+{
+    return (size_t)lua_gettop(L);
+}
+
+static void lsink_reset(void *L, size_t mark)
+{
+    lua_settop(L, (int)mark);
+}
+
+static void lua_sink(lua_State *L, cc_sink_t *sink)
+{
+    sink->ctx = L;
+    sink->table = lsink_table;
+    sink->string = lsink_string;
+    sink->integer = lsink_integer;
+    sink->number = lsink_number;
+    sink->boolean = lsink_boolean;
+    sink->field = lsink_field;
+    sink->key = lsink_key;
+    sink->index = lsink_index;
+    sink->mark = lsink_mark;
+    sink->reset = lsink_reset;
+}
+/* }====== */
+
 /* t[key] = value for the table on top of the stack (nil when value is NULL). */
 static void set_string(lua_State *L, const char *key, const char *value)
 {
@@ -491,17 +571,22 @@ static const char *lheader_get(void *ctx, const char *lname, size_t *len)
     return v;
 }
 
+/* fn may emit into the Lua sink, which works on the top of the stack: the
+ * iteration's key waits under the table being built while fn runs. */
 static void lheader_each(void *ctx, void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
 {
     lheaders_t *h = ctx;
     lua_pushnil(h->L);
     while (lua_next(h->L, h->idx)) {
-        if (lua_type(h->L, -2) == LUA_TSTRING && lua_type(h->L, -1) == LUA_TSTRING) {
-            size_t nlen, vlen;
-            const char *name = lua_tolstring(h->L, -2, &nlen), *val = lua_tolstring(h->L, -1, &vlen);
+        int strings = lua_type(h->L, -2) == LUA_TSTRING && lua_type(h->L, -1) == LUA_TSTRING;
+        size_t nlen = 0, vlen = 0;
+        const char *name = strings ? lua_tolstring(h->L, -2, &nlen) : NULL;
+        const char *val = strings ? lua_tolstring(h->L, -1, &vlen) : NULL;
+        lua_pop(h->L, 1);       /* the headers table keeps both strings */
+        lua_insert(h->L, -2);   /* key, result */
+        if (strings)
             fn(arg, name, nlen, val, vlen);
-        }
-        lua_pop(h->L, 1);
+        lua_insert(h->L, -2);   /* result, key */
     }
 }
 /* }====== */
@@ -517,32 +602,34 @@ static int l_parse(lua_State *L)
     lheaders_t lh = {L, 4};
     cc_headers_t h = {&lh, lheader_get, lheader_each};
     cc_box_t *box;
-    cc_value_t out;
+    cc_sink_t sink;
     cc_service_error_t se;
     cc_err_t err;
-    int rc;
+    int rc, top;
+    if (lua_type(L, 4) != LUA_TTABLE)
+        cc_headers_error_type(&h, &errtype);
     luaL_checkstack(L, 8, "parsing an answer");
     box = cc_lua_newbox(L);
-    rc = lua_type(L, 4) == LUA_TTABLE
-             ? cc_parse_response_h(m, op, status, body, len, &h, &box->arena, &out, &se, &err)
-             : cc_parse_response(m, op, status, body, len, errtype, &box->arena, &out, &se, &err);
-    if (rc == CC_OK) {
-        cc_lua_push_value(L, &out);
-    } else if (rc == CC_E_SERVICE) {
+    top = lua_gettop(L);
+    lua_sink(L, &sink);
+    rc = cc_parse_response_sink(m, op, status, body, len, &h, &box->arena, &sink, &se, &err);
+    if (rc == CC_E_SERVICE) {
+        int fields = se.has_fields ? lua_gettop(L) : 0;
         lua_pushnil(L);
-        lua_createtable(L, 0, 3);
+        lua_createtable(L, 0, 5);
         set_string(L, "code", se.code);
         lua_pushlstring(L, se.message, se.message_len);
         lua_setfield(L, -2, "message");
-        if (se.fields.kind == CC_V_TABLE) {
-            cc_lua_push_value(L, &se.fields);
+        if (fields) {
+            lua_pushvalue(L, fields);
             lua_setfield(L, -2, "fields");
         }
         lua_pushboolean(L, se.shape && se.shape->retryable);
         lua_setfield(L, -2, "modeled_retryable");
         lua_pushboolean(L, se.shape && se.shape->throttling);
         lua_setfield(L, -2, "modeled_throttling");
-    } else {
+    } else if (rc != CC_OK) {
+        lua_settop(L, top); /* part of a result */
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
     }
@@ -605,21 +692,24 @@ static int l_decode_shape(lua_State *L)
     const char *which = luaL_optstring(L, 3, "input");
     const cc_shape_t *shape = strcmp(which, "output") == 0 ? op->output : op->input;
     cc_box_t *box;
-    cc_value_t tree, out;
+    cc_sink_t sink;
     cc_err_t err;
+    int top;
     if (shape == NULL) {
         lua_newtable(L);
         return 1;
     }
+    luaL_checkstack(L, 8, "decoding");
     box = cc_lua_newbox(L);
+    top = lua_gettop(L);
     if (len == 0)
         text = "{}", len = 2;
-    if (cc_json_decode(text, len, &box->arena, &tree, &err) != CC_OK ||
-        cc_shape_parse_value(shape, &tree, &box->arena, &out, &err) != CC_OK) {
+    lua_sink(L, &sink);
+    if (cc_shape_decode(shape, text, len, &box->arena, &sink, &err) != CC_OK) {
+        lua_settop(L, top);
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(err.code), err.msg);
     }
-    cc_lua_push_value(L, &out);
     cc_lua_box_release(box);
     return 1;
 }

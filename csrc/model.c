@@ -121,6 +121,8 @@ static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err
         char where[160];
         mem->name = it->string;
         mem->wire_name = wire ? wire : it->string;
+        mem->name_len = strlen(mem->name);
+        mem->wire_len = strlen(mem->wire_name);
         snprintf(where, sizeof where, "member %s of %s", mem->name, s->name);
         mem->shape = ref_shape(m, it, err, s->name);
         if (mem->shape == NULL)

@@ -36,6 +36,7 @@ typedef struct cc_shape cc_shape_t;
 typedef struct cc_member {
     const char *name;      /* the name users write */
     const char *wire_name; /* locationName, else name */
+    size_t name_len, wire_len;
     const cc_shape_t *shape;
     cc_location_t location;
     int required;

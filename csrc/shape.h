@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "err.h"
 #include "model.h"
+#include "sink.h"
 #include "value.h"
 
 /* What is wrong with an input, botocore's report types. */
@@ -100,7 +101,8 @@ typedef struct cc_service_error {
     const char *message; /* message_len bytes, NULs included */
     size_t message_len;
     const cc_shape_t *shape; /* the model's error shape, when it knows the code */
-    cc_value_t fields;       /* members of that shape found in the body (a table) */
+    int has_fields;          /* the answer holds members of that shape: a table */
+    cc_value_t fields;       /* that table (cc_parse_response_h only) */
 } cc_service_error_t;
 
 /* An answer's headers, read through the caller's own storage (the binding
@@ -114,11 +116,23 @@ typedef struct cc_headers {
                  void *arg);
 } cc_headers_t;
 
-/* Parses a response. For a 2xx status: CC_OK and out holds the output table
- * (empty when the operation has no output), its members from the body, the
- * headers (h may be NULL) and the status code. For any other status:
- * CC_E_SERVICE and se filled. CC_E_PARSE for a 2xx answer that is not what
- * the model says. */
+/* Headers of which only x-amzn-ErrorType is known: *error_type (or NULL),
+ * which must outlive h. */
+void cc_headers_error_type(cc_headers_t *h, const char **error_type);
+
+/* Parses a response into a sink. For a 2xx status: CC_OK and the output
+ * table on the sink (empty when the operation has no output), its members
+ * from the body, the headers (h may be NULL) and the status code. For any
+ * other status: CC_E_SERVICE, se filled, and when se->has_fields the table
+ * of the error's members on the sink. CC_E_PARSE for a 2xx answer that is
+ * not what the model says. Strings that need decoding go in the arena; on
+ * an error the sink may hold part of a result (reset it to a mark). */
+int cc_parse_response_sink(const cc_model_t *m, const cc_operation_t *op, long status, const char *body,
+                           size_t len, const cc_headers_t *h, cc_arena_t *a, const cc_sink_t *sink,
+                           cc_service_error_t *se, cc_err_t *err);
+
+/* cc_parse_response_sink into a value tree in the arena: the output in out,
+ * an error's members in se->fields (CC_V_NIL without them). */
 int cc_parse_response_h(const cc_model_t *m, const cc_operation_t *op, long status, const char *body, size_t len,
                         const cc_headers_t *h, cc_arena_t *a, cc_value_t *out, cc_service_error_t *se,
                         cc_err_t *err);
@@ -128,11 +142,11 @@ int cc_parse_response(const cc_model_t *m, const cc_operation_t *op, long status
                       const char *body, size_t len, const char *error_type_header,
                       cc_arena_t *a, cc_value_t *out, cc_service_error_t *se, cc_err_t *err);
 
-/* Parses a JSON value tree (from cc_json_decode) by a shape into out: unknown
- * members dropped, nulls absent, timestamps as epoch seconds, unknown union
- * members as SDK_UNKNOWN_MEMBER. */
-int cc_shape_parse_value(const cc_shape_t *shape, const cc_value_t *in, cc_arena_t *a,
-                         cc_value_t *out, cc_err_t *err);
+/* Reads JSON text by a shape into a sink: unknown members dropped, nulls
+ * absent, timestamps as epoch seconds, unknown union members as
+ * SDK_UNKNOWN_MEMBER. */
+int cc_shape_decode(const cc_shape_t *shape, const char *text, size_t len, cc_arena_t *a, const cc_sink_t *sink,
+                    cc_err_t *err);
 
 /* Checks a request body (from cc_json_decode) against an input shape as the
  * service reads it: an unknown member, a null, a wrong JSON type or an

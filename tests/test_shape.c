@@ -322,6 +322,55 @@ static void test_codecs(void)
     cc_buf_free(&b);
 }
 
+/* A sink that writes its events as text, to see the one pass itself. */
+typedef struct {
+    char log[512];
+    size_t depth;
+} event_log_t;
+
+static void log_event(event_log_t *e, const char *fmt, const char *arg, size_t n)
+{
+    size_t used = strlen(e->log);
+    snprintf(e->log + used, sizeof e->log - used, fmt, (int)n, arg);
+}
+static int ev_table(void *c, size_t a, size_t r) { (void)a; (void)r; ((event_log_t *)c)->depth++; log_event(c, "{%.*s", "", 0); return CC_OK; }
+static int ev_string(void *c, const char *s, size_t n) { ((event_log_t *)c)->depth++; log_event(c, "'%.*s'", s, n); return CC_OK; }
+static int ev_integer(void *c, long long i) { (void)i; ((event_log_t *)c)->depth++; log_event(c, "i%.*s", "", 0); return CC_OK; }
+static int ev_number(void *c, double d) { (void)d; ((event_log_t *)c)->depth++; log_event(c, "n%.*s", "", 0); return CC_OK; }
+static int ev_boolean(void *c, int b) { (void)b; ((event_log_t *)c)->depth++; log_event(c, "b%.*s", "", 0); return CC_OK; }
+static int ev_field(void *c, const char *name) { ((event_log_t *)c)->depth--; log_event(c, "=%.*s ", name, strlen(name)); return CC_OK; }
+static int ev_key(void *c, const char *k, size_t n) { ((event_log_t *)c)->depth--; log_event(c, "[%.*s] ", k, n); return CC_OK; }
+static int ev_index(void *c, size_t i) { (void)i; ((event_log_t *)c)->depth--; log_event(c, "#%.*s ", "", 0); return CC_OK; }
+static size_t ev_mark(void *c) { return ((event_log_t *)c)->depth; }
+static void ev_reset(void *c, size_t m) { ((event_log_t *)c)->depth = m; log_event(c, "reset%.*s ", "", 0); }
+
+static void test_sink(void)
+{
+    event_log_t e = {"", 0};
+    cc_sink_t sink = {&e, ev_table, ev_string, ev_integer, ev_number, ev_boolean, ev_field, ev_key, ev_index, ev_mark, ev_reset};
+    cc_arena_t a;
+    cc_service_error_t se;
+    cc_err_t err;
+    const cc_operation_t *list = cc_model_find_op(model, "ListCampaigns");
+    const char *body = "{\"nextToken\":\"t\",\"x\":[1,{\"y\":2}],\"campaignSummaryList\":[{\"id\":\"a\\u0062\",\"schedule\":null},null]}";
+    cc_arena_init(&a);
+    CHECK(cc_parse_response_sink(model, list, 200, body, strlen(body), NULL, &a, &sink, &se, &err) == CC_OK, "sink parse ok");
+    /* unknown members skipped unseen, nulls absent, the escape decoded, each value once */
+    CHECK_STR(e.log, "{'t'=nextToken {{'ab'=id # =campaignSummaryList ", "the events of one pass");
+    CHECK(e.depth == 1, "one value left: the result");
+    e.log[0] = '\0';
+    e.depth = 0;
+    body = "{\"campaignSummaryList\":[{\"id\":\"a\",\"schedule\":{\"startTime\":\"not a time\"}}]}";
+    CHECK(cc_parse_response_sink(model, list, 200, body, strlen(body), NULL, &a, &sink, &se, &err) == CC_E_PARSE,
+          "unreadable timestamp refused");
+    CHECK(strstr(err.msg, "campaignSummaryList[1].schedule.startTime") != NULL, "its path named");
+    CHECK(e.depth > 0, "the sink holds the part read: its owner resets it");
+    body = "{\"campaignSummaryList\":[{\"id\":\"a\"}]";
+    CHECK(cc_parse_response_sink(model, list, 200, body, strlen(body), NULL, &a, &sink, &se, &err) == CC_E_PARSE &&
+          strstr(err.msg, "not JSON") != NULL, "cut JSON refused after a streamed part");
+    cc_arena_free(&a);
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -334,6 +383,7 @@ int main(void)
     test_requests();
     test_validation();
     test_responses();
+    test_sink();
     test_json_and_time();
     test_no_truncation();
     test_rfc822();
