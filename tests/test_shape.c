@@ -199,6 +199,36 @@ static void test_responses(void)
     cc_arena_free(&a);
 }
 
+/* Strings are scanned 8 bytes at a time: a special byte at every offset of
+ * a word must still be seen (an escape decoded, a control byte refused). */
+static void test_string_scan(void)
+{
+    static const char *special[] = {"\\n", "\\\"", "\xc3\xa9", "\x01"};
+    static const char *decoded[] = {"\n", "\"", "\xc3\xa9", NULL};
+    size_t k, i;
+    int ok = 1;
+    for (k = 0; k < 20; k++) {
+        for (i = 0; i < 4; i++) {
+            char text[64], want[64];
+            cc_arena_t a;
+            cc_value_t v;
+            cc_err_t err;
+            int rc;
+            snprintf(text, sizeof text, "\"%.*s%sxy\"", (int)k, "abcdefghijklmnopqrstuvwxyz", special[i]);
+            cc_arena_init(&a);
+            rc = cc_json_decode(text, strlen(text), &a, &v, &err);
+            if (decoded[i] == NULL) {
+                ok &= rc == CC_E_PARSE;
+            } else {
+                snprintf(want, sizeof want, "%.*s%sxy", (int)k, "abcdefghijklmnopqrstuvwxyz", decoded[i]);
+                ok &= rc == CC_OK && v.kind == CC_V_STR && v.u.str.len == strlen(want) && memcmp(v.u.str.s, want, v.u.str.len) == 0;
+            }
+            cc_arena_free(&a);
+        }
+    }
+    CHECK(ok, "special bytes found at every offset of the 8-byte scan");
+}
+
 static void test_json_and_time(void)
 {
     cc_buf_t b;
@@ -328,21 +358,21 @@ typedef struct {
     size_t depth;
 } event_log_t;
 
-static void log_event(event_log_t *e, const char *fmt, const char *arg, size_t n)
+static void log_event(event_log_t *e, const char *pre, const char *arg, size_t n, const char *post)
 {
     size_t used = strlen(e->log);
-    snprintf(e->log + used, sizeof e->log - used, fmt, (int)n, arg);
+    snprintf(e->log + used, sizeof e->log - used, "%s%.*s%s", pre, (int)n, arg, post);
 }
-static int ev_table(void *c, size_t a, size_t r) { (void)a; (void)r; ((event_log_t *)c)->depth++; log_event(c, "{%.*s", "", 0); return CC_OK; }
-static int ev_string(void *c, const char *s, size_t n) { ((event_log_t *)c)->depth++; log_event(c, "'%.*s'", s, n); return CC_OK; }
-static int ev_integer(void *c, long long i) { (void)i; ((event_log_t *)c)->depth++; log_event(c, "i%.*s", "", 0); return CC_OK; }
-static int ev_number(void *c, double d) { (void)d; ((event_log_t *)c)->depth++; log_event(c, "n%.*s", "", 0); return CC_OK; }
-static int ev_boolean(void *c, int b) { (void)b; ((event_log_t *)c)->depth++; log_event(c, "b%.*s", "", 0); return CC_OK; }
-static int ev_field(void *c, const char *name) { ((event_log_t *)c)->depth--; log_event(c, "=%.*s ", name, strlen(name)); return CC_OK; }
-static int ev_key(void *c, const char *k, size_t n) { ((event_log_t *)c)->depth--; log_event(c, "[%.*s] ", k, n); return CC_OK; }
-static int ev_index(void *c, size_t i) { (void)i; ((event_log_t *)c)->depth--; log_event(c, "#%.*s ", "", 0); return CC_OK; }
+static int ev_table(void *c, size_t a, size_t r) { (void)a; (void)r; ((event_log_t *)c)->depth++; log_event(c, "{", "", 0, ""); return CC_OK; }
+static int ev_string(void *c, const char *s, size_t n) { ((event_log_t *)c)->depth++; log_event(c, "'", s, n, "'"); return CC_OK; }
+static int ev_integer(void *c, long long i) { (void)i; ((event_log_t *)c)->depth++; log_event(c, "i", "", 0, ""); return CC_OK; }
+static int ev_number(void *c, double d) { (void)d; ((event_log_t *)c)->depth++; log_event(c, "n", "", 0, ""); return CC_OK; }
+static int ev_boolean(void *c, int b) { (void)b; ((event_log_t *)c)->depth++; log_event(c, "b", "", 0, ""); return CC_OK; }
+static int ev_field(void *c, const char *name) { ((event_log_t *)c)->depth--; log_event(c, "=", name, strlen(name), " "); return CC_OK; }
+static int ev_key(void *c, const char *k, size_t n) { ((event_log_t *)c)->depth--; log_event(c, "[", k, n, "] "); return CC_OK; }
+static int ev_index(void *c, size_t i) { (void)i; ((event_log_t *)c)->depth--; log_event(c, "#", "", 0, " "); return CC_OK; }
 static size_t ev_mark(void *c) { return ((event_log_t *)c)->depth; }
-static void ev_reset(void *c, size_t m) { ((event_log_t *)c)->depth = m; log_event(c, "reset%.*s ", "", 0); }
+static void ev_reset(void *c, size_t m) { ((event_log_t *)c)->depth = m; log_event(c, "reset", "", 0, " "); }
 
 static void test_sink(void)
 {
@@ -385,6 +415,7 @@ int main(void)
     test_responses();
     test_sink();
     test_json_and_time();
+    test_string_scan();
     test_no_truncation();
     test_rfc822();
     test_codecs();
