@@ -75,6 +75,15 @@ describe("header injection", function()
     assert.is_true(called)
   end)
 
+  it("takes as a header name exactly RFC 9110's token characters", function()
+    local tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for b = 0, 255 do
+      local c = string.char(b)
+      local ok = core.check_headers { ["X" .. c .. "Y"] = "v" }
+      assert.are.equal(tchar:find(c, 1, true) ~= nil, ok == true, "byte " .. b)
+    end
+  end)
+
   it("refuses a header line with a control character in libcurl's transport", function()
     local http = core.http { timeout = 5 }
     for _, v in ipairs { "a\r\nX-Injected: yes", "a\0b", "a\nb" } do
