@@ -39,7 +39,7 @@ CORE_SRC = csrc/alloc.c csrc/header.c csrc/buf.c csrc/err.c csrc/value.c csrc/js
 # over the part of the core they use
 EMU_SRC  = csrc/file.c csrc/strict.c csrc/lemulator.c \
            csrc/alloc.c csrc/buf.c csrc/err.c csrc/value.c csrc/json.c csrc/timestamp.c csrc/model.c csrc/model_data.c
-BIND_SRC = csrc/lconnectcampaigns.c csrc/lsigner.c csrc/lhttp.c
+BIND_SRC = csrc/lconnectcampaigns.c csrc/lbind.c csrc/lmodel.c csrc/lutil.c csrc/lsigner.c csrc/lhttp.c
 CORE_OBJ = $(CORE_SRC:csrc/%.c=$(BUILD)/%.o)
 BIND_OBJ = $(BIND_SRC:csrc/%.c=$(BUILD)/%.o)
 MODULE   = $(BUILD)/connectcampaigns/core.so

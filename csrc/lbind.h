@@ -8,7 +8,8 @@
 #include "value.h"
 
 /* A scratch box: an arena and request buffers owned by a userdata, so a Lua
- * error raised while they hold memory frees them through __gc. */
+ * error raised while they hold memory frees them: through __close at once
+ * where Lua has to-be-closed slots (5.4), else through __gc. */
 typedef struct cc_box {
     cc_arena_t arena;
     cc_request_parts_t parts;
@@ -22,14 +23,29 @@ void cc_lua_box_release(cc_box_t *b);
 /* Reads the Lua value at idx into a value tree in the arena (strings point
  * into Lua strings, which the value at idx keeps alive), walking only what
  * shape describes (NULL: any JSON-like value), with cycles, depth and size
- * bounded. CC_OK, or CC_E_NOMEM; never raises. */
-int cc_lua_to_value(lua_State *L, int idx, const cc_shape_t *shape, cc_arena_t *a, cc_value_t *out);
+ * bounded (depth by m, the model shape is of; NULL: the embedded one).
+ * CC_OK, or CC_E_NOMEM; never raises. */
+int cc_lua_to_value(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape, cc_arena_t *a,
+                    cc_value_t *out);
 /* Pushes a value tree as Lua values. May raise (memory). */
 void cc_lua_push_value(lua_State *L, const cc_value_t *v);
 
+/* A sink that builds Lua values on the stack of L (see sink.h); its calls
+ * may raise a memory error. */
+void cc_lua_sink(lua_State *L, cc_sink_t *sink);
+/* Pushes the value at idx written as JSON: by a shape, or (shape NULL) as
+ * plain JSON; or nil and an error. Returns the number of results. */
+int cc_lua_push_encoded(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape);
+
+/* t[key] = value for the table on top of the stack (nil when value is NULL). */
+void cc_lua_set_string(lua_State *L, const char *key, const char *value);
 /* Pushes nil and an error table {code=, message=}; returns 2. */
 int cc_lua_fail(lua_State *L, const char *code, const char *message);
 
+/* Each opens its part into the module table on top of the stack. */
+void cc_lua_bind_open(lua_State *L);
+void cc_lua_model_open(lua_State *L);
+void cc_lua_util_open(lua_State *L);
 void cc_lua_signer_open(lua_State *L);
 void cc_lua_http_open(lua_State *L);
 

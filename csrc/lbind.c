@@ -1,0 +1,372 @@
+/* What the binding files share: scratch boxes, Lua values to value trees
+ * and back, the Lua sink, failures. */
+#include "lbind.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "json.h"
+
+#define BOX_META "connectcampaigns.Scratch"
+
+#ifdef CC_NEED_SETFUNCS
+void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
+{
+    luaL_checkstack(L, nup + 1, "too many upvalues");
+    for (; l->name != NULL; l++) {
+        int i;
+        for (i = 0; i < nup; i++)
+            lua_pushvalue(L, -nup);
+        lua_pushcclosure(L, l->func, nup);
+        lua_setfield(L, -(nup + 2), l->name);
+    }
+    lua_pop(L, nup);
+}
+#endif
+
+/* {====== Scratch boxes ====== */
+void cc_lua_box_release(cc_box_t *b)
+{
+    cc_arena_free(&b->arena);
+    cc_request_parts_free(&b->parts);
+}
+
+static int box_gc(lua_State *L)
+{
+    cc_lua_box_release(luaL_checkudata(L, 1, BOX_META));
+    return 0;
+}
+
+cc_box_t *cc_lua_newbox(lua_State *L)
+{
+    cc_box_t *b = lua_newuserdatauv(L, sizeof *b, 0);
+    cc_arena_init(&b->arena);
+    cc_request_parts_init(&b->parts);
+    luaL_getmetatable(L, BOX_META);
+    lua_setmetatable(L, -2);
+#if LUA_VERSION_NUM >= 504
+    lua_toclose(L, -1); /* freed as the function returns or raises, not at the next collection */
+#endif
+    return b;
+}
+/* }====== */
+
+/* {====== Lua <-> value trees ====== */
+/* A table is walked only where the shape says a table belongs: an unknown
+ * member, or a table given for a string, is kept as its type name and never
+ * entered (validation refuses it by name). What is walked is bounded: a
+ * table met again on its own path (a cycle), nesting past the model's
+ * deepest shape plus a margin, or more than MAX_NODES values become
+ * CC_V_REFUSED, which validation reports with the path. Nothing raises. */
+#define PLAIN_MAX_DEPTH 64 /* json_encode, which has no shape */
+#define DEPTH_MARGIN 8
+#define MAX_NODES (1u << 20)
+
+typedef struct {
+    lua_State *L;
+    cc_arena_t *a;
+    const void *path[CC_MODEL_DEEP + DEPTH_MARGIN + 1]; /* the tables being read, outermost first */
+    int depth, max_depth;
+    size_t nodes;
+    int oom;
+} conv_t;
+
+static void refuse(cc_value_t *out, const char *why)
+{
+    out->kind = CC_V_REFUSED;
+    out->u.other = why;
+}
+
+static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out);
+
+static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL: out->kind = CC_V_NIL; return;
+    case LUA_TBOOLEAN:
+        out->kind = CC_V_BOOL;
+        out->u.b = lua_toboolean(L, idx);
+        return;
+    case LUA_TNUMBER: {
+        lua_Number n = lua_tonumber(L, idx);
+        if (cc_lua_isinteger(L, idx)) {
+            out->kind = CC_V_INT;
+            out->u.i = (long long)lua_tointeger(L, idx);
+#if LUA_VERSION_NUM < 503
+        } else if (n == floor(n) && n >= -9007199254740992.0 && n <= 9007199254740992.0) {
+            /* no integer subtype: an integral number is an integer (3.0 is 3) */
+            out->kind = CC_V_INT;
+            out->u.i = (long long)n;
+#endif
+        } else {
+            out->kind = CC_V_NUM;
+            out->u.n = (double)n;
+        }
+        return;
+    }
+    case LUA_TSTRING: {
+        size_t len;
+        const char *str = lua_tolstring(L, idx, &len);
+        cc_value_set_str(out, str, len);
+        return;
+    }
+    default:
+        out->kind = CC_V_OTHER;
+        out->u.other = luaL_typename(L, idx);
+        return;
+    }
+}
+
+/* The shape an entry's value is read by; *walk is 0 for a member the
+ * structure does not have (its value is named, not entered), 2 for a value
+ * read as plain JSON (a document, a jsonvalue header). */
+static const cc_shape_t *entry_shape(lua_State *L, const cc_shape_t *s, int *walk)
+{
+    *walk = 1;
+    if (s->type == CC_SHAPE_LIST)
+        return s->member;
+    if (s->type == CC_SHAPE_MAP)
+        return s->value;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+        size_t len;
+        const char *k = lua_tolstring(L, -2, &len);
+        const cc_member_t *m = cc_shape_find_member(s, k, len);
+        if (m && (m->jsonvalue || m->shape->type == CC_SHAPE_DOCUMENT))
+            *walk = 2;
+        if (m)
+            return m->shape;
+    }
+    *walk = 0;
+    return NULL;
+}
+
+static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
+{
+    lua_State *L = c->L;
+    const void *self = lua_topointer(L, idx);
+    size_t n = 0, i = 0;
+    int k;
+    for (k = 0; k < c->depth; k++)
+        if (c->path[k] == self)
+            return refuse(out, "a table that contains itself (a cycle)");
+    if (c->depth >= c->max_depth)
+        return refuse(out, "tables nested deeper than the model allows");
+    if (!lua_checkstack(L, 4))
+        return refuse(out, "tables nested too deeply for the Lua stack");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        n++;
+        lua_pop(L, 1);
+    }
+    if ((c->nodes += n) > MAX_NODES)
+        return refuse(out, "more values than one request may hold");
+    if (!cc_value_new_table(c->a, out, n)) {
+        c->oom = 1;
+        return refuse(out, "out of memory");
+    }
+    c->path[c->depth++] = self;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) { /* no code runs between the passes: same keys */
+        if (i < n) {
+            cc_entry_t *e = &out->u.tab.items[i++];
+            int walk = 1;
+            const cc_shape_t *vs = shaped ? entry_shape(L, s, &walk) : NULL;
+            if (vs && vs->type == CC_SHAPE_DOCUMENT)
+                walk = 2; /* a list or map of documents */
+            scalar_to_value(L, -2, &e->key); /* a table key is named "table", never entered */
+            if (walk)
+                to_value(c, lua_gettop(L), walk == 2 ? NULL : vs, shaped && walk == 1, &e->val);
+            else
+                scalar_to_value(L, -1, &e->val);
+        }
+        lua_pop(L, 1);
+    }
+    c->depth--;
+    out->u.tab.n = i;
+}
+
+static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
+{
+    if (shaped && s->type == CC_SHAPE_DOCUMENT)
+        shaped = 0; /* a payload or top-level document: any JSON-like value */
+    if (lua_type(c->L, idx) != LUA_TTABLE || (shaped && s->type > CC_SHAPE_MAP))
+        scalar_to_value(c->L, idx, out); /* a table where a scalar belongs: "table" */
+    else
+        table_to_value(c, idx, s, shaped, out);
+}
+
+int cc_lua_to_value(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape, cc_arena_t *a,
+                    cc_value_t *out)
+{
+    conv_t c;
+    c.L = L;
+    c.a = a;
+    c.depth = 0;
+    c.nodes = 0;
+    c.oom = 0;
+    if (shape && m == NULL)
+        m = cc_model_get(NULL);
+    c.max_depth = shape ? (m ? m->max_depth : CC_MODEL_DEEP) + DEPTH_MARGIN : PLAIN_MAX_DEPTH;
+    to_value(&c, lua_absindex(L, idx), shape, shape != NULL, out);
+    return c.oom ? CC_E_NOMEM : CC_OK;
+}
+
+void cc_lua_push_value(lua_State *L, const cc_value_t *v)
+{
+    size_t i, narr = 0;
+    switch (v->kind) {
+    case CC_V_NIL: lua_pushnil(L); return;
+    case CC_V_BOOL: lua_pushboolean(L, v->u.b); return;
+    case CC_V_INT: lua_pushinteger(L, (lua_Integer)v->u.i); return;
+    case CC_V_NUM: lua_pushnumber(L, (lua_Number)v->u.n); return;
+    case CC_V_STR: lua_pushlstring(L, v->u.str.s, v->u.str.len); return;
+    case CC_V_OTHER:
+    case CC_V_REFUSED: lua_pushnil(L); return;
+    case CC_V_TABLE: break;
+    }
+    luaL_checkstack(L, 3, "response nested too deeply");
+    for (i = 0; i < v->u.tab.n; i++)
+        narr += v->u.tab.items[i].key.kind == CC_V_INT;
+    lua_createtable(L, (int)narr, (int)(v->u.tab.n - narr));
+    for (i = 0; i < v->u.tab.n; i++) {
+        const cc_entry_t *e = &v->u.tab.items[i];
+        if (e->val.kind == CC_V_NIL || e->key.kind == CC_V_NIL)
+            continue;
+        cc_lua_push_value(L, &e->key);
+        cc_lua_push_value(L, &e->val);
+        lua_rawset(L, -3);
+    }
+}
+/* }====== */
+
+/* {====== A sink that builds Lua values on the stack ====== */
+/* Each call may raise a memory error: the parser's memory is in a box. */
+static int lsink_table(void *L, size_t narr, size_t nrec)
+{
+    if (!lua_checkstack(L, 4))
+        return CC_E_NOMEM; /* nested too deeply for this stack */
+    lua_createtable(L, narr > INT_MAX ? 0 : (int)narr, nrec > INT_MAX ? 0 : (int)nrec);
+    return CC_OK;
+}
+
+static int lsink_string(void *L, const char *s, size_t n)
+{
+    lua_pushlstring(L, s, n);
+    return CC_OK;
+}
+
+static int lsink_integer(void *L, long long i)
+{
+    lua_pushinteger(L, (lua_Integer)i);
+    return CC_OK;
+}
+
+static int lsink_number(void *L, double d)
+{
+    lua_pushnumber(L, (lua_Number)d);
+    return CC_OK;
+}
+
+static int lsink_boolean(void *L, int b)
+{
+    lua_pushboolean(L, b);
+    return CC_OK;
+}
+
+static int lsink_field(void *L, const char *name)
+{
+    lua_setfield(L, -2, name); /* a fresh table: no metamethods */
+    return CC_OK;
+}
+
+static int lsink_key(void *L, const char *key, size_t n)
+{
+    lua_pushlstring(L, key, n);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+    return CC_OK;
+}
+
+static int lsink_index(void *L, size_t i)
+{
+    lua_rawseti(L, -2, (lua_Integer)i);
+    return CC_OK;
+}
+
+static size_t lsink_mark(void *L)
+{
+    return (size_t)lua_gettop(L);
+}
+
+static void lsink_reset(void *L, size_t mark)
+{
+    lua_settop(L, (int)mark);
+}
+
+void cc_lua_sink(lua_State *L, cc_sink_t *sink)
+{
+    sink->ctx = L;
+    sink->table = lsink_table;
+    sink->string = lsink_string;
+    sink->integer = lsink_integer;
+    sink->number = lsink_number;
+    sink->boolean = lsink_boolean;
+    sink->field = lsink_field;
+    sink->key = lsink_key;
+    sink->index = lsink_index;
+    sink->mark = lsink_mark;
+    sink->reset = lsink_reset;
+}
+/* }====== */
+
+/* t[key] = value for the table on top of the stack (nil when value is NULL). */
+void cc_lua_set_string(lua_State *L, const char *key, const char *value)
+{
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, key); /* t */
+}
+
+int cc_lua_fail(lua_State *L, const char *code, const char *message)
+{
+    lua_pushnil(L);
+    lua_createtable(L, 0, 2);
+    cc_lua_set_string(L, "code", code);
+    cc_lua_set_string(L, "message", message);
+    return 2;
+}
+
+/* Pushes nil and a ParamValidationError listing every problem: message has
+ * one per line, problems an array of { path =, kind =, message = }. */
+/* Pushes the value at idx written as JSON: by a shape, or (shape NULL) as
+ * plain JSON; or nil and an error. */
+int cc_lua_push_encoded(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape)
+{
+    cc_box_t *box = cc_lua_newbox(L);
+    cc_value_t v;
+    cc_err_t err;
+    int rc;
+    if (cc_lua_to_value(L, idx, m, shape, &box->arena, &v) != CC_OK)
+        rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the value");
+    else
+        rc = shape ? cc_serialize_shape(shape, &v, &box->parts.body, &err)
+                   : cc_json_encode(&box->parts.body, &v, &err);
+    if (rc != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(err.code), err.msg);
+    }
+    lua_pushlstring(L, cc_buf_cstr(&box->parts.body), box->parts.body.len);
+    cc_lua_box_release(box);
+    return 1;
+}
+
+void cc_lua_bind_open(lua_State *L)
+{
+    if (luaL_newmetatable(L, BOX_META)) {
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__close");
+    }
+    lua_pop(L, 1);
+}
