@@ -30,6 +30,7 @@ static void push_problems(lua_State *L, cc_problems_t *p)
 
 /* {====== Models ====== */
 #define MODEL_META "connectcampaigns.Model"
+#define VIEWS_KEY "connectcampaigns.ModelViews"
 
 typedef struct {
     cc_model_t *model; /* owned; NULL once collected */
@@ -139,6 +140,47 @@ static int l_metadata(lua_State *L)
 static int l_model_json(lua_State *L)
 {
     lua_pushstring(L, cc_model_json);
+    return 1;
+}
+
+/*** The model as a Lua table in service-2.json's layout (operations, shapes,
+ * metadata, paginators, endpointRuleSet), made from the compiler's own
+ * parse once per Lua state and model, and shared: treat it as read-only.
+ * @tparam[opt] Model model a compiled model (default: the embedded one) */
+static int l_model_view(lua_State *L)
+{
+    int given = lua_type(L, 1) == LUA_TUSERDATA;
+    const cc_model_t *m;
+    cc_sink_t sink;
+    luaL_checkstack(L, 8, "the model view");
+    if (given)
+        lua_pushvalue(L, 1); /* the key of its view; model_arg removes the argument */
+    m = model_arg(L);
+    if (!given) /* the embedded model lives as long as the process */
+        lua_pushlightuserdata(L, (void *)m);
+    lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+    if (lua_type(L, -1) != LUA_TTABLE) { /* views by model: weak keys, so a model's view goes with it */
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+    }
+    lua_insert(L, -2); /* views, key */
+    lua_pushvalue(L, -1);
+    lua_rawget(L, -3);
+    if (!lua_isnil(L, -1))
+        return 1;
+    lua_pop(L, 1);
+    cc_lua_sink(L, &sink);
+    if (cc_model_emit(m, &sink) != CC_OK)
+        return luaL_error(L, "out of memory making the model view");
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -2); /* views, key, view, key, view */
+    lua_rawset(L, -5);
     return 1;
 }
 
@@ -362,6 +404,7 @@ void cc_lua_model_open(lua_State *L)
         {"compile_model", l_compile_model},
         {"metadata", l_metadata},
         {"model_json", l_model_json},
+        {"model_view", l_model_view},
         {"build", l_build},
         {"parse", l_parse},
         {"encode_shape", l_encode_shape},

@@ -1,5 +1,6 @@
 #include "model.h"
 #include "alloc.h"
+#include "sink.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -192,13 +193,7 @@ static int compile_shape(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t
         s->has_min = 1;
         s->min = it->valuedouble;
     }
-    if ((it = cJSON_GetObjectItemCaseSensitive(js, "max")) && cJSON_IsNumber(it)) {
-        s->has_max = 1;
-        s->max = it->valuedouble;
-    }
-    s->pattern = json_str(js, "pattern");
     s->is_union = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "union"));
-    s->sensitive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "sensitive"));
     s->is_error = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "exception"));
     if ((it = cJSON_GetObjectItemCaseSensitive(js, "error")) != NULL) {
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(it, "httpStatusCode");
@@ -207,15 +202,6 @@ static int compile_shape(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t
     if ((it = cJSON_GetObjectItemCaseSensitive(js, "retryable")) != NULL) {
         s->retryable = 1;
         s->throttling = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "throttling"));
-    }
-    if ((it = cJSON_GetObjectItemCaseSensitive(js, "enum")) != NULL) {
-        const cJSON *e;
-        size_t i = 0;
-        s->nenums = (size_t)cJSON_GetArraySize(it);
-        s->enums = cc_calloc(s->nenums ? s->nenums : 1, sizeof *s->enums);
-        if (s->enums == NULL)
-            return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
-        cJSON_ArrayForEach(e, it) s->enums[i++] = cJSON_IsString(e) ? e->valuestring : "";
     }
     switch (s->type) {
     case CC_SHAPE_STRUCTURE:
@@ -242,7 +228,6 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
     const cJSON *out = cJSON_GetObjectItemCaseSensitive(js, "output");
     const cJSON *errors = cJSON_GetObjectItemCaseSensitive(js, "errors");
     const cJSON *pag = cJSON_GetObjectItemCaseSensitive(paginators, js->string);
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(http, "responseCode");
     const cJSON *endpoint = cJSON_GetObjectItemCaseSensitive(js, "endpoint");
     const cJSON *compression = cJSON_GetObjectItemCaseSensitive(js, "requestcompression");
     const cJSON *checksum = cJSON_GetObjectItemCaseSensitive(js, "httpChecksum");
@@ -252,20 +237,14 @@ static int compile_operation(cc_model_t *m, cc_operation_t *op, const cJSON *js,
     cc_snake_case(op->name, op->snake, sizeof op->snake);
     op->method = json_str(http, "method");
     op->uri = json_str(http, "requestUri");
-    op->success_code = cJSON_IsNumber(code) ? code->valueint : 200;
     if (op->method == NULL || op->uri == NULL)
         return cc_err_set(err, CC_E_MODEL, "model: operation %s has no http binding", op->name);
     if (in && (op->input = ref_shape(m, in, err, op->name)) == NULL)
         return err->code;
     if (out && (op->output = ref_shape(m, out, err, op->name)) == NULL)
         return err->code;
-    op->nerrors = (size_t)cJSON_GetArraySize(errors);
-    op->errors = cc_calloc(op->nerrors ? op->nerrors : 1, sizeof *op->errors);
-    if (op->errors == NULL)
-        return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
-    i = 0;
-    cJSON_ArrayForEach(e, errors) {
-        if ((op->errors[i++] = ref_shape(m, e, err, op->name)) == NULL)
+    cJSON_ArrayForEach(e, errors) { /* checked, not kept: an error is found by its code */
+        if (ref_shape(m, e, err, op->name) == NULL)
             return err->code;
     }
     for (i = 0; op->input && i < op->input->nmembers; i++) {
@@ -295,12 +274,8 @@ void cc_model_free(cc_model_t *m)
     size_t i;
     if (m == NULL)
         return;
-    for (i = 0; m->shapes && i < m->nshapes; i++) {
+    for (i = 0; m->shapes && i < m->nshapes; i++)
         cc_free(m->shapes[i].members);
-        cc_free(m->shapes[i].enums);
-    }
-    for (i = 0; m->ops && i < m->nops; i++)
-        cc_free(m->ops[i].errors);
     cc_free(m->shapes);
     cc_free(m->ops);
     cJSON_Delete(m->root);
@@ -497,5 +472,43 @@ const cc_model_t *cc_model_get(cc_err_t *err)
     if (model_shared == NULL && err)
         *err = model_err;
     return model_shared;
+}
+/* }====== */
+
+/* {====== The model as values ====== */
+static int emit_json(const cJSON *j, const cc_sink_t *sink)
+{
+    const cJSON *it;
+    size_t i = 0;
+    int rc = CC_OK;
+    if (cJSON_IsString(j))
+        return sink->string(sink->ctx, j->valuestring, strlen(j->valuestring));
+    if (cJSON_IsBool(j))
+        return sink->boolean(sink->ctx, cJSON_IsTrue(j));
+    if (cJSON_IsNumber(j)) {
+        double d = j->valuedouble;
+        if (d == (double)(long long)d)
+            return sink->integer(sink->ctx, (long long)d);
+        return sink->number(sink->ctx, d);
+    }
+    if ((rc = sink->table(sink->ctx, cJSON_IsArray(j) ? (size_t)cJSON_GetArraySize(j) : 0,
+                          cJSON_IsObject(j) ? (size_t)cJSON_GetArraySize(j) : 0)) != CC_OK)
+        return rc;
+    cJSON_ArrayForEach(it, j) {
+        i++;
+        if (cJSON_IsNull(it))
+            continue;
+        if ((rc = emit_json(it, sink)) != CC_OK)
+            return rc;
+        rc = cJSON_IsArray(j) ? sink->index(sink->ctx, i) : sink->key(sink->ctx, it->string, strlen(it->string));
+        if (rc != CC_OK)
+            return rc;
+    }
+    return CC_OK;
+}
+
+int cc_model_emit(const cc_model_t *m, const cc_sink_t *sink)
+{
+    return emit_json(m->root, sink);
 }
 /* }====== */

@@ -54,15 +54,13 @@ struct cc_shape {
     const cc_shape_t *member; /* list */
     const cc_shape_t *key;    /* map */
     const cc_shape_t *value;  /* map */
-    int has_min, has_max;
-    double min, max;
-    const char **enums;
-    size_t nenums;
-    const char *pattern;
+    int has_min; /* botocore checks the minimum; the maximum, enums and
+                  * patterns are the service's (the emulator checks them
+                  * through the Lua view of the model) */
+    double min;
     int is_union;
     const cc_member_t *payload; /* the member that is the whole body, if any */
     cc_ts_format_t ts_format;
-    int sensitive;
     int is_error;
     int http_status;    /* error shapes */
     int retryable;      /* error shapes with the retryable trait */
@@ -74,11 +72,8 @@ typedef struct cc_operation {
     char snake[64];    /* create_campaign */
     const char *method;
     const char *uri;   /* /v2/campaigns/{id} */
-    int success_code;
     const cc_shape_t *input;  /* may be NULL */
     const cc_shape_t *output; /* may be NULL */
-    const cc_shape_t **errors;
-    size_t nerrors;
     int has_body_members;
     int has_header_members; /* input members bound to a header or the headers */
     int has_tokens;         /* input members that are idempotency tokens */
@@ -128,6 +123,13 @@ const cc_shape_t *cc_model_find_shape(const cc_model_t *m, const char *name);
 /* The error shape of an operation (or of the model) with this code; NULL if none. */
 const cc_shape_t *cc_model_find_error(const cc_model_t *m, const char *code);
 const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, size_t len);
+
+struct cc_sink;
+/* Emits the model as the compiler read it (service-2.json's layout, the
+ * paginators under "paginators"): the one parse of its text that Lua sees
+ * too, for what the engine itself does not use (constraints, sensitive
+ * members, endpoint rules). CC_OK or the sink's CC_E_NOMEM. */
+int cc_model_emit(const cc_model_t *m, const struct cc_sink *sink);
 
 /* CamelCase to snake_case as botocore's xform_name does for these names. */
 void cc_snake_case(const char *in, char *out, size_t outsz);

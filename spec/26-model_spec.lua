@@ -128,3 +128,31 @@ describe("a model the engine cannot serve", function()
     assert.matches("not valid JSON", err.message, 1, true)
   end)
 end)
+
+describe("the model as Lua sees it", function()
+  it("is the core's parse, made once per model and shared", function()
+    assert.are.equal(core.model_view(), cc.model())
+    assert.are.equal(25, cc.model().shapes.OutboundRequestList.max)
+    assert.are.equal("nextToken", cc.model().paginators.ListCampaigns.input_token)
+    assert.are.equal("table", type(cc.model().endpointRuleSet.rules))
+    local m = assert(core.compile_model(core.model_json()))
+    local view = core.model_view(m)
+    assert.are_not.equal(cc.model(), view)
+    assert.are.equal(view, core.model_view(m))
+  end)
+
+  it("is the given model's in the logs: a member it marks sensitive is redacted", function()
+    local m = assert(core.json_decode(core.model_json()))
+    m.paginators, m.endpointRuleSet = nil, nil
+    m.shapes.SecretLabel = { type = "string", sensitive = true }
+    m.shapes.UpdateCampaignNameRequest.members.secretLabel = { shape = "SecretLabel" }
+    local fields
+    local c = assert(cc.new { region = "us-east-1", credentials = H.CREDS, env = {}, max_attempts = 1,
+      endpoint = "https://example.com", model = assert(core.json_encode(m)),
+      logger = function(_, _, f) fields = f end,
+      transport = function() return { status = 200, headers = {}, body = "{}" } end })
+    assert(c:update_campaign_name { id = "c1", name = "n", secretLabel = "hunter2" })
+    assert.are.equal("***", fields.params.secretLabel)
+    assert.are.equal("n", fields.params.name)
+  end)
+end)

@@ -34,8 +34,8 @@ local M = {
 local SERVICE_NAME = "connectcampaignsv2"
 
 -- `model` is a compiled core model, or nil for the embedded one.
-local function new_service(model, decoded)
-  local svc = { model = model, decoded = decoded, by_name = {}, snake_names = {} }
+local function new_service(model)
+  local svc = { model = model, by_name = {}, snake_names = {} }
   if model then
     svc.meta, svc.operations = core.metadata(model), core.operations(model)
     function svc.build(...) return core.build(model, ...) end
@@ -82,17 +82,14 @@ local function unknown_operation(name, svc)
 end
 
 --- The service model as a table (`operations`, `shapes`, `paginators`,
--- `metadata`): the constraints a script may want, such as the largest batch
--- `cc.model().shapes.OutboundRequestList.max`.
-function M.model()
-  if not embedded.decoded then embedded.decoded = assert(core.json_decode(core.model_json())) end
-  return embedded.decoded
-end
+-- `metadata`, `endpointRuleSet`): the constraints a script may want, such as
+-- the largest batch `cc.model().shapes.OutboundRequestList.max`. Made once
+-- from the core's own parse of the model and shared: read it, do not change it.
+function M.model() return core.model_view() end
 
--- The decoded model of a service (for redaction in logs).
-local function decoded_of(svc)
-  if svc == embedded then return M.model() end
-  return svc.decoded
+-- The model of a service as a table (for redaction in logs).
+local function view_of(svc)
+  return svc.model and core.model_view(svc.model) or core.model_view()
 end
 
 local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
@@ -244,7 +241,7 @@ local function compile_service(text, paginators, where)
   if compiled[key] then return compiled[key] end
   local model, err = core.compile_model(text, paginators)
   if not model then return nil, where .. ": " .. err.message end
-  local svc = new_service(model, core.json_decode(text))
+  local svc = new_service(model)
   compiled[key] = svc
   return svc
 end
@@ -699,13 +696,13 @@ function Client:call(opname, params)
     -- one does no string work here
     local fields
     if p.logger then
-      local input = op and decoded_of(p.svc).operations[op.name].input
+      local input = op and view_of(p.svc).operations[op.name].input
       fields = {
         operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
         status = resp and resp.status, duration = core.monotonic() - started,
         request_id = resp and resp.headers["x-amzn-requestid"], rate_limited = waited > 0 and waited or nil,
         headers = req and redact_headers(req.headers) or nil,
-        params = n == 1 and input and redact(decoded_of(p.svc), input.shape, params, 0) or nil,
+        params = n == 1 and input and redact(view_of(p.svc), input.shape, params, 0) or nil,
       }
     end
     if out then

@@ -16,7 +16,7 @@ local rex = require "rex_pcre2"
 
 local M = {}
 
-local shapes = assert(core.json_decode(core.model_json())).shapes
+local shapes = core.model_view().shapes
 local compiled = {}
 
 local function regex(pattern)

@@ -17,7 +17,7 @@ local constraints = require "connectcampaigns.emulator.constraints"
 
 local M = {}
 
-local model = assert(core.json_decode(core.model_json()))
+local model = core.model_view() -- the core's parse of the model, shared
 local shapes = model.shapes
 local SIGNING_NAME = core.metadata().signing_name
 
