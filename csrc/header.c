@@ -1,5 +1,6 @@
 #include "header.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* RFC 9110's tchar (letters, digits and !#$%&'*+-.^_`|~) as a bitmap: one
@@ -11,6 +12,16 @@ static int is_tchar(unsigned char c)
     return (tchar_bits[c >> 5] >> (c & 31)) & 1u;
 }
 
+/* Whether any of the 8 bytes of w may be a control byte (below 0x20, a tab
+ * included, or DEL): values are scanned a word at a time, and a word this
+ * flags is looked at byte by byte. */
+static int maybe_control8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t del = w ^ (ones * 0x7F);
+    return ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high) != 0;
+}
+
 int cc_header_check(const char *name, size_t nlen, const char *value, size_t vlen, cc_err_t *err)
 {
     size_t i;
@@ -19,7 +30,13 @@ int cc_header_check(const char *name, size_t nlen, const char *value, size_t vle
     for (i = 0; i < nlen; i++)
         if (!is_tchar((unsigned char)name[i]))
             return cc_err_set(err, CC_E_PARAM, "a header name holds a character a header name may not hold");
-    for (i = 0; i < vlen; i++) {
+    for (i = 0; i + 8 <= vlen; i += 8) {
+        uint64_t w;
+        memcpy(&w, value + i, 8);
+        if (maybe_control8(w))
+            break;
+    }
+    for (; i < vlen; i++) {
         unsigned char c = (unsigned char)value[i];
         if ((c < 0x20 && c != '\t') || c == 0x7F)
             return cc_err_set(err, CC_E_PARAM,

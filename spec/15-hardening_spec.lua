@@ -84,6 +84,16 @@ describe("header injection", function()
     end
   end)
 
+  it("finds a control byte at any place of a header value", function()
+    for at = 1, 20 do
+      for _, b in ipairs { 0, 10, 13, 31, 127 } do
+        local v = ("a"):rep(at - 1) .. string.char(b) .. ("z"):rep(9)
+        assert.is_nil((core.check_headers { ["X-V"] = v }), "byte " .. b .. " at " .. at)
+      end
+      assert.is_true(core.check_headers { ["X-V"] = ("a"):rep(at - 1) .. "\t\128\255 ~" .. ("z"):rep(9) })
+    end
+  end)
+
   it("refuses a header line with a control character in libcurl's transport", function()
     local http = core.http { timeout = 5 }
     for _, v in ipairs { "a\r\nX-Injected: yes", "a\0b", "a\nb" } do
