@@ -39,15 +39,20 @@ static int tree_table(void *ctx, size_t narr, size_t nrec)
     return push(t, &v, cap);
 }
 
-static int tree_string(void *ctx, const char *s, size_t n)
+/* A string value of n bytes copied into the arena; 0 when out of memory. */
+static int copied(cc_tree_sink_t *t, const char *s, size_t n, cc_value_t *v)
 {
-    cc_tree_sink_t *t = ctx;
-    cc_value_t v;
     char *copy = cc_arena_strndup(t->a, s, n);
     if (copy == NULL)
-        return CC_E_NOMEM;
-    cc_value_set_str(&v, copy, n);
-    return push(t, &v, 0);
+        return 0;
+    cc_value_set_str(v, copy, n);
+    return 1;
+}
+
+static int tree_string(void *ctx, const char *s, size_t n)
+{
+    cc_value_t v;
+    return copied(ctx, s, n, &v) ? push(ctx, &v, 0) : CC_E_NOMEM;
 }
 
 static int tree_integer(void *ctx, long long i)
@@ -97,13 +102,8 @@ static int set(cc_tree_sink_t *t, const cc_value_t *key)
 
 static int tree_key(void *ctx, const char *s, size_t n)
 {
-    cc_tree_sink_t *t = ctx;
     cc_value_t key;
-    char *copy = cc_arena_strndup(t->a, s, n);
-    if (copy == NULL)
-        return CC_E_NOMEM;
-    cc_value_set_str(&key, copy, n);
-    return set(t, &key);
+    return copied(ctx, s, n, &key) ? set(ctx, &key) : CC_E_NOMEM;
 }
 
 static int tree_field(void *ctx, const char *name)
