@@ -189,17 +189,6 @@ static int skip(reader_t *r)
     return cc_jlex_skip(&r->lx) == CC_OK ? SKIPPED : r->err->code;
 }
 
-static const cc_member_t *body_member(const cc_shape_t *s, const char *key, size_t n)
-{
-    size_t k;
-    for (k = 0; k < s->nmembers; k++) {
-        const cc_member_t *m = &s->members[k];
-        if (m->wire_len == n && m->location == CC_LOC_BODY && memcmp(m->wire_name, key, n) == 0)
-            return m;
-    }
-    return NULL;
-}
-
 static int read_structure(reader_t *r, const cc_shape_t *s)
 {
     size_t count = 0, set = 0, unknown_len = 0;
@@ -223,7 +212,7 @@ static int read_structure(reader_t *r, const cc_shape_t *s)
             continue;
         }
         set++;
-        if ((m = body_member(s, key, n)) == NULL) {
+        if ((m = cc_shape_wire_member(s, CC_LOC_BODY, key, n)) == NULL) {
             if (s->is_union)
                 unknown = key, unknown_len = n;
             if ((rc = skip(r)) != SKIPPED)

@@ -422,7 +422,17 @@ const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, s
 {
     size_t i;
     for (i = 0; i < s->nmembers; i++)
-        if (strlen(s->members[i].name) == len && memcmp(s->members[i].name, name, len) == 0)
+        if (s->members[i].name_len == len && memcmp(s->members[i].name, name, len) == 0)
+            return &s->members[i];
+    return NULL;
+}
+
+const cc_member_t *cc_shape_wire_member(const cc_shape_t *s, cc_location_t loc, const char *wire, size_t len)
+{
+    size_t i;
+    for (i = 0; s && i < s->nmembers; i++)
+        if (s->members[i].wire_len == len && s->members[i].location == loc &&
+            memcmp(s->members[i].wire_name, wire, len) == 0)
             return &s->members[i];
     return NULL;
 }

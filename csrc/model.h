@@ -123,6 +123,9 @@ const cc_shape_t *cc_model_find_shape(const cc_model_t *m, const char *name);
 /* The error shape of an operation (or of the model) with this code; NULL if none. */
 const cc_shape_t *cc_model_find_error(const cc_model_t *m, const char *code);
 const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, size_t len);
+/* The member of s (may be NULL) bound to loc under this wire name
+ * (locationName, else its name); NULL if none. */
+const cc_member_t *cc_shape_wire_member(const cc_shape_t *s, cc_location_t loc, const char *wire, size_t len);
 
 struct cc_sink;
 /* Emits the model as the compiler read it (service-2.json's layout, the

@@ -221,16 +221,6 @@ static void put_value(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v, cc_
 /* }====== */
 
 /* {====== URI and query string ====== */
-static const cc_member_t *uri_member(const cc_operation_t *op, const char *name, size_t n)
-{
-    size_t i;
-    for (i = 0; op->input && i < op->input->nmembers; i++) {
-        const cc_member_t *c = &op->input->members[i];
-        if (c->location == CC_LOC_URI && strlen(c->wire_name) == n && memcmp(c->wire_name, name, n) == 0)
-            return c;
-    }
-    return NULL;
-}
 
 static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t *path,
                     cc_buf_t *query, cc_err_t *err)
@@ -254,7 +244,7 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
         greedy = n > 0 && p[n] == '+';
         if (greedy)
             n--;
-        m = uri_member(op, p + 1, n);
+        m = cc_shape_wire_member(op->input, CC_LOC_URI, p + 1, n);
         v = m ? cc_value_field(params, m->name) : NULL;
         if (v == NULL)
             return cc_err_set(err, CC_E_PARAM, "Missing required parameter in input: \"%.*s\"", (int)n, p + 1);

@@ -90,16 +90,12 @@ static int check_child(sctx_t *c, const cc_shape_t *s, const cc_value_t *v, cons
 
 static int check_structure(sctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    size_t i, k;
+    size_t i;
     if (strcmp(json_type(v), "object") != 0)
         return fail(c, "must be a JSON object, not a ", json_type(v));
     for (i = 0; i < v->u.tab.n; i++) {
         const cc_entry_t *e = &v->u.tab.items[i];
-        const cc_member_t *m = NULL;
-        for (k = 0; k < s->nmembers && m == NULL; k++)
-            if (s->members[k].location == CC_LOC_BODY && strlen(s->members[k].wire_name) == e->key.u.str.len &&
-                memcmp(s->members[k].wire_name, e->key.u.str.s, e->key.u.str.len) == 0)
-                m = &s->members[k];
+        const cc_member_t *m = cc_shape_wire_member(s, CC_LOC_BODY, e->key.u.str.s, e->key.u.str.len);
         if (m == NULL) {
             if (enter(c, e->key.u.str.s, e->key.u.str.len, 0) != CC_OK)
                 return c->err->code;
