@@ -348,9 +348,10 @@ static int read_value(reader_t *r, const cc_shape_t *s)
     return emit_scalar(r, &out);
 }
 
-/* Reads a whole body (text) by shape. not_json: the message for text that
- * is not JSON (NULL: the lexer's own). */
-static int read_body(reader_t *r, const cc_shape_t *shape, const char *text, size_t len, const char *not_json)
+/* Reads a whole body (text) by shape. Text that is not JSON is named in the
+ * error as "the body of <body_of>" ("the body" when body_of is empty), or
+ * keeps the lexer's own message when body_of is NULL. */
+static int read_body(reader_t *r, const cc_shape_t *shape, const char *text, size_t len, const char *body_of)
 {
     int rc;
     cc_jlex_init(&r->lx, text, len, r->a, r->err);
@@ -358,7 +359,9 @@ static int read_body(reader_t *r, const cc_shape_t *shape, const char *text, siz
     if ((rc == CC_OK || rc == SKIPPED) && cc_jlex_finish(&r->lx) != CC_OK)
         rc = CC_E_PARSE;
     if (r->lx.syntax)
-        return not_json ? cc_err_set(r->err, CC_E_PARSE, "%s", not_json) : CC_E_PARSE;
+        return body_of ? cc_err_set(r->err, CC_E_PARSE, "Invalid service response: the body%s%s is not JSON",
+                                    *body_of ? " of " : "", body_of)
+                       : CC_E_PARSE;
     if (rc == UNREADABLE_TIMESTAMP) {
         char path[CC_ERR_MSG_MAX];
         memcpy(path, r->err->msg, sizeof path);
@@ -726,9 +729,10 @@ static int parse_error(reader_t *r, const cc_model_t *m, long status, const char
             return rc;
     }
     if (!filled) {
-        if (located_count(se->shape) == 0)
+        size_t located = located_count(se->shape);
+        if (located == 0)
             return cc_err_set(r->err, CC_E_SERVICE, "%s", se->code);
-        EMIT(r, table(r->sink->ctx, 0, located_count(se->shape)));
+        EMIT(r, table(r->sink->ctx, 0, located));
     }
     if ((rc = add_located(r, se->shape, status, h, &added)) != CC_OK)
         return rc;
@@ -768,7 +772,7 @@ static int parse_payload(reader_t *r, const cc_shape_t *out_shape, const char *b
                 return cc_err_set(r->err, CC_E_PARSE, "Invalid service response: the body is not JSON");
             return CC_OK;
         }
-        if ((rc = read_body(r, p->shape, body, len, "Invalid service response: the body is not JSON")) != CC_OK)
+        if ((rc = read_body(r, p->shape, body, len, "")) != CC_OK)
             return rc;
     }
     EMIT(r, field(r->sink->ctx, p->name));
@@ -793,9 +797,7 @@ int cc_parse_response_sink(const cc_model_t *m, const cc_operation_t *op, long s
         /* no output shape, or an empty body: an empty result */
         rc = sunk(&r, sink->table(sink->ctx, 0, op->output ? located_count(op->output) : 0));
     } else {
-        char not_json[CC_ERR_MSG_MAX];
-        snprintf(not_json, sizeof not_json, "Invalid service response: the body of %s is not JSON", op->name);
-        rc = read_body(&r, op->output, body, len, not_json);
+        rc = read_body(&r, op->output, body, len, op->name);
     }
     if (rc != CC_OK)
         return rc;

@@ -397,7 +397,7 @@ static void test_sink(void)
     CHECK(e.depth > 0, "the sink holds the part read: its owner resets it");
     body = "{\"campaignSummaryList\":[{\"id\":\"a\"}]";
     CHECK(cc_parse_response_sink(model, list, 200, body, strlen(body), NULL, &a, &sink, &se, &err) == CC_E_PARSE &&
-          strstr(err.msg, "not JSON") != NULL, "cut JSON refused after a streamed part");
+          strstr(err.msg, "the body of ListCampaigns is not JSON") != NULL, "cut JSON refused after a streamed part");
     cc_arena_free(&a);
 }
 
