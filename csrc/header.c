@@ -1,6 +1,6 @@
 #include "header.h"
+#include "swar.h"
 
-#include <stdint.h>
 #include <string.h>
 
 /* RFC 9110's tchar (letters, digits and !#$%&'*+-.^_`|~) as a bitmap: one
@@ -12,14 +12,12 @@ static int is_tchar(unsigned char c)
     return (tchar_bits[c >> 5] >> (c & 31)) & 1u;
 }
 
-/* Whether any of the 8 bytes of w may be a control byte (below 0x20, a tab
- * included, or DEL): values are scanned a word at a time, and a word this
- * flags is looked at byte by byte. */
+/* Whether a byte of w may be a control byte (below 0x20, a tab included,
+ * or DEL): values are scanned a word at a time, a flagged word byte by
+ * byte. Bytes of 0x80 and above are allowed (obs-text). */
 static int maybe_control8(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    uint64_t del = w ^ (ones * 0x7F);
-    return ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & high) != 0;
+    return cc_swar_below(w, 0x20) || cc_swar_has(w, 0x7F);
 }
 
 int cc_header_check(const char *name, size_t nlen, const char *value, size_t vlen, cc_err_t *err)

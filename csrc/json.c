@@ -1,12 +1,12 @@
 #include "json.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "swar.h"
 
 /* {====== UTF-8 ====== */
 /* Decodes one code point at s[*i]; returns -1 on malformed input. */
@@ -345,14 +345,11 @@ static int decode_string(cc_jlex_t *lx, const unsigned char *q, char *dst, size_
 
 /* Escapes only shrink text (\uXXXX is 6 bytes for at most 3, a pair 12 for
  * 4), so the raw length bounds the decoded one. */
-/* Whether any of the 8 bytes of w is '"', '\\', below 0x20 or above 0x7F
- * (the bit tricks of "Bit Twiddling Hacks": a byte below n sets its high bit
- * in w - n*0x01..). Strings are scanned 8 bytes at a time. */
+/* Whether a byte of w needs the slow path: '"', '\\', a control byte or
+ * non-ASCII. Strings are scanned 8 bytes at a time. */
 static int special8(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
-    return (((w - ones * 0x20) | (quote - ones) | (slash - ones)) & ~w & high) != 0 || (w & high) != 0;
+    return cc_swar_high(w) || cc_swar_below(w, 0x20) || cc_swar_has(w, '"') || cc_swar_has(w, '\\');
 }
 
 int cc_jlex_string(cc_jlex_t *lx, int copy, const char **out, size_t *len)
