@@ -3,13 +3,7 @@ local core = require "connectcampaigns.core"
 
 local ROOT = "spec/fixtures/sigv4"
 
-local function read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = require("helpers").read
 
 local function cases()
   local list = {}

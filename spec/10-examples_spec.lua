@@ -57,13 +57,7 @@ describe("the examples", function()
     return path, function() H.run("rm -rf " .. dir) end
   end
 
-  local function read(path)
-    local f = io.open(path, "rb")
-    if not f then return nil end
-    local text = f:read("*a")
-    f:close()
-    return text
-  end
+  local read = H.read
 
   it("import_outbound_requests sends batches of 25 and reports failed rows with reasons", function()
     local c = campaign("imports")

@@ -5,12 +5,7 @@ local core = require "connectcampaigns.core"
 local emulator = require "connectcampaigns.emulator"
 local H = require "helpers"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local function read(path) return assert(H.read(path), path) end
 
 describe("coverage of the model", function()
   local model = assert(core.json_decode(core.model_json()))

@@ -149,6 +149,15 @@ function H.start_emulator(extra_args)
   return emu
 end
 
+--- Reads a file whole; nil when it cannot be opened.
+function H.read(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
 --- Writes a file whole.
 function H.write(path, text)
   local f = assert(io.open(path, "wb"))
