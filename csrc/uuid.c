@@ -1,6 +1,8 @@
 #include "uuid.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -9,20 +11,61 @@
  * request would cost a system call, and Lua's math.random with
  * string.format several snprintf calls. */
 static __thread uint64_t state[2];
-/* the process that seeded this thread's state: a forked child (an nginx
- * worker) would otherwise repeat its parent's ids. A pid check rather than
- * pthread_atfork, whose handler would outlive this module's dlclose. */
+/* The process that seeded this thread's state: a forked child (an nginx
+ * worker) would otherwise repeat its parent's ids. Not pthread_atfork, whose
+ * handler would outlive this module's dlclose. */
 static __thread pid_t seeded_by;
 
-static void seed(void)
+/* The current process id, kept in a page the kernel zeroes in a forked child
+ * (MADV_WIPEONFORK): a getpid() system call per id cost a microsecond on a
+ * VM, a tenth of a whole call. Where the kernel has no such page, getpid(). */
+static pid_t *pid_page;
+static pthread_once_t pid_page_once = PTHREAD_ONCE_INIT;
+
+static void map_pid_page(void)
+{
+    void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return;
+#ifdef MADV_WIPEONFORK
+    if (madvise(p, (size_t)sysconf(_SC_PAGESIZE), MADV_WIPEONFORK) == 0) {
+        pid_page = p;
+        return;
+    }
+#endif
+    munmap(p, (size_t)sysconf(_SC_PAGESIZE));
+}
+
+__attribute__((destructor)) static void unmap_pid_page(void)
+{
+    if (pid_page)
+        munmap(pid_page, (size_t)sysconf(_SC_PAGESIZE));
+}
+
+static pid_t current_pid(void)
+{
+    pid_t pid;
+    pthread_once(&pid_page_once, map_pid_page);
+    if (pid_page == NULL)
+        return getpid();
+    /* zero: a fork since the page was last written; threads racing here
+     * all store the same id */
+    if ((pid = __atomic_load_n(pid_page, __ATOMIC_RELAXED)) == 0) {
+        pid = getpid();
+        __atomic_store_n(pid_page, pid, __ATOMIC_RELAXED);
+    }
+    return pid;
+}
+
+static void seed(pid_t pid)
 {
     struct timespec ts;
-    seeded_by = getpid();
+    seeded_by = pid;
     if (getrandom(state, sizeof state, 0) == (ssize_t)sizeof state && (state[0] | state[1]) != 0)
         return;
     /* no entropy from the kernel (very early boot, seccomp): still distinct per thread and time */
     clock_gettime(CLOCK_REALTIME, &ts);
-    state[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&state;
+    state[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&state ^ (uint64_t)pid;
     state[1] = (uint64_t)ts.tv_sec * 0xBF58476D1CE4E5B9ull | 1u;
 }
 
@@ -42,8 +85,9 @@ void cc_uuid4(char out[37])
     unsigned char b[16];
     uint64_t hi, lo;
     int i, at = 0;
-    if (seeded_by != getpid() || (state[0] | state[1]) == 0)
-        seed();
+    pid_t pid = current_pid();
+    if (seeded_by != pid || (state[0] | state[1]) == 0)
+        seed(pid);
     hi = next();
     lo = next();
     for (i = 0; i < 8; i++) {

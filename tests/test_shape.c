@@ -3,12 +3,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../csrc/codec.h"
 #include "../csrc/json.h"
 #include "../csrc/model.h"
 #include "../csrc/shape.h"
 #include "../csrc/timestamp.h"
+#include "../csrc/uuid.h"
 #include "check.h"
 
 static const cc_model_t *model;
@@ -401,6 +404,45 @@ static void test_sink(void)
     cc_arena_free(&a);
 }
 
+/* An id drawn in a forked child, as an nginx worker draws them. */
+static void id_of_child(char out[37])
+{
+    int fd[2];
+    pid_t pid;
+    memset(out, 0, 37);
+    if (pipe(fd) != 0 || (pid = fork()) < 0)
+        return;
+    if (pid == 0) {
+        char id[37];
+        cc_uuid4(id);
+        _exit(write(fd[1], id, 37) == 37 ? 0 : 1);
+    }
+    close(fd[1]);
+    if (read(fd[0], out, 37) != 37)
+        out[0] = '\0';
+    close(fd[0]);
+    waitpid(pid, NULL, 0);
+}
+
+/* Request ids: version 4, and never the same in a forked child as in its
+ * parent or in its sibling, though all start from the parent's generator. */
+static void test_request_ids(void)
+{
+    char parent[37], first[37], second[37], next[37];
+    int i, well_formed = 1;
+    cc_uuid4(parent);
+    for (i = 0; i < 36; i++)
+        well_formed &= (i == 8 || i == 13 || i == 18 || i == 23) ? parent[i] == '-' : strchr("0123456789abcdef", parent[i]) != NULL;
+    CHECK(well_formed && parent[14] == '4' && strchr("89ab", parent[19]) != NULL, "a request id is a UUID v4");
+    id_of_child(first);
+    id_of_child(second);
+    cc_uuid4(next);
+    CHECK(strlen(first) == 36 && strlen(second) == 36, "forked children draw ids");
+    CHECK(strcmp(first, next) != 0, "a forked child does not repeat its parent's next id");
+    CHECK(strcmp(first, second) != 0, "two children of one parent draw different ids");
+    CHECK(strcmp(parent, next) != 0, "the parent's ids go on");
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -419,5 +461,6 @@ int main(void)
     test_no_truncation();
     test_rfc822();
     test_codecs();
+    test_request_ids();
     return CHECK_DONE("shape");
 }
