@@ -99,28 +99,34 @@ void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-static int is_unreserved(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
-}
+/* RFC 3986 unreserved bytes: A-Z a-z 0-9 - _ . ~ (one bit per byte) */
+static const unsigned char unreserved[32] = {
+    0, 0, 0, 0, 0x00, 0x60, 0xFF, 0x03, 0xFE, 0xFF, 0xFF, 0x87, 0xFE, 0xFF, 0xFF, 0x47,
+};
 
 void cc_buf_put_uri_encoded(cc_buf_t *b, const char *s, size_t n, int keep_slash)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t i;
+    char *out;
+    /* room for the worst case once, then bytes written in place */
+    if (n > ((size_t)-1) / 4 || !buf_reserve(b, 3 * n)) {
+        b->oom = 1;
+        return;
+    }
+    out = b->data + b->len;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_unreserved(c) || (keep_slash && c == '/')) {
-            cc_buf_putc(b, (char)c);
+        if ((unreserved[c >> 3] >> (c & 7)) & 1 || (c == '/' && keep_slash)) {
+            *out++ = (char)c;
         } else {
-            char enc[3];
-            enc[0] = '%';
-            enc[1] = hex[c >> 4];
-            enc[2] = hex[c & 15];
-            cc_buf_append(b, enc, 3);
+            *out++ = '%';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 15];
         }
     }
+    b->len = (size_t)(out - b->data);
+    b->data[b->len] = '\0';
 }
 
 const char *cc_buf_cstr(cc_buf_t *b)

@@ -28,7 +28,13 @@ struct cc_signer {
     char service[64];
     unsigned char key[SHA256_LEN];
     unsigned long derivations;
+    /* the canonical request, signed-header list and string to sign of the
+     * call under way: kept between calls, so a signature allocates nothing */
+    cc_buf_t creq, sh, sts;
 };
+
+/* Scratch grown past this by one large request is released after it. */
+#define KEEP_SCRATCH_BYTES (64u * 1024u)
 
 static void forget_secret(cc_signer_t *s)
 {
@@ -87,6 +93,9 @@ void cc_signer_free(cc_signer_t *s)
     EVP_MD_free(s->alg_sha256);
     EVP_MAC_free(s->alg_hmac);
     OPENSSL_cleanse(s->key, sizeof s->key);
+    cc_buf_free(&s->creq);
+    cc_buf_free(&s->sh);
+    cc_buf_free(&s->sts);
     cc_free(s);
 }
 
@@ -129,6 +138,25 @@ static void hex(const unsigned char *p, size_t n, char *out)
 }
 
 /* {====== Canonical request ====== */
+/* Whether a path is already canonical in shape: it starts with '/' and has
+ * no empty, "." or ".." segment to remove (a trailing '/' is kept anyway). */
+static int plain_path(const char *path, size_t len)
+{
+    size_t i;
+    if (len == 0 || path[0] != '/')
+        return 0;
+    for (i = 0; i + 1 < len; i++) {
+        if (path[i] != '/')
+            continue;
+        if (path[i + 1] == '/')
+            return 0;
+        if (path[i + 1] == '.' && (i + 2 == len || path[i + 2] == '/' ||
+                                   (path[i + 2] == '.' && (i + 3 == len || path[i + 3] == '/'))))
+            return 0;
+    }
+    return 1;
+}
+
 void cc_sigv4_canonical_path(const char *path, size_t len, cc_buf_t *out)
 {
     /* norm holds "/seg" per kept segment: ".." drops back to the last '/',
@@ -136,6 +164,10 @@ void cc_sigv4_canonical_path(const char *path, size_t len, cc_buf_t *out)
     size_t i = 0;
     cc_buf_t norm;
     int trailing = len > 0 && path[len - 1] == '/';
+    if (plain_path(path, len)) { /* every request this client makes: no copy */
+        cc_buf_put_uri_encoded(out, path, len, 1);
+        return;
+    }
     cc_buf_init(&norm);
     while (i < len) {
         size_t j = i;
@@ -272,29 +304,38 @@ static int hsort_cmp(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static int header_skipped(const char *lname)
+static int header_skipped(const char *lname, size_t len)
 {
     /* what botocore leaves unsigned: proxies and agents may change these */
-    return strcmp(lname, "authorization") == 0 || strcmp(lname, "user-agent") == 0 ||
-           strcmp(lname, "expect") == 0 || strcmp(lname, "x-amzn-trace-id") == 0;
+    switch (len) {
+    case 6: return memcmp(lname, "expect", 6) == 0;
+    case 10: return memcmp(lname, "user-agent", 10) == 0;
+    case 13: return memcmp(lname, "authorization", 13) == 0;
+    case 15: return memcmp(lname, "x-amzn-trace-id", 15) == 0;
+    default: return 0;
+    }
 }
 
-/* Appends the value trimmed, inner runs of white space folded to one space. */
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Appends the value trimmed, inner runs of white space folded to one space:
+ * each run of other bytes is appended whole. */
 static void put_header_value(cc_buf_t *b, const char *v, size_t n)
 {
-    size_t i;
-    int pending_space = 0, started = 0;
-    for (i = 0; i < n; i++) {
-        char c = v[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            pending_space = started;
-            continue;
-        }
-        if (pending_space)
+    size_t i = 0, start;
+    while (i < n && is_blank(v[i]))
+        i++;
+    while (i < n) {
+        for (start = i; i < n && !is_blank(v[i]); i++)
+            ;
+        cc_buf_append(b, v + start, i - start);
+        while (i < n && is_blank(v[i]))
+            i++;
+        if (i < n)
             cc_buf_putc(b, ' ');
-        pending_space = 0;
-        started = 1;
-        cc_buf_putc(b, c);
     }
 }
 
@@ -330,7 +371,7 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
         }
         lname[h->name_len] = '\0';
         at += h->name_len + 1;
-        if (header_skipped(lname))
+        if (header_skipped(lname, h->name_len))
             continue;
         hs[n].name = lname;
         hs[n].name_len = h->name_len;
@@ -426,6 +467,17 @@ static void put_scope(cc_buf_t *b, const char *date, const char *region, const c
     cc_buf_append(b, "/aws4_request", 13);
 }
 
+/* SHA-256 of no bytes, the payload hash of every request without a body */
+static const char EMPTY_SHA256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+static void trim_scratch(cc_buf_t *b)
+{
+    if (b->cap > KEEP_SCRATCH_BYTES)
+        cc_buf_free(b);
+    else
+        cc_buf_reset(b);
+}
+
 int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_credentials_t *creds,
                    const char *region, const char *service, const char *amz_date,
                    cc_buf_t *authz, cc_buf_t *creq_out, cc_buf_t *sts_out, cc_err_t *err)
@@ -433,7 +485,7 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
     unsigned char digest[SHA256_LEN], sig[SHA256_LEN];
     char payload_hex[2 * SHA256_LEN + 1], creq_hex[2 * SHA256_LEN + 1], sig_hex[2 * SHA256_LEN + 1];
     char date[9];
-    cc_buf_t creq, sh, sts;
+    cc_buf_t *creq = &s->creq, *sh = &s->sh, *sts = &s->sts;
     int rc = CC_OK;
     if (creds == NULL || creds->access_key_id == NULL || creds->secret_access_key == NULL)
         return cc_err_set(err, CC_E_CREDENTIALS, "no credentials to sign with");
@@ -441,27 +493,29 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
         return cc_err_set(err, CC_E_INTERNAL, "X-Amz-Date must be YYYYMMDDThhmmssZ");
     memcpy(date, amz_date, 8);
     date[8] = '\0';
-    cc_buf_init(&creq);
-    cc_buf_init(&sh);
-    cc_buf_init(&sts);
-    if (!sha256(s, req->payload ? req->payload : "", req->payload_len, digest)) {
+    cc_buf_reset(creq);
+    cc_buf_reset(sh);
+    cc_buf_reset(sts);
+    if (req->payload_len == 0) {
+        memcpy(payload_hex, EMPTY_SHA256, sizeof payload_hex);
+    } else if (sha256(s, req->payload, req->payload_len, digest)) {
+        hex(digest, SHA256_LEN, payload_hex);
+    } else {
         rc = cc_err_set(err, CC_E_INTERNAL, "SHA-256 failed");
         goto done;
     }
-    hex(digest, SHA256_LEN, payload_hex);
-    if (!cc_sigv4_canonical_request(req, payload_hex, &creq, &sh) ||
-        !sha256(s, creq.data, creq.len, digest)) {
+    if (!cc_sigv4_canonical_request(req, payload_hex, creq, sh) || !sha256(s, creq->data, creq->len, digest)) {
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory building the canonical request");
         goto done;
     }
     hex(digest, SHA256_LEN, creq_hex);
-    cc_buf_append(&sts, "AWS4-HMAC-SHA256\n", 17);
-    cc_buf_append(&sts, amz_date, 16);
-    cc_buf_putc(&sts, '\n');
-    put_scope(&sts, date, region, service);
-    cc_buf_putc(&sts, '\n');
-    cc_buf_append(&sts, creq_hex, 2 * SHA256_LEN);
-    if (!cc_buf_ok(&sts)) {
+    cc_buf_append(sts, "AWS4-HMAC-SHA256\n", 17);
+    cc_buf_append(sts, amz_date, 16);
+    cc_buf_putc(sts, '\n');
+    put_scope(sts, date, region, service);
+    cc_buf_putc(sts, '\n');
+    cc_buf_append(sts, creq_hex, 2 * SHA256_LEN);
+    if (!cc_buf_ok(sts)) {
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory building the string to sign");
         goto done;
     }
@@ -469,7 +523,7 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
         cc_err_set(err, rc, "out of memory deriving the signing key");
         goto done;
     }
-    if (rc != CC_OK || !hmac_with(s->keyed, NULL, 0, sts.data, sts.len, sig)) {
+    if (rc != CC_OK || !hmac_with(s->keyed, NULL, 0, sts->data, sts->len, sig)) {
         rc = cc_err_set(err, CC_E_INTERNAL, "signing failed (region or service name too long?)");
         goto done;
     }
@@ -479,19 +533,19 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
     cc_buf_putc(authz, '/');
     put_scope(authz, date, region, service);
     cc_buf_append(authz, ", SignedHeaders=", 16);
-    cc_buf_append(authz, sh.data ? sh.data : "", sh.len);
+    cc_buf_append(authz, cc_buf_cstr(sh), sh->len);
     cc_buf_append(authz, ", Signature=", 12);
     cc_buf_append(authz, sig_hex, 2 * SHA256_LEN);
     if (creq_out)
-        cc_buf_append(creq_out, creq.data, creq.len);
+        cc_buf_append(creq_out, creq->data, creq->len);
     if (sts_out)
-        cc_buf_append(sts_out, sts.data, sts.len);
+        cc_buf_append(sts_out, sts->data, sts->len);
     if (!cc_buf_ok(authz))
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory");
 done:
-    cc_buf_free(&creq);
-    cc_buf_free(&sh);
-    cc_buf_free(&sts);
+    trim_scratch(creq);
+    trim_scratch(sh);
+    trim_scratch(sts);
     return rc;
 }
 /* }====== */

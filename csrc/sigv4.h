@@ -43,7 +43,8 @@ void cc_signer_free(cc_signer_t *s);
  * the request's X-Amz-Date (YYYYMMDDThhmmssZ), which req's headers carry too.
  * creq and sts, when not NULL, receive the canonical request and the string
  * to sign (for tests). The derived key is cached per secret, date, region and
- * service; the cache keeps a digest of the secret, never the secret. */
+ * service; the cache compares a copy of the secret, cleansed when it changes
+ * and when the signer is freed. */
 int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_credentials_t *creds,
                    const char *region, const char *service, const char *amz_date,
                    cc_buf_t *authz, cc_buf_t *creq, cc_buf_t *sts, cc_err_t *err);
