@@ -5,6 +5,7 @@
 #include "compat.h"
 #include "err.h"
 #include "shape.h"
+#include "sigv4.h"
 #include "value.h"
 
 /* A scratch box: an arena and request buffers owned by a userdata, so a Lua
@@ -41,6 +42,10 @@ int cc_lua_push_encoded(lua_State *L, int idx, const cc_model_t *m, const cc_sha
 void cc_lua_set_string(lua_State *L, const char *key, const char *value);
 /* Pushes nil and an error table {code=, message=}; returns 2. */
 int cc_lua_fail(lua_State *L, const char *code, const char *message);
+
+/* The signer userdata at idx (raises when it is none, or closed) and the
+ * buffer it owns for an Authorization value, empty. */
+cc_signer_t *cc_lua_check_signer(lua_State *L, int idx, cc_buf_t **authz);
 
 /* Each opens its part into the module table on top of the stack. */
 void cc_lua_bind_open(lua_State *L);

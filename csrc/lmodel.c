@@ -3,6 +3,7 @@
 #include "lbind.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "model.h"
 
@@ -184,6 +185,40 @@ static int l_model_view(lua_State *L)
     return 1;
 }
 
+/* {====== Requests ====== */
+/* Validates the parameters at idx and writes op's request into the box:
+ * CC_OK, or an error in err (with the problems in the box when CC_E_PARAM). */
+static int build_into(lua_State *L, const cc_model_t *m, const cc_operation_t *op, int idx,
+                      const cc_build_opts_t *opts, cc_box_t *box, cc_err_t *err)
+{
+    cc_value_t params;
+    if (cc_lua_to_value(L, idx, m, op->input, &box->arena, &params) != CC_OK)
+        return cc_err_set(err, CC_E_NOMEM, "out of memory reading the parameters");
+    return cc_serialize_request_with(op, &params, opts, &box->parts, err);
+}
+
+/* Pushes nil and why a build failed (its problems, when validation found
+ * some), and frees the box; returns 2. */
+static int push_refusal(lua_State *L, cc_box_t *box, int rc, cc_err_t *err)
+{
+    if (rc == CC_E_PARAM && box->parts.problems.n > 0) {
+        push_problems(L, &box->parts.problems); /* raises only on memory: the box frees itself */
+        cc_lua_box_release(box);
+        return 2;
+    }
+    cc_lua_box_release(box);
+    return cc_lua_fail(L, cc_strerror(rc), err->msg);
+}
+
+/* t.host_prefix for the table on top, when the operation has one. */
+static void push_host_prefix(lua_State *L, const cc_request_parts_t *parts)
+{
+    if (parts->host_prefix.len > 0) {
+        lua_pushlstring(L, parts->host_prefix.data, parts->host_prefix.len);
+        lua_setfield(L, -2, "host_prefix");
+    }
+}
+
 /*** Validates params and serializes an operation's request.
  * @tparam string op operation name (CreateCampaign or create_campaign)
  * @tparam table params
@@ -198,26 +233,14 @@ static int l_build(lua_State *L)
     const cc_operation_t *op = check_op(L, m, 1);
     cc_build_opts_t opts = {NULL, -1};
     cc_box_t *box;
-    cc_value_t params;
     cc_err_t err;
     int rc;
     luaL_checktype(L, 2, LUA_TTABLE);
     opts.min_compression = (long)luaL_optinteger(L, 3, -1);
     opts.token = luaL_optstring(L, 4, NULL);
     box = cc_lua_newbox(L); /* owner first, then acquire */
-    if (cc_lua_to_value(L, 2, m, op->input, &box->arena, &params) != CC_OK)
-        rc = cc_err_set(&err, CC_E_NOMEM, "out of memory reading the parameters");
-    else
-        rc = cc_serialize_request_with(op, &params, &opts, &box->parts, &err);
-    if (rc == CC_E_PARAM && box->parts.problems.n > 0) {
-        push_problems(L, &box->parts.problems); /* raises only on memory: the box frees itself */
-        cc_lua_box_release(box);
-        return 2;
-    }
-    if (rc != CC_OK) {
-        cc_lua_box_release(box);
-        return cc_lua_fail(L, cc_strerror(rc), err.msg);
-    }
+    if ((rc = build_into(L, m, op, 2, &opts, box, &err)) != CC_OK)
+        return push_refusal(L, box, rc, &err);
     lua_createtable(L, 0, 5);
     cc_lua_set_string(L, "method", op->method);
     lua_pushlstring(L, cc_buf_cstr(&box->parts.path), box->parts.path.len);
@@ -241,14 +264,236 @@ static int l_build(lua_State *L)
         }
         lua_setfield(L, -2, "headers");
     }
-    if (box->parts.host_prefix.len > 0) {
-        lua_pushlstring(L, box->parts.host_prefix.data, box->parts.host_prefix.len);
-        lua_setfield(L, -2, "host_prefix");
-    }
+    push_host_prefix(L, &box->parts);
     cc_lua_set_string(L, "operation", op->name);
     cc_lua_box_release(box);
     return 1;
 }
+
+/* {====== One call builds, adds the headers every request carries, signs ====== */
+typedef struct {
+    const char *p;
+    size_t n;
+} span_t;
+
+/* The spans one after another, a NUL after them, in the arena. */
+static const char *join(cc_arena_t *a, const span_t *spans, size_t k, size_t *len)
+{
+    size_t i, n = 0;
+    char *out, *at;
+    for (i = 0; i < k; i++)
+        n += spans[i].n;
+    if ((out = cc_arena_alloc(a, n + 1)) == NULL)
+        return NULL;
+    for (at = out, i = 0; i < k; i++) {
+        if (spans[i].n > 0) /* an empty span may have no storage */
+            memcpy(at, spans[i].p, spans[i].n);
+        at += spans[i].n;
+    }
+    *at = '\0';
+    *len = n;
+    return out;
+}
+
+/* Sets a header, replacing one of exactly this name: the list holds what one
+ * Lua table of headers would (the members bound to headers come first). */
+static void set_header(cc_header_t *h, size_t *n, const char *name, const char *value, size_t value_len)
+{
+    size_t i, nlen = strlen(name);
+    for (i = 0; i < *n; i++)
+        if (h[i].name_len == nlen && memcmp(h[i].name, name, nlen) == 0)
+            break;
+    h[i].name = name;
+    h[i].name_len = nlen;
+    h[i].value = value;
+    h[i].value_len = value_len;
+    if (i == *n)
+        (*n)++;
+}
+
+static int has_content_type(const cc_header_t *h, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (h[i].name_len == 12 && strncasecmp(h[i].name, "content-type", 12) == 0)
+            return 1;
+    return 0;
+}
+
+/* t[key] as a string (kept alive by t), or NULL when it is not one. */
+static const char *string_field(lua_State *L, int t, const char *key, size_t *len)
+{
+    const char *s;
+    lua_getfield(L, t, key);
+    s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, len) : NULL;
+    lua_pop(L, 1);
+    return s;
+}
+
+/* What a client sends every request with, read from its target table. */
+typedef struct {
+    cc_signer_t *signer;
+    cc_buf_t *authz;
+    const char *region, *service, *origin, *host, *base_path, *user_agent;
+    size_t origin_len, host_len, base_path_len, user_agent_len;
+    long min_compression;
+} target_t;
+
+static void read_target(lua_State *L, int t, target_t *o)
+{
+    size_t unused;
+    luaL_checktype(L, t, LUA_TTABLE);
+    lua_getfield(L, t, "signer");
+    o->signer = cc_lua_check_signer(L, -1, &o->authz);
+    lua_pop(L, 1);
+    o->region = string_field(L, t, "region", &unused);
+    o->service = string_field(L, t, "service", &unused);
+    o->origin = string_field(L, t, "origin", &o->origin_len);
+    o->host = string_field(L, t, "host", &o->host_len);
+    o->base_path = string_field(L, t, "base_path", &o->base_path_len);
+    o->user_agent = string_field(L, t, "user_agent", &o->user_agent_len);
+    if (!o->region || !o->service || !o->origin || !o->host || !o->base_path || !o->user_agent)
+        luaL_argerror(L, t, "region, service, origin, host, base_path and user_agent are required");
+    lua_getfield(L, t, "min_compression");
+    o->min_compression = lua_isnumber(L, -1) ? (long)lua_tointeger(L, -1) : -1;
+    lua_pop(L, 1);
+}
+
+/* The signed request's table: what core.build gives, with the headers every
+ * request carries and Authorization among them, and url. */
+static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *box, const cc_header_t *h,
+                        size_t nh, const char *path, size_t path_len, const char *url, size_t url_len,
+                        const cc_buf_t *authz)
+{
+    size_t i;
+    lua_createtable(L, 0, 8);
+    cc_lua_set_string(L, "operation", op->name);
+    cc_lua_set_string(L, "method", op->method);
+    lua_pushlstring(L, path, path_len);
+    lua_setfield(L, -2, "path");
+    lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.query), box->parts.query.len);
+    lua_setfield(L, -2, "query");
+    if (box->parts.has_body) {
+        lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.body), box->parts.body.len);
+        lua_setfield(L, -2, "body");
+    }
+    lua_createtable(L, 0, (int)nh + 3); /* room for the two ids added per attempt */
+    for (i = 0; i < nh; i++) {
+        lua_pushlstring(L, h[i].value, h[i].value_len);
+        lua_setfield(L, -2, h[i].name);
+    }
+    lua_pushlstring(L, authz->data, authz->len);
+    lua_setfield(L, -2, "Authorization");
+    lua_setfield(L, -2, "headers");
+    lua_pushlstring(L, url, url_len);
+    lua_setfield(L, -2, "url");
+    push_host_prefix(L, &box->parts);
+}
+
+/*** Builds an operation's request, adds the headers every request carries
+ * (Host, X-Amz-Date, User-Agent, Content-Type, X-Amz-Security-Token) and
+ * signs it, in one call: nothing is read back from Lua tables.
+ * @tparam string op
+ * @tparam table params
+ * @tparam table target {signer, region, service, origin, host, base_path, user_agent, min_compression?}
+ * @tparam table creds {access_key_id, secret_access_key, session_token?}
+ * @tparam string amz_date
+ * @tparam[opt] string token for idempotency tokens left out
+ * @treturn[1] table {operation, method, path, query, body?, headers, url, host_prefix?}
+ * @treturn[2] nil
+ * @treturn[2] table error {code, message, problems?} */
+static int l_prepare(lua_State *L)
+{
+    const cc_model_t *m = model_arg(L);
+    const cc_operation_t *op = check_op(L, m, 1);
+    cc_build_opts_t opts = {NULL, -1};
+    cc_credentials_t creds;
+    cc_sigv4_request_t req;
+    target_t t;
+    cc_box_t *box;
+    cc_header_t *h;
+    const char *amz_date, *host, *path, *origin, *url, *sep;
+    size_t nh = 0, token_len = 0, host_len = 0, path_len = 0, origin_len = 0, url_len = 0, unused;
+    cc_err_t err;
+    int rc;
+    /* phase 1: read every Lua value (this may raise; nothing is owned yet) */
+    luaL_checktype(L, 2, LUA_TTABLE);
+    read_target(L, 3, &t);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    creds.access_key_id = string_field(L, 4, "access_key_id", &unused);
+    creds.secret_access_key = string_field(L, 4, "secret_access_key", &unused);
+    creds.session_token = string_field(L, 4, "session_token", &token_len);
+    amz_date = luaL_checkstring(L, 5);
+    opts.token = luaL_optstring(L, 6, NULL);
+    opts.min_compression = t.min_compression;
+    /* phase 2: C into the box, which a Lua error frees */
+    box = cc_lua_newbox(L);
+    if ((rc = build_into(L, m, op, 2, &opts, box, &err)) != CC_OK)
+        return push_refusal(L, box, rc, &err);
+    {
+        const span_t host_spans[] = {{box->parts.host_prefix.data, box->parts.host_prefix.len}, {t.host, t.host_len}};
+        const span_t path_spans[] = {{t.base_path, t.base_path_len}, {box->parts.path.data, box->parts.path.len}};
+        host = join(&box->arena, host_spans, 2, &host_len);
+        path = join(&box->arena, path_spans, 2, &path_len);
+    }
+    /* the operation's endpoint prefix goes after the scheme: "https://" "foo." "host" */
+    sep = strstr(t.origin, "://");
+    sep = sep ? sep + 3 : t.origin;
+    {
+        const span_t origin_spans[] = {{t.origin, (size_t)(sep - t.origin)},
+                                       {box->parts.host_prefix.data, box->parts.host_prefix.len},
+                                       {sep, t.origin_len - (size_t)(sep - t.origin)}};
+        origin = join(&box->arena, origin_spans, 3, &origin_len);
+    }
+    if (origin) {
+        const span_t url_spans[] = {{origin, origin_len}, {path, path_len},
+                                    {"?", box->parts.query.len > 0}, {box->parts.query.data, box->parts.query.len}};
+        url = join(&box->arena, url_spans, 4, &url_len);
+    } else {
+        url = NULL;
+    }
+    h = cc_arena_alloc(&box->arena, (box->parts.nheaders + 5) * sizeof *h);
+    if (host == NULL || path == NULL || url == NULL || h == NULL) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(CC_E_NOMEM), "out of memory preparing the request");
+    }
+    {
+        const char *p = box->parts.headers.data;
+        size_t i;
+        for (i = 0; i < box->parts.nheaders; i++) {
+            const char *v = p + strlen(p) + 1;
+            set_header(h, &nh, p, v, strlen(v));
+            p = v + strlen(v) + 1;
+        }
+    }
+    set_header(h, &nh, "Host", host, host_len);
+    set_header(h, &nh, "X-Amz-Date", amz_date, strlen(amz_date));
+    set_header(h, &nh, "User-Agent", t.user_agent, t.user_agent_len);
+    if (box->parts.has_body && !has_content_type(h, nh))
+        set_header(h, &nh, "Content-Type", box->parts.content_type, strlen(box->parts.content_type));
+    if (creds.session_token)
+        set_header(h, &nh, "X-Amz-Security-Token", creds.session_token, token_len);
+    memset(&req, 0, sizeof req);
+    req.method = op->method;
+    req.path = path;
+    req.path_len = path_len;
+    req.query = box->parts.query.data;
+    req.query_len = box->parts.query.len;
+    req.headers = h;
+    req.nheaders = nh;
+    req.payload = box->parts.has_body ? box->parts.body.data : NULL;
+    req.payload_len = box->parts.has_body ? box->parts.body.len : 0;
+    if ((rc = cc_signer_sign(t.signer, &req, &creds, t.region, t.service, amz_date, t.authz, NULL, NULL, &err)) !=
+        CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+    }
+    /* phase 3: push (may raise on memory: the box frees itself) */
+    push_signed(L, op, box, h, nh, path, path_len, url, url_len, t.authz);
+    cc_lua_box_release(box);
+    return 1;
+}
+/* }====== */
 
 /*** Parses a response of an operation.
  * @tparam string op
@@ -406,6 +651,7 @@ void cc_lua_model_open(lua_State *L)
         {"model_json", l_model_json},
         {"model_view", l_model_view},
         {"build", l_build},
+        {"prepare", l_prepare},
         {"parse", l_parse},
         {"encode_shape", l_encode_shape},
         {"decode_shape", l_decode_shape},

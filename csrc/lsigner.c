@@ -12,12 +12,25 @@ typedef struct {
     cc_buf_t authz, creq, sts; /* owned here so a Lua error cannot leak them */
 } lsigner_t;
 
-static lsigner_t *check_signer(lua_State *L)
+static lsigner_t *signer_at(lua_State *L, int idx)
 {
-    lsigner_t *s = luaL_checkudata(L, 1, SIGNER_META);
+    lsigner_t *s = luaL_checkudata(L, idx, SIGNER_META);
     if (s->signer == NULL)
         luaL_error(L, "attempt to use a closed " SIGNER_META);
     return s;
+}
+
+static lsigner_t *check_signer(lua_State *L)
+{
+    return signer_at(L, 1);
+}
+
+cc_signer_t *cc_lua_check_signer(lua_State *L, int idx, cc_buf_t **authz)
+{
+    lsigner_t *s = signer_at(L, idx);
+    cc_buf_reset(&s->authz);
+    *authz = &s->authz;
+    return s->signer;
 }
 
 static int signer_gc(lua_State *L)

@@ -406,9 +406,14 @@ fail:
 const cc_operation_t *cc_model_find_op(const cc_model_t *m, const char *name)
 {
     size_t i;
-    for (i = 0; i < m->nops; i++)
-        if (strcmp(m->ops[i].name, name) == 0 || strcmp(m->ops[i].snake, name) == 0)
-            return &m->ops[i];
+    /* the first byte first: "CreateCampaign" and "create_campaign" differ in
+     * case there, so most operations are passed over without a strcmp */
+    for (i = 0; i < m->nops; i++) {
+        const cc_operation_t *op = &m->ops[i];
+        if ((op->name[0] == name[0] && strcmp(op->name, name) == 0) ||
+            (op->snake[0] == name[0] && strcmp(op->snake, name) == 0))
+            return op;
+    }
     return NULL;
 }
 

@@ -154,6 +154,47 @@ describe("connectcampaigns", function()
       assert.matches("^connectcampaigns%-lua/" .. cc.VERSION:gsub("%.", "%%."), req.headers["User-Agent"])
     end)
 
+    it("prepare in one C call what build, the added headers and sign give apart", function()
+      local creds = { access_key_id = "AKIDSTUB", secret_access_key = "secret", session_token = "tok" }
+      local target = { signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+        origin = "https://h.test", host = "h.test", base_path = "/base", user_agent = "ua/1" }
+      local date = "20150830T123600Z"
+      local cases = {
+        { "DescribeCampaign", { id = "a:b/c" } },
+        { "CreateCampaign", { name = "n", connectInstanceId = "i", tags = { team = "growth" } } },
+        { "StartInstanceOnboardingJob", { connectInstanceId = "i",
+          encryptionConfig = { enabled = true, encryptionType = "KMS", keyArn = "arn:k" } } },
+      }
+      for _, case in ipairs(cases) do
+        local req = assert(core.prepare(case[1], case[2], target, creds, date, "tok-1"))
+        local built = assert(core.build(case[1], case[2], -1, "tok-1"))
+        local headers = { Host = "h.test", ["X-Amz-Date"] = date, ["User-Agent"] = "ua/1",
+          ["X-Amz-Security-Token"] = "tok", ["Content-Type"] = built.content_type }
+        headers.Authorization = assert(core.signer():sign({ method = built.method, path = "/base" .. built.path,
+          query = built.query, headers = headers, body = built.body }, creds, "us-east-1", "connect-campaigns", date))
+        assert.are.same(headers, req.headers, case[1])
+        assert.are.equal("https://h.test/base" .. built.path, req.url)
+        assert.are.same({ case[1], built.method, "/base" .. built.path, built.query, built.body },
+          { req.operation, req.method, req.path, req.query, req.body })
+      end
+      local _, err = core.prepare("DescribeCampaign", {}, target, creds, date)
+      assert.are.equal("ParamValidationError", err.code)
+      assert.are.equal("id", err.problems[1].path)
+    end)
+
+    it("fetch no credentials for a call whose parameters are refused", function()
+      local seen, transport = recorder()
+      local c = assert(cc.new { region = "us-east-1", transport = transport,
+        env = { AWS_CONTAINER_CREDENTIALS_FULL_URI = "http://127.0.0.1:9/creds", AWS_CONFIG_FILE = "/nonexistent",
+          AWS_SHARED_CREDENTIALS_FILE = "/nonexistent" } })
+      local _, err = c:describe_campaign {}
+      assert.are.equal("ParamValidationError", err.code)
+      assert.are.equal(0, #seen)
+      _, err = c:describe_campaign { id = "c" } -- valid: the container endpoint is asked, and answers nothing usable
+      assert.are.equal("CredentialsError", err.code)
+      assert.are.equal("http://127.0.0.1:9/creds", seen[1].url)
+    end)
+
     it("send botocore's invocation id and attempt headers, unsigned, the id the same across retries", function()
       local seen = {}
       local c = H.client({ url = "http://127.0.0.1:9" }, { max_attempts = 3, sleep = function() end,

@@ -501,14 +501,22 @@ local function resolve(self)
   return nil, "no credentials: " .. table.concat(tried, "; ")
 end
 
+--- The credentials in hand when they need no renewal, else nil: never fetches.
+function Chain:fresh()
+  local c = self.current
+  if c and (not c.expiration or self.ctx.clock() < c.expiration - ADVISORY_REFRESH) then return c end
+  return nil
+end
+
 --- The credentials to sign with now: cached, and renewed before they expire.
 -- @treturn[1] table `{access_key_id, secret_access_key, session_token, expiration, source}`
 -- @treturn[2] nil
 -- @treturn[2] string why (the sources tried), never a secret
 function Chain:get()
+  local fresh_now = self:fresh()
+  if fresh_now then return fresh_now end
   local now = self.ctx.clock()
   local c = self.current
-  if c and (not c.expiration or now < c.expiration - ADVISORY_REFRESH) then return c end
   if c and self.provider then
     local fresh, why = self.provider(self.ctx)
     if fresh then

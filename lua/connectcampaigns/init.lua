@@ -39,10 +39,11 @@ local function new_service(model)
   if model then
     svc.meta, svc.operations = core.metadata(model), core.operations(model)
     function svc.build(...) return core.build(model, ...) end
+    function svc.prepare(...) return core.prepare(model, ...) end
     function svc.parse(...) return core.parse(model, ...) end
   else -- the embedded model: the core's functions themselves, no call in between
     svc.meta, svc.operations = core.metadata(), core.operations()
-    svc.build, svc.parse = core.build, core.parse
+    svc.build, svc.prepare, svc.parse = core.build, core.prepare, core.parse
   end
   if model then -- a model without signing metadata signs as this service
     svc.meta.signing_name = svc.meta.signing_name or "connect-campaigns"
@@ -100,7 +101,7 @@ local USER_AGENT = string.format("connectcampaigns-lua/%s %s libcurl/%s",
 local private = setmetatable({}, { __mode = "k" })
 
 local Client = {}
-local has_header, class_of -- defined with the calls and methods below
+local class_of -- defined with the methods below
 Client.__index = Client
 Client.__name = "connectcampaigns.Client"
 -- An unknown method is a mistake at the caller's line, named, with the
@@ -554,7 +555,6 @@ function M.new(opts)
     logger = opts.logger,
     svc = s.service,
     new_token = opts.idempotency_token,
-    min_compression = s.min_compression,
     signer = core.signer(),
     http = {},
     http_opts = {},
@@ -568,6 +568,9 @@ function M.new(opts)
       end
     end,
   }
+  -- what every request of this client is sent and signed with (core.prepare)
+  p.target = { signer = p.signer, region = s.region, service = p.svc.meta.signing_name, origin = s.ep.origin,
+    host = s.ep.host, base_path = s.ep.base_path, user_agent = USER_AGENT, min_compression = s.min_compression }
   p.retry = retry.new { mode = s.retry_mode, max_attempts = s.max_attempts, sleep = p.sleep,
     clock = core.monotonic, random = opts.random }
   p.credentials = credentials.chain {
@@ -604,41 +607,23 @@ function Client:prepare(opname, params)
     error(string.format("bad argument #2 to 'prepare' (table expected, got %s)", type(params)), 2)
   end
   local p = private[self]
-  if not p.svc.by_name[opname] then error(unknown_operation(opname, p.svc), 2) end
-  local req, err = p.svc.build(opname, params, p.min_compression, p.new_token and p.new_token())
-  if not req then return nil, refused(err) end
-  local creds, why = p.credentials:get()
-  if not creds then return nil, errors.new("CredentialsError", why, { operation = req.operation }) end
-  local amz_date = core.amz_date(p.clock())
-  local origin, host = p.ep.origin, p.ep.host
-  if req.host_prefix then -- the operation's endpoint trait: "foo." .. host
-    origin = origin:gsub("^([%a][%w+.-]*://)", "%1" .. req.host_prefix:gsub("%%", "%%%%"))
-    host = req.host_prefix .. host
+  local op = p.svc.by_name[opname]
+  if not op then error(unknown_operation(opname, p.svc), 2) end
+  local creds = p.credentials:fresh()
+  if not creds then
+    -- parameters first: a bad call fetches no credentials
+    local _, err = p.svc.build(opname, params)
+    if err then return nil, refused(err) end
+    local why
+    creds, why = p.credentials:get()
+    if not creds then return nil, errors.new("CredentialsError", why, { operation = op.name }) end
   end
-  local headers = req.headers
-  if headers then -- the members bound to headers first; a Content-Type among them is kept
-    headers.Host, headers["X-Amz-Date"], headers["User-Agent"] = host, amz_date, USER_AGENT
-    if req.body and not has_header(headers, "content-type") then headers["Content-Type"] = req.content_type end
-  else
-    headers = { Host = host, ["X-Amz-Date"] = amz_date, ["User-Agent"] = USER_AGENT, ["Content-Type"] = req.content_type }
-  end
-  if creds.session_token then headers["X-Amz-Security-Token"] = creds.session_token end
-  req.path = p.ep.base_path .. req.path
-  req.headers = headers
-  req.content_type = nil
-  local authz, serr = p.signer:sign(req, creds, p.region, p.svc.meta.signing_name, amz_date)
-  if not authz then return nil, errors.new(serr.code, serr.message) end
-  headers.Authorization = authz
-  req.url = origin .. req.path .. (req.query ~= "" and ("?" .. req.query) or "")
+  -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
+  -- Content-Type and the session token, signs, and gives the url
+  local req, err = p.svc.prepare(opname, params, p.target, creds, core.amz_date(p.clock()),
+    p.new_token and p.new_token())
+  if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
   return req
-end
-
--- Whether a header table has this header, in any case of its name.
-has_header = function(headers, lname)
-  for k in pairs(headers) do
-    if k:lower() == lname then return true end
-  end
-  return false
 end
 
 local invocation_id = core.invocation_id -- a UUID v4 from C: one call, no string.format
