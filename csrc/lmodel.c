@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "header.h"
 #include "model.h"
 
 static void push_problems(lua_State *L, cc_problems_t *p)
@@ -413,7 +414,7 @@ static int l_prepare(lua_State *L)
     cc_box_t *box;
     cc_header_t *h;
     const char *amz_date, *host, *path, *origin, *url, *sep;
-    size_t nh = 0, token_len = 0, host_len = 0, path_len = 0, origin_len = 0, url_len = 0, unused;
+    size_t i, nh = 0, token_len = 0, host_len = 0, path_len = 0, origin_len = 0, url_len = 0, unused;
     cc_err_t err;
     int rc;
     /* phase 1: read every Lua value (this may raise; nothing is owned yet) */
@@ -459,7 +460,6 @@ static int l_prepare(lua_State *L)
     }
     {
         const char *p = box->parts.headers.data;
-        size_t i;
         for (i = 0; i < box->parts.nheaders; i++) {
             const char *v = p + strlen(p) + 1;
             set_header(h, &nh, p, v, strlen(v));
@@ -473,6 +473,14 @@ static int l_prepare(lua_State *L)
         set_header(h, &nh, "Content-Type", box->parts.content_type, strlen(box->parts.content_type));
     if (creds.session_token)
         set_header(h, &nh, "X-Amz-Security-Token", creds.session_token, token_len);
+    /* every value is checked here, once, so no transport need check again:
+     * a member bound to a header, or a credential, must not split a line */
+    for (rc = CC_OK, i = 0; rc == CC_OK && i < nh; i++)
+        rc = cc_header_check(h[i].name, h[i].name_len, h[i].value, h[i].value_len, &err);
+    if (rc != CC_OK) {
+        cc_lua_box_release(box);
+        return cc_lua_fail(L, cc_strerror(rc), err.msg);
+    }
     memset(&req, 0, sizeof req);
     req.method = op->method;
     req.path = path;
@@ -484,7 +492,8 @@ static int l_prepare(lua_State *L)
     req.payload = box->parts.has_body ? box->parts.body.data : NULL;
     req.payload_len = box->parts.has_body ? box->parts.body.len : 0;
     if ((rc = cc_signer_sign(t.signer, &req, &creds, t.region, t.service, amz_date, t.authz, NULL, NULL, &err)) !=
-        CC_OK) {
+            CC_OK ||
+        (rc = cc_header_check("Authorization", 13, t.authz->data, t.authz->len, &err)) != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
     }

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "codec.h"
+#include "header.h"
 #include "json.h"
 #include "timestamp.h"
 #include "uuid.h"
@@ -377,6 +378,21 @@ static void amend_encoding(cc_buf_t *value, const char *name, int gzipped)
         cc_buf_puts(value, ", gzip");
 }
 
+/* A header that would split the request's lines (CR, LF, NUL, ...) is
+ * refused, naming the parameter (and the model's wire name or prefix, never
+ * what the caller gave: that may be an injection attempt). */
+static int check_header(const cc_member_t *m, int map_entry, const char *name, size_t nlen, const cc_buf_t *value,
+                        cc_err_t *err)
+{
+    if (cc_header_check(name, nlen, value->data ? value->data : "", value->len, err) == CC_OK)
+        return CC_OK;
+    if (map_entry)
+        return cc_err_set(err, CC_E_PARAM, "%s: a header with the prefix %s cannot be sent: its name or value holds "
+                          "a character a header may not hold (CR, LF, NUL, ...)", m->name, m->wire_name);
+    return cc_err_set(err, CC_E_PARAM, "%s: header %s cannot be sent: its value holds a character a header may "
+                      "not hold (CR, LF, NUL, ...)", m->name, m->wire_name);
+}
+
 static void put_header_member(cc_request_parts_t *out, const cc_member_t *m, const cc_value_t *v, int gzipped,
                               cc_buf_t *tmp)
 {
@@ -403,14 +419,17 @@ static void put_header_member(cc_request_parts_t *out, const cc_member_t *m, con
 }
 
 /* Every header-bound member; a headers map writes prefix + key for each of
- * its entries, in key order. */
-static void put_headers(const cc_shape_t *in, const cc_value_t *params, int gzipped, cc_request_parts_t *out)
+ * its entries, in key order. CC_OK, or CC_E_PARAM for a value no header may
+ * carry. */
+static int put_headers(const cc_shape_t *in, const cc_value_t *params, int gzipped, cc_request_parts_t *out,
+                       cc_err_t *err)
 {
     cc_buf_t tmp, name;
     size_t i, k;
+    int rc = CC_OK;
     cc_buf_init(&tmp);
     cc_buf_init(&name);
-    for (i = 0; in && i < in->nmembers; i++) {
+    for (i = 0; rc == CC_OK && in && i < in->nmembers; i++) {
         const cc_member_t *m = &in->members[i];
         const cc_value_t *v;
         if ((m->location != CC_LOC_HEADER && m->location != CC_LOC_HEADERS) ||
@@ -418,13 +437,14 @@ static void put_headers(const cc_shape_t *in, const cc_value_t *params, int gzip
             continue;
         if (m->location == CC_LOC_HEADER) {
             put_header_member(out, m, v, gzipped, &tmp);
+            rc = check_header(m, 0, m->wire_name, m->wire_len, &tmp, err);
         } else if (m->location == CC_LOC_HEADERS) {
             const cc_entry_t **sorted = cc_value_sorted_entries(v);
             if (sorted == NULL) {
                 out->headers.oom = 1;
                 break;
             }
-            for (k = 0; k < v->u.tab.n; k++) {
+            for (k = 0; rc == CC_OK && k < v->u.tab.n; k++) {
                 cc_buf_reset(&name);
                 cc_buf_puts(&name, m->wire_name);
                 cc_buf_append(&name, sorted[k]->key.u.str.s, sorted[k]->key.u.str.len);
@@ -432,6 +452,7 @@ static void put_headers(const cc_shape_t *in, const cc_value_t *params, int gzip
                 put_text(&tmp, m->shape->value, &sorted[k]->val, CC_TS_RFC822);
                 amend_encoding(&tmp, cc_buf_cstr(&name), gzipped);
                 add_header(out, name.data, name.len, tmp.data, tmp.len);
+                rc = check_header(m, 1, cc_buf_cstr(&name), name.len, &tmp, err);
             }
             cc_free(sorted);
         }
@@ -440,6 +461,7 @@ static void put_headers(const cc_shape_t *in, const cc_value_t *params, int gzip
         out->headers.oom = 1;
     cc_buf_free(&tmp);
     cc_buf_free(&name);
+    return rc;
 }
 
 /* Whether a header-bound member already sets this header. */
@@ -614,7 +636,9 @@ int cc_serialize_request_with(const cc_operation_t *op, const cc_value_t *params
     }
     if (rc == CC_OK) {
         if (op->has_header_members)
-            put_headers(op->input, params, gzipped, out);
+            rc = put_headers(op->input, params, gzipped, out, err);
+    }
+    if (rc == CC_OK) {
         if (gzipped && !has_header(out, "Content-Encoding"))
             add_header(out, "Content-Encoding", 16, "gzip", 4);
         if (op->checksum_required)

@@ -209,6 +209,37 @@ describe("rest-json protocol suites", function()
     assert(c:prepare("EndpointWithHostLabelOperation", { label = "a.b-c" }))
   end)
 
+  it("refuses a member bound to a header whose value would split a line, before any transport", function()
+    local suite = suite_of("InputAndOutputWithHeaders")
+    local sent = 0
+    local c = client_for(suite, function()
+      sent = sent + 1
+      return { status = 200, headers = {}, body = "{}" }
+    end)
+    for _, v in ipairs { "a\r\nX-Injected: yes", "a\0b", "a\nb" } do
+      local out, err = c:call("InputAndOutputWithHeaders", { headerString = v })
+      assert.is_nil(out)
+      assert.are.equal("ParamValidationError", err.code)
+      assert.matches("^headerString: header X%-String cannot be sent", err.message)
+      assert.is_nil(err.message:find("Injected", 1, true), "what the caller gave is not echoed")
+    end
+    assert.are.equal(0, sent)
+    assert(c:call("InputAndOutputWithHeaders", { headerString = "a\tb" }))
+    assert.are.equal(1, sent)
+    -- a map of headers: neither a key nor a value may split a line
+    local prefixed = client_for(suite_of("HttpPrefixHeaders"), function()
+      sent = sent + 1
+      return { status = 200, headers = {}, body = "{}" }
+    end)
+    for _, map in ipairs { { ["a\r\nX-Injected"] = "v" }, { a = "v\r\nX-Injected: yes" }, { ["a b"] = "v" } } do
+      local out, err = prefixed:call("HttpPrefixHeaders", { fooMap = map })
+      assert.is_nil(out)
+      assert.matches("^fooMap: a header with the prefix x%-foo%- cannot be sent", err.message)
+      assert.is_nil(err.message:find("Injected", 1, true))
+    end
+    assert.are.equal(1, sent)
+  end)
+
   teardown(function()
     print(string.format("\nrest-json protocol: %d/%d input, %d/%d output", counts.input[1], counts.input[2],
       counts.output[1], counts.output[2]))

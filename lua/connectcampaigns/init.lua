@@ -442,7 +442,7 @@ end
 -- Sends through the user's transport (pcall'd: a raising transport is a
 -- NetworkError, not a crash), OpenResty's cosockets, the cc.async loop, or
 -- a libcurl handle of the client.
-local function send(p, req, kind)
+local function send(p, req, kind, checked)
   if p.transport == "ngx" and not ngx_transport.available() then
     return nil, { code = "NetworkError", message = 'transport "ngx" needs OpenResty cosockets (a request phase or a timer)',
       retryable = false }
@@ -450,9 +450,12 @@ local function send(p, req, kind)
   local transport = pick_transport(p)
   if transport then
     -- every transport, the user's too, gets only headers that cannot split a
-    -- line (libcurl's handles run the same C check as they read the request)
-    local ok_headers, herr = core.check_headers(req.headers)
-    if not ok_headers then return nil, herr end
+    -- line (libcurl's handles run the same C check as they read the request;
+    -- core.prepare checked a call's own, `checked`)
+    if not checked then
+      local ok_headers, herr = core.check_headers(req.headers)
+      if not ok_headers then return nil, herr end
+    end
     local t = FETCH_TIMEOUTS[kind or "service"]
     local ok, resp, err = pcall(transport, req, t and { connect_timeout = t[1], timeout = t[2] } or nil)
     if not ok then return nil, { code = "NetworkError", message = "transport raised: " .. tostring(resp) } end
@@ -636,7 +639,7 @@ local function attempt(self, p, opname, params, call_id, n)
   req.headers["amz-sdk-invocation-id"] = call_id
   req.headers["amz-sdk-request"] = n == 1 and p.first_attempt_header
     or string.format("attempt=%d; max=%d", n, p.max_attempts)
-  local resp, terr = send(p, req)
+  local resp, terr = send(p, req, nil, true) -- the two ids added here are ours: no line breaks
   if not resp then
     return nil, errors.new(terr.code, terr.message, { operation = req.operation, retryable = terr.retryable }), req
   end
