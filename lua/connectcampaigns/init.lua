@@ -600,6 +600,26 @@ local function refused(err, operation)
   return errors.new(err.code, err.message, { operation = operation, fields = { problems = err.problems } })
 end
 
+-- The signed request of op (an entry of svc.operations), for a client p
+-- already checked.
+local function prepare(p, op, params)
+  local creds = p.credentials:fresh()
+  if not creds then
+    -- parameters first: a bad call fetches no credentials
+    local _, err = p.svc.build(op.name, params)
+    if err then return nil, refused(err) end
+    local why
+    creds, why = p.credentials:get()
+    if not creds then return nil, errors.new("CredentialsError", why, { operation = op.name }) end
+  end
+  -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
+  -- Content-Type and the session token, signs, and gives the url
+  local req, err = p.svc.prepare(op.name, params, p.target, creds, core.amz_date(p.clock()),
+    p.new_token and p.new_token())
+  if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
+  return req
+end
+
 --- Builds and signs the HTTP request of an operation without sending it.
 -- @treturn[1] table `{method, url, path, query, headers, body?}`
 -- @treturn[2] nil
@@ -612,28 +632,14 @@ function Client:prepare(opname, params)
   local p = private[self]
   local op = p.svc.by_name[opname]
   if not op then error(unknown_operation(opname, p.svc), 2) end
-  local creds = p.credentials:fresh()
-  if not creds then
-    -- parameters first: a bad call fetches no credentials
-    local _, err = p.svc.build(opname, params)
-    if err then return nil, refused(err) end
-    local why
-    creds, why = p.credentials:get()
-    if not creds then return nil, errors.new("CredentialsError", why, { operation = op.name }) end
-  end
-  -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
-  -- Content-Type and the session token, signs, and gives the url
-  local req, err = p.svc.prepare(opname, params, p.target, creds, core.amz_date(p.clock()),
-    p.new_token and p.new_token())
-  if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
-  return req
+  return prepare(p, op, params)
 end
 
 local invocation_id = core.invocation_id -- a UUID v4 from C: one call, no string.format
 
 -- One attempt: prepare (signing again: the date moves), send, parse.
-local function attempt(self, p, opname, params, call_id, n)
-  local req, err = self:prepare(opname, params)
+local function attempt(p, op, params, call_id, n)
+  local req, err = prepare(p, op, params)
   if not req then return nil, err, nil end
   -- added after signing, as botocore adds them: the same id for every attempt of a call
   req.headers["amz-sdk-invocation-id"] = call_id
@@ -655,18 +661,8 @@ local function attempt(self, p, opname, params, call_id, n)
   }), req, resp
 end
 
---- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`),
--- retrying as the retry mode says. Errors carry `attempts`.
-function Client:call(opname, params)
-  check_client(self, "call", 2)
-  if params == nil then
-    params = {}
-  elseif type(params) ~= "table" then
-    error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
-  end
-  local p = private[self]
-  local op = p.svc.by_name[opname]
-  if not op then error(unknown_operation(opname, p.svc), 2) end
+-- A call of op for a client p already checked, params a table.
+local function call(p, op, params)
   if p.stub then -- a Stubber answers: parameters still checked as for a real call
     local _, err = p.svc.build(op.name, params)
     if err then return nil, refused(err, op.name) end
@@ -679,14 +675,14 @@ function Client:call(opname, params)
     n = n + 1
     local waited = p.retry:before_attempt()
     local started = p.logger and core.monotonic()
-    local out, err, req, resp = attempt(self, p, opname, params, call_id, n)
+    local out, err, req, resp = attempt(p, op, params, call_id, n)
     -- the log's fields and lines are built only for a logger: a call without
     -- one does no string work here
     local fields
     if p.logger then
-      local input = op and view_of(p.svc).operations[op.name].input
+      local input = view_of(p.svc).operations[op.name].input
       fields = {
-        operation = op and op.name or opname, attempt = n, max_attempts = p.max_attempts,
+        operation = op.name, attempt = n, max_attempts = p.max_attempts,
         status = resp and resp.status, duration = core.monotonic() - started,
         request_id = resp and resp.headers["x-amzn-requestid"], rate_limited = waited > 0 and waited or nil,
         headers = req and redact_headers(req.headers) or nil,
@@ -721,6 +717,21 @@ function Client:call(opname, params)
     last_cost = cost
     p.sleep(delay)
   end
+end
+
+--- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`),
+-- retrying as the retry mode says. Errors carry `attempts`.
+function Client:call(opname, params)
+  check_client(self, "call", 2)
+  if params == nil then
+    params = {}
+  elseif type(params) ~= "table" then
+    error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
+  end
+  local p = private[self]
+  local op = p.svc.by_name[opname]
+  if not op then error(unknown_operation(opname, p.svc), 2) end
+  return call(p, op, params)
 end
 
 -- {====== Paginators ======
@@ -819,13 +830,19 @@ end
 Client.__close = Client.close
 
 local function method_of(op)
-  local name = op.name
+  local snake = op.snake
   return function(self, params)
-    check_client(self, op.snake, 2)
-    if params ~= nil and type(params) ~= "table" then
-      error(string.format("bad argument #1 to '%s' (table expected, got %s)", op.snake, type(params)), 2)
+    check_client(self, snake, 2)
+    if params == nil then
+      params = {}
+    elseif type(params) ~= "table" then
+      error(string.format("bad argument #1 to '%s' (table expected, got %s)", snake, type(params)), 2)
     end
-    return self:call(name, params)
+    local p = private[self]
+    -- the client's own entry: a client of another model may lack this one
+    local own = p.svc.by_name[snake]
+    if not own then error(unknown_operation(snake, p.svc), 2) end
+    return call(p, own, params)
   end
 end
 
