@@ -80,6 +80,26 @@ void cc_buf_putc(cc_buf_t *b, char c)
     cc_buf_append(b, &c, 1);
 }
 
+char *cc_int_text(long long v, char *end)
+{
+    /* by magnitude as unsigned: LLONG_MIN has no positive twin */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--end = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--end = '-';
+    return end;
+}
+
+void cc_buf_put_int(cc_buf_t *b, long long v)
+{
+    char digits[CC_INT_TEXT_MAX];
+    const char *start = cc_int_text(v, digits + sizeof digits);
+    cc_buf_append(b, start, (size_t)(digits + sizeof digits - start));
+}
+
 void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
 {
     va_list ap;

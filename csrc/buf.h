@@ -20,6 +20,13 @@ void cc_buf_reset(cc_buf_t *b);
 void cc_buf_append(cc_buf_t *b, const void *p, size_t n);
 void cc_buf_puts(cc_buf_t *b, const char *s);
 void cc_buf_putc(cc_buf_t *b, char c);
+/* The most bytes a long long's decimal text takes ("-9223372036854775808"). */
+#define CC_INT_TEXT_MAX 20
+/* Writes v in decimal, as "%lld" would, to end just before end (which has
+ * CC_INT_TEXT_MAX bytes of room before it); returns where the text starts. */
+char *cc_int_text(long long v, char *end);
+/* A decimal integer, as "%lld" writes it, without printf. */
+void cc_buf_put_int(cc_buf_t *b, long long v);
 void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -50,6 +50,13 @@ int cc_utf8_valid(const char *s, size_t n, size_t *chars)
 {
     size_t i = 0, count = 0;
     while (i < n) {
+        uint64_t w;
+        /* ASCII, the usual text, eight bytes at a time */
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), !cc_swar_high(w))) {
+            i += 8;
+            count += 8;
+            continue;
+        }
         if (utf8_next((const unsigned char *)s, n, &i) < 0)
             return 0;
         count++;
@@ -74,6 +81,12 @@ void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
          * escaped too. A run of such bytes is copied at once. */
         if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
             size_t j = i + 1;
+            uint64_t w;
+            /* eight plain bytes at a time, then the rest of the run by bytes */
+            while (j + 8 <= n && (memcpy(&w, s + j, 8), !cc_swar_below(w, 0x20) && !cc_swar_high(w) &&
+                                                          !cc_swar_has(w, '"') && !cc_swar_has(w, '\\') &&
+                                                          !cc_swar_has(w, 0x7F)))
+                j += 8;
             while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F && s[j] != '"' &&
                    s[j] != '\\')
                 j++;
@@ -132,6 +145,11 @@ void cc_format_double(double d, char *out)
 void cc_json_put_double(cc_buf_t *b, double d)
 {
     char num[40];
+    if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d))) { /* whole: digits and ".0", as Python */
+        cc_buf_put_int(b, (long long)d);
+        cc_buf_append(b, ".0", 2);
+        return;
+    }
     cc_format_double(d, num);
     if (strchr(num, 'e')) {
         /* Python writes 1e+16 as "1e+16" and 1e-05 as "1e-05": %g agrees */
@@ -151,7 +169,7 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
     switch (v->kind) {
     case CC_V_NIL: cc_buf_puts(b, "null"); return CC_OK;
     case CC_V_BOOL: cc_buf_puts(b, v->u.b ? "true" : "false"); return CC_OK;
-    case CC_V_INT: cc_buf_printf(b, "%lld", v->u.i); return CC_OK;
+    case CC_V_INT: cc_buf_put_int(b, v->u.i); return CC_OK;
     case CC_V_NUM:
         if (!isfinite(v->u.n))
             return cc_err_set(err, CC_E_PARAM, "JSON has no NaN or infinity");

@@ -61,7 +61,7 @@ static void put_timestamp(cc_buf_t *b, const cc_value_t *v, cc_ts_format_t f, in
     cc_ts_t t = timestamp_of(v);
     char out[40];
     if (f == CC_TS_UNIX) {
-        cc_buf_printf(b, "%lld", t.sec);
+        cc_buf_put_int(b, t.sec);
         return;
     }
     if (f == CC_TS_RFC822)
@@ -87,9 +87,9 @@ static const char *special_float(const cc_value_t *v)
 static void put_number(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v)
 {
     if (v->kind == CC_V_INT)
-        cc_buf_printf(b, "%lld", v->u.i);
+        cc_buf_put_int(b, v->u.i);
     else if (s->type == CC_SHAPE_INTEGER || s->type == CC_SHAPE_LONG)
-        cc_buf_printf(b, "%lld", (long long)v->u.n);
+        cc_buf_put_int(b, (long long)v->u.n);
     else
         cc_json_put_double(b, v->u.n);
 }

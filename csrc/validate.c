@@ -59,11 +59,12 @@ static size_t push_key(vctx_t *c, const char *key, size_t n)
 
 static size_t push_index(vctx_t *c, long long i)
 {
-    size_t old = c->len;
-    int w = snprintf(c->path + c->len, sizeof c->path - c->len, "[%lld]", i);
-    if (w > 0)
-        c->len = c->len + (size_t)w < sizeof c->path ? c->len + (size_t)w : sizeof c->path - 1;
-    return old;
+    /* "[i]" without printf: every element of every list passes here */
+    char text[CC_INT_TEXT_MAX + 2];
+    char *start = cc_int_text(i, text + sizeof text - 1);
+    text[sizeof text - 1] = ']';
+    *--start = '[';
+    return push_text(c, "", start, (size_t)(text + sizeof text - start));
 }
 
 static void pop(vctx_t *c, size_t old)

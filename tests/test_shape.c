@@ -404,6 +404,32 @@ static void test_sink(void)
     cc_arena_free(&a);
 }
 
+/* Numbers written without printf, as printf and Python write them. */
+static void test_number_text(void)
+{
+    static const long long ints[] = {0, 7, -7, 1000000007LL, -9223372036854775807LL - 1, 9223372036854775807LL};
+    static const double doubles[] = {0.0, -0.0, 1.0, -3.0, 0.5, 1e15, 123456789012345.0, 1e16, 2.5e-5};
+    static const char *const written[] = {"0.0", "-0.0", "1.0", "-3.0", "0.5", "1000000000000000.0", "123456789012345.0",
+                                          "1e+16", "2.5e-05"};
+    size_t i;
+    for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        char want[32];
+        cc_buf_t b;
+        cc_buf_init(&b);
+        cc_buf_put_int(&b, ints[i]);
+        snprintf(want, sizeof want, "%lld", ints[i]);
+        CHECK_STR(cc_buf_cstr(&b), want, "an integer as %lld writes it");
+        cc_buf_free(&b);
+    }
+    for (i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
+        cc_buf_t b;
+        cc_buf_init(&b);
+        cc_json_put_double(&b, doubles[i]);
+        CHECK_STR(cc_buf_cstr(&b), written[i], "a double as Python's json writes it");
+        cc_buf_free(&b);
+    }
+}
+
 /* An id drawn in a forked child, as an nginx worker draws them. */
 static void id_of_child(char out[37])
 {
@@ -462,5 +488,6 @@ int main(void)
     test_rfc822();
     test_codecs();
     test_request_ids();
+    test_number_text();
     return CHECK_DONE("shape");
 }
