@@ -144,13 +144,13 @@ static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v,
         const cc_value_t *mv;
         if (body_only && m->location != CC_LOC_BODY)
             continue;
-        if ((mv = cc_value_field(v, m->name)) == NULL)
+        if ((mv = cc_value_field_n(v, m->name, m->name_len)) == NULL)
             continue;
         if (!first)
-            cc_buf_puts(b, ", ");
+            cc_buf_append(b, ", ", 2);
         first = 0;
-        cc_json_put_string(b, m->wire_name, strlen(m->wire_name));
-        cc_buf_puts(b, ": ");
+        cc_json_put_string(b, m->wire_name, m->wire_len);
+        cc_buf_append(b, ": ", 2);
         put_value(b, m->shape, mv, m->ts_format);
     }
     cc_buf_putc(b, '}');

@@ -285,18 +285,18 @@ static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *
                 where(c), member_names(s, names, sizeof names)) != CC_OK)
         return CC_E_NOMEM;
     for (i = 0; i < s->nmembers; i++)
-        if (s->members[i].required && cc_value_field(v, s->members[i].name) == NULL &&
+        if (s->members[i].required && cc_value_field_n(v, s->members[i].name, s->members[i].name_len) == NULL &&
             missing_member(c, s->members[i].name) != CC_OK)
             return CC_E_NOMEM;
     if (check_keys(c, s, v) != CC_OK)
         return CC_E_NOMEM;
     for (i = 0; i < s->nmembers; i++) {
-        const cc_value_t *mv = cc_value_field(v, s->members[i].name);
+        const cc_value_t *mv = cc_value_field_n(v, s->members[i].name, s->members[i].name_len);
         size_t old;
         int rc;
         if (mv == NULL)
             continue;
-        old = push_member(c, s->members[i].name, strlen(s->members[i].name));
+        old = push_member(c, s->members[i].name, s->members[i].name_len);
         /* a jsonvalue header takes JSON text, or a value it encodes */
         if (s->members[i].jsonvalue && mv->kind == CC_V_TABLE)
             rc = validate_document(c, mv);

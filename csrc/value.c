@@ -76,7 +76,12 @@ char *cc_arena_strndup(cc_arena_t *a, const char *s, size_t n)
 
 const cc_value_t *cc_value_field(const cc_value_t *t, const char *key)
 {
-    size_t i, klen = strlen(key);
+    return cc_value_field_n(t, key, strlen(key));
+}
+
+const cc_value_t *cc_value_field_n(const cc_value_t *t, const char *key, size_t klen)
+{
+    size_t i;
     if (t == NULL || t->kind != CC_V_TABLE)
         return NULL;
     for (i = 0; i < t->u.tab.n; i++) {

@@ -60,6 +60,8 @@ char *cc_arena_strndup(cc_arena_t *a, const char *s, size_t n);
 
 /* Looks a string key up in a table value; NULL when absent. */
 const cc_value_t *cc_value_field(const cc_value_t *t, const char *key);
+/* The same with the key's length known (a model member's name_len). */
+const cc_value_t *cc_value_field_n(const cc_value_t *t, const char *key, size_t klen);
 /* Whether a table's keys are exactly the integers 1..n (the empty table is). */
 int cc_value_is_sequence(const cc_value_t *t);
 /* The element at Lua index idx (1-based) of a sequence table; NULL if absent. */
