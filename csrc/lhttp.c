@@ -47,15 +47,24 @@ static int fail_final(lua_State *L, const cc_err_t *err)
     return 2;
 }
 
+/* Whether the pair on top of the stack (key -2, value -1) is a header the
+ * request sends: a string name, a string or number value. */
+static int is_header_pair(lua_State *L)
+{
+    return lua_type(L, -2) == LUA_TSTRING && (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER);
+}
+
 /* Reads the request table at idx into req, its strings kept alive by values
- * pushed on the stack (the caller pops them after starting the transfer).
- * CC_OK, or an error in err for a header that may not be sent. May raise
- * for a malformed table (misuse). */
+ * pushed on the stack (the caller pops them after starting the transfer):
+ * the "Name: value" lines are written into one scratch userdata, with no
+ * Lua string per line. CC_OK, or an error in err for a header that may not
+ * be sent. May raise for a malformed table (misuse). */
 static int read_request(lua_State *L, int idx, cc_http_request_t *req, cc_err_t *err)
 {
     const char **lines;
-    size_t n = 0, i = 0;
-    int lines_idx;
+    char *text;
+    size_t n = 0, i = 0, bytes = 0;
+    int headers_idx;
     memset(req, 0, sizeof *req);
     lua_getfield(L, idx, "method");
     req->method = luaL_checkstring(L, -1);
@@ -67,29 +76,42 @@ static int read_request(lua_State *L, int idx, cc_http_request_t *req, cc_err_t 
         req->has_body = 1;
     }
     lua_getfield(L, idx, "headers");
+    headers_idx = lua_gettop(L);
     if (lua_type(L, -1) == LUA_TTABLE) {
         lua_pushnil(L);
-        while (lua_next(L, -2)) {
-            n++;
+        while (lua_next(L, headers_idx)) {
+            if (is_header_pair(L)) {
+                size_t nlen, vlen;
+                lua_tolstring(L, -2, &nlen);
+                lua_tolstring(L, -1, &vlen); /* a number becomes a string on the stack only */
+                n++;
+                bytes += nlen + vlen + 3; /* ": " and a NUL */
+            }
             lua_pop(L, 1);
         }
     }
-    lines = lua_newuserdatauv(L, (n ? n : 1) * sizeof *lines, 0);
-    lua_createtable(L, (int)n, 0); /* keeps the "Name: value" strings alive */
-    lines_idx = lua_gettop(L);
+    lines = lua_newuserdatauv(L, (n ? n : 1) * sizeof *lines + bytes, 0);
+    text = (char *)(lines + (n ? n : 1));
     if (n) {
         lua_pushnil(L);
-        while (lua_next(L, lines_idx - 2)) {
-            if (lua_type(L, -2) == LUA_TSTRING && (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) && i < n) {
+        while (lua_next(L, headers_idx)) {
+            if (is_header_pair(L) && i < n) {
                 size_t nlen, vlen;
                 const char *name = lua_tolstring(L, -2, &nlen);
-                const char *value = lua_tolstring(L, -1, &vlen); /* a number becomes a string in place */
+                const char *value = lua_tolstring(L, -1, &vlen);
                 /* with lengths: a NUL would otherwise cut the line short unseen */
-                if (cc_header_check(name, nlen, value, vlen, err) != CC_OK)
-                    return err->code;
-                lines[i] = lua_pushfstring(L, "%s: %s", name, value);
-                lua_rawseti(L, lines_idx, (int)i + 1);
-                i++;
+                if (nlen + vlen + 3 > bytes || cc_header_check(name, nlen, value, vlen, err) != CC_OK) {
+                    lua_pop(L, 2);
+                    return nlen + vlen + 3 > bytes ? cc_err_set(err, CC_E_PARAM, "headers changed while read")
+                                                   : err->code;
+                }
+                lines[i++] = text;
+                memcpy(text, name, nlen);
+                memcpy(text + nlen, ": ", 2);
+                memcpy(text + nlen + 2, value, vlen);
+                text[nlen + 2 + vlen] = '\0';
+                text += nlen + vlen + 3;
+                bytes -= nlen + vlen + 3;
             }
             lua_pop(L, 1);
         }
