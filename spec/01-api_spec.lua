@@ -182,6 +182,28 @@ describe("connectcampaigns", function()
       assert.are.equal("id", err.problems[1].path)
     end)
 
+    it("read a transport's answer as given, never changing it, whatever the case of its header names", function()
+      local function copy(t)
+        local out = {}
+        for k, v in pairs(t) do out[k] = type(v) == "table" and copy(v) or v end
+        return out
+      end
+      local mixed = { status = 400, body = '{"message": "no"}',
+        headers = { ["X-Amzn-RequestId"] = "rid-1", ["X-Amzn-ErrorType"] = "ValidationException" } }
+      local plain = { status = 200, headers = { ["x-amzn-requestid"] = "rid-2" },
+        body = '{"campaign": {"id": "c", "name": "n"}}' }
+      local before = { copy(mixed), copy(plain) }
+      for _ = 1, 2 do
+        local _, err = H.client({ url = "http://127.0.0.1:9" }, { transport = function() return mixed end })
+          :describe_campaign { id = "c" }
+        assert.are.same({ "ValidationException", "no", "rid-1" }, { err.code, err.message, err.request_id })
+        local out = assert(H.client({ url = "http://127.0.0.1:9" }, { transport = function() return plain end })
+          :describe_campaign { id = "c" })
+        assert.are.same({ id = "c", name = "n" }, out.campaign)
+      end
+      assert.are.same(before, { mixed, plain })
+    end)
+
     it("fetch no credentials for a call whose parameters are refused", function()
       local seen, transport = recorder()
       local c = assert(cc.new { region = "us-east-1", transport = transport,

@@ -407,6 +407,23 @@ local function lower_keys(t)
   return out
 end
 
+local math_type = math.type -- nil before Lua 5.3: every number is a float there
+
+-- Whether a transport's answer is already as the client reads answers (an
+-- integer status, a string body, header names in lower case): then it is
+-- used as it is, only read, instead of copied into two new tables.
+local function normalized(resp)
+  local status, headers = resp.status, resp.headers
+  if type(resp.body) ~= "string" or type(headers) ~= "table" or status ~= math.floor(status)
+    or (math_type and math_type(status) ~= "integer") then
+    return false
+  end
+  for k in next, headers do
+    if type(k) ~= "string" or k:lower() ~= k then return false end
+  end
+  return true
+end
+
 -- How long the credential sources may take: metadata endpoints answer fast or not at all.
 local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 }, sso = { 5, 30 } }
 
@@ -469,6 +486,7 @@ local function send(p, req, kind, checked)
     if type(resp) ~= "table" or type(resp.status) ~= "number" then
       return nil, { code = "NetworkError", message = "transport must return {status=, headers=, body=}" }
     end
+    if normalized(resp) then return resp end
     return { status = math.floor(resp.status), headers = lower_keys(resp.headers),
              body = type(resp.body) == "string" and resp.body or "" }
   end
