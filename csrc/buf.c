@@ -27,6 +27,12 @@ void cc_buf_reset(cc_buf_t *b)
         b->data[0] = '\0';
 }
 
+void cc_buf_trim(cc_buf_t *b, size_t keep)
+{
+    if (b->cap > keep)
+        cc_buf_free(b);
+}
+
 /* Makes room for n more bytes plus a terminating NUL. */
 static int buf_reserve(cc_buf_t *b, size_t n)
 {

@@ -17,6 +17,9 @@ void cc_buf_init(cc_buf_t *b);
 void cc_buf_free(cc_buf_t *b);
 /* Empties the buffer but keeps its storage for reuse. */
 void cc_buf_reset(cc_buf_t *b);
+/* Releases the storage when it grew past keep bytes (one large request or
+ * answer), so a buffer kept between calls stays small. */
+void cc_buf_trim(cc_buf_t *b, size_t keep);
 void cc_buf_append(cc_buf_t *b, const void *p, size_t n);
 void cc_buf_puts(cc_buf_t *b, const char *s);
 void cc_buf_putc(cc_buf_t *b, char c);

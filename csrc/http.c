@@ -279,10 +279,8 @@ int cc_http_perform(cc_http_t *h, const cc_http_request_t *req, cc_http_response
 
 void cc_http_trim(cc_http_t *h)
 {
-    if (h->body.cap > KEEP_BUFFER_BYTES)
-        cc_buf_free(&h->body);
-    if (h->headers.cap > KEEP_BUFFER_BYTES)
-        cc_buf_free(&h->headers);
+    cc_buf_trim(&h->body, KEEP_BUFFER_BYTES);
+    cc_buf_trim(&h->headers, KEEP_BUFFER_BYTES);
 }
 
 size_t cc_http_buffered(const cc_http_t *h)

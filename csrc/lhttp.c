@@ -100,11 +100,10 @@ static int read_request(lua_State *L, int idx, cc_http_request_t *req, cc_err_t 
                 const char *name = lua_tolstring(L, -2, &nlen);
                 const char *value = lua_tolstring(L, -1, &vlen);
                 /* with lengths: a NUL would otherwise cut the line short unseen */
-                if (nlen + vlen + 3 > bytes || cc_header_check(name, nlen, value, vlen, err) != CC_OK) {
-                    lua_pop(L, 2);
-                    return nlen + vlen + 3 > bytes ? cc_err_set(err, CC_E_PARAM, "headers changed while read")
-                                                   : err->code;
-                }
+                if (nlen + vlen + 3 > bytes) /* no code runs between the passes: never, but no overflow */
+                    return cc_err_set(err, CC_E_PARAM, "headers changed while read");
+                if (cc_header_check(name, nlen, value, vlen, err) != CC_OK)
+                    return err->code;
                 lines[i++] = text;
                 memcpy(text, name, nlen);
                 memcpy(text + nlen, ": ", 2);

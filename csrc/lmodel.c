@@ -473,8 +473,10 @@ static int l_prepare(lua_State *L)
         set_header(h, &nh, "Content-Type", box->parts.content_type, strlen(box->parts.content_type));
     if (creds.session_token)
         set_header(h, &nh, "X-Amz-Security-Token", creds.session_token, token_len);
-    /* every value is checked here, once, so no transport need check again:
-     * a member bound to a header, or a credential, must not split a line */
+    /* every header is checked here, so no transport need check again: the
+     * members bound to headers were checked as the serializer wrote them
+     * (naming the parameter), the rest come from the endpoint, the clock,
+     * the client and the credentials, and none may split a line */
     for (rc = CC_OK, i = 0; rc == CC_OK && i < nh; i++)
         rc = cc_header_check(h[i].name, h[i].name_len, h[i].value, h[i].value_len, &err);
     if (rc != CC_OK) {

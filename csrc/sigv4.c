@@ -470,14 +470,6 @@ static void put_scope(cc_buf_t *b, const char *date, const char *region, const c
 /* SHA-256 of no bytes, the payload hash of every request without a body */
 static const char EMPTY_SHA256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-static void trim_scratch(cc_buf_t *b)
-{
-    if (b->cap > KEEP_SCRATCH_BYTES)
-        cc_buf_free(b);
-    else
-        cc_buf_reset(b);
-}
-
 int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_credentials_t *creds,
                    const char *region, const char *service, const char *amz_date,
                    cc_buf_t *authz, cc_buf_t *creq_out, cc_buf_t *sts_out, cc_err_t *err)
@@ -543,9 +535,9 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
     if (!cc_buf_ok(authz))
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory");
 done:
-    trim_scratch(creq);
-    trim_scratch(sh);
-    trim_scratch(sts);
+    cc_buf_trim(creq, KEEP_SCRATCH_BYTES);
+    cc_buf_trim(sh, KEEP_SCRATCH_BYTES);
+    cc_buf_trim(sts, KEEP_SCRATCH_BYTES);
     return rc;
 }
 /* }====== */
