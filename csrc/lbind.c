@@ -62,6 +62,7 @@ cc_box_t *cc_lua_newbox(lua_State *L)
 #define PLAIN_MAX_DEPTH 64 /* json_encode, which has no shape */
 #define DEPTH_MARGIN 8
 #define MAX_NODES (1u << 20)
+#define LENGTH_GUESS_MAX 4096
 
 typedef struct {
     lua_State *L;
@@ -118,68 +119,123 @@ static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
     }
 }
 
-/* The shape an entry's value is read by; *walk is 0 for a member the
- * structure does not have (its value is named, not entered), 2 for a value
- * read as plain JSON (a document, a jsonvalue header). */
-static const cc_shape_t *entry_shape(lua_State *L, const cc_shape_t *s, int *walk)
+/* Whether the table at idx may be entered: not already on the path (a
+ * cycle), not past the depth the model allows, room on the Lua stack. */
+static int may_enter(conv_t *c, int idx, cc_value_t *out)
 {
-    *walk = 1;
-    if (s->type == CC_SHAPE_LIST)
-        return s->member;
-    if (s->type == CC_SHAPE_MAP)
-        return s->value;
-    if (lua_type(L, -2) == LUA_TSTRING) {
-        size_t len;
-        const char *k = lua_tolstring(L, -2, &len);
-        const cc_member_t *m = cc_shape_find_member(s, k, len);
-        if (m && (m->jsonvalue || m->shape->type == CC_SHAPE_DOCUMENT))
-            *walk = 2;
-        if (m)
-            return m->shape;
-    }
-    *walk = 0;
-    return NULL;
-}
-
-static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
-{
-    lua_State *L = c->L;
-    const void *self = lua_topointer(L, idx);
-    size_t n = 0, i = 0;
+    const void *self = lua_topointer(c->L, idx);
     int k;
     for (k = 0; k < c->depth; k++)
         if (c->path[k] == self)
-            return refuse(out, "a table that contains itself (a cycle)");
+            return refuse(out, "a table that contains itself (a cycle)"), 0;
     if (c->depth >= c->max_depth)
-        return refuse(out, "tables nested deeper than the model allows");
-    if (!lua_checkstack(L, 4))
-        return refuse(out, "tables nested too deeply for the Lua stack");
+        return refuse(out, "tables nested deeper than the model allows"), 0;
+    if (!lua_checkstack(c->L, 4))
+        return refuse(out, "tables nested too deeply for the Lua stack"), 0;
+    return 1;
+}
+
+/* Room for n entries, counted against MAX_NODES; 0 when refused. */
+static int new_table(conv_t *c, cc_value_t *out, size_t n)
+{
+    if ((c->nodes += n) > MAX_NODES)
+        return refuse(out, "more values than one request may hold"), 0;
+    if (!cc_value_new_table(c->a, out, n)) {
+        c->oom = 1;
+        return refuse(out, "out of memory"), 0;
+    }
+    return 1;
+}
+
+static size_t count_entries(lua_State *L, int idx)
+{
+    size_t n = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         n++;
         lua_pop(L, 1);
     }
-    if ((c->nodes += n) > MAX_NODES)
-        return refuse(out, "more values than one request may hold");
-    if (!cc_value_new_table(c->a, out, n)) {
-        c->oom = 1;
-        return refuse(out, "out of memory");
-    }
-    c->path[c->depth++] = self;
+    return n;
+}
+
+/* The entry at the top of the stack (key, value), kept as it is: a key the
+ * structure does not have, or its value, is named by type, never entered. */
+static void keep_entry(lua_State *L, cc_entry_t *e)
+{
+    scalar_to_value(L, -2, &e->key);
+    scalar_to_value(L, -1, &e->val);
+}
+
+/* A structure's table in one walk: each member's value goes in its slot,
+ * so validation and writing find it by index, not by name. A key the
+ * structure lacks follows the slots; validation refuses it, so the room for
+ * such keys is counted only when one turns up (extra: that room). */
+static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t *out, size_t extra)
+{
+    lua_State *L = c->L;
+    size_t nodes = c->nodes, nm = s->nmembers, unknown = 0;
+    cc_entry_t *items;
+    if (!new_table(c, out, nm + extra))
+        return;
+    items = out->u.tab.items;
+    c->path[c->depth++] = lua_topointer(L, idx);
     lua_pushnil(L);
-    while (lua_next(L, idx)) { /* no code runs between the passes: same keys */
-        if (i < n) {
-            cc_entry_t *e = &out->u.tab.items[i++];
-            int walk = 1;
-            const cc_shape_t *vs = shaped ? entry_shape(L, s, &walk) : NULL;
-            if (vs && vs->type == CC_SHAPE_DOCUMENT)
-                walk = 2; /* a list or map of documents */
-            scalar_to_value(L, -2, &e->key); /* a table key is named "table", never entered */
-            if (walk)
-                to_value(c, lua_gettop(L), walk == 2 ? NULL : vs, shaped && walk == 1, &e->val);
-            else
-                scalar_to_value(L, -1, &e->val);
+    while (lua_next(L, idx)) {
+        const cc_member_t *m = NULL;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            size_t len;
+            const char *k = lua_tolstring(L, -2, &len);
+            m = cc_shape_find_member(s, k, len);
         }
+        if (m) {
+            cc_entry_t *e = &items[m - s->members];
+            /* a document, or a jsonvalue header, is any JSON-like value */
+            int plain = m->jsonvalue || m->shape->type == CC_SHAPE_DOCUMENT;
+            cc_value_set_str(&e->key, m->name, m->name_len);
+            to_value(c, lua_gettop(L), plain ? NULL : m->shape, !plain, &e->val);
+        } else if (unknown < extra) {
+            keep_entry(L, &items[nm + unknown++]);
+        } else { /* more unknown keys than room: count them all, read again */
+            lua_pop(L, 2);
+            c->depth--;
+            c->nodes = nodes;
+            struct_to_value(c, idx, s, out, count_entries(L, idx));
+            return;
+        }
+        lua_pop(L, 1);
+    }
+    c->depth--;
+    out->u.tab.n = nm + unknown;
+    out->u.tab.slots = s;
+}
+
+/* A list, map or plain table: its entries in lua_next's order. A list's
+ * length is the guess of its number of entries (by_length); anything else is
+ * counted first. No code runs between a count and the walk: the same keys. */
+static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out, int by_length)
+{
+    lua_State *L = c->L;
+    size_t nodes = c->nodes, n = by_length ? (size_t)lua_rawlen(L, idx) : 0, i = 0;
+    const cc_shape_t *vs = !shaped ? NULL : s->type == CC_SHAPE_LIST ? s->member : s->value;
+    int plain = !shaped || vs->type == CC_SHAPE_DOCUMENT; /* a list or map of documents */
+    if (n == 0 || n > LENGTH_GUESS_MAX) /* a length is a border, not a count: with holes it may be far off */
+        n = count_entries(L, idx);
+    if (!new_table(c, out, n))
+        return;
+    c->path[c->depth++] = lua_topointer(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        cc_entry_t *e;
+        if (i == n) { /* a list with keys past its length: count them, read again */
+            lua_pop(L, 2);
+            c->depth--;
+            c->nodes = nodes;
+            table_to_value(c, idx, s, shaped, out, 0);
+            return;
+        }
+        e = &out->u.tab.items[i++];
+        scalar_to_value(L, -2, &e->key); /* a table key is named "table", never entered */
+        to_value(c, lua_gettop(L), plain ? NULL : vs, !plain, &e->val);
         lua_pop(L, 1);
     }
     c->depth--;
@@ -192,8 +248,12 @@ static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_val
         shaped = 0; /* a payload or top-level document: any JSON-like value */
     if (lua_type(c->L, idx) != LUA_TTABLE || (shaped && s->type > CC_SHAPE_MAP))
         scalar_to_value(c->L, idx, out); /* a table where a scalar belongs: "table" */
+    else if (!may_enter(c, idx, out))
+        return;
+    else if (shaped && s->type == CC_SHAPE_STRUCTURE)
+        struct_to_value(c, idx, s, out, 0);
     else
-        table_to_value(c, idx, s, shaped, out);
+        table_to_value(c, idx, s, shaped, out, shaped && s->type == CC_SHAPE_LIST);
 }
 
 int cc_lua_to_value(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape, cc_arena_t *a,

@@ -144,7 +144,7 @@ static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v,
         const cc_value_t *mv;
         if (body_only && m->location != CC_LOC_BODY)
             continue;
-        if ((mv = cc_value_field_n(v, m->name, m->name_len)) == NULL)
+        if ((mv = cc_member_value(v, s, m)) == NULL)
             continue;
         if (!first)
             cc_buf_append(b, ", ", 2);
@@ -246,7 +246,7 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
         if (greedy)
             n--;
         m = cc_shape_wire_member(op->input, CC_LOC_URI, p + 1, n);
-        v = m ? cc_value_field(params, m->name) : NULL;
+        v = m ? cc_member_value(params, op->input, m) : NULL;
         if (v == NULL)
             return cc_err_set(err, CC_E_PARAM, "Missing required parameter in input: \"%.*s\"", (int)n, p + 1);
         if (v->kind == CC_V_STR && v->u.str.len == 0)
@@ -279,7 +279,7 @@ static int named_in_query(const cc_shape_t *in, const cc_value_t *params, const 
         const cc_member_t *m = &in->members[i];
         if (m->location == CC_LOC_QUERY && m->shape->type != CC_SHAPE_MAP &&
             strlen(m->wire_name) == e->key.u.str.len && memcmp(m->wire_name, e->key.u.str.s, e->key.u.str.len) == 0 &&
-            cc_value_field(params, m->name) != NULL)
+            cc_member_value(params, in, m) != NULL)
             return 1;
     }
     return 0;
@@ -323,7 +323,7 @@ static void put_query(const cc_shape_t *in, const cc_value_t *params, cc_buf_t *
         const cc_member_t *m = &in->members[i];
         const cc_value_t *v;
         cc_ts_format_t f = m->ts_format == CC_TS_DEFAULT ? CC_TS_ISO8601 : m->ts_format;
-        if (m->location != CC_LOC_QUERY || (v = cc_value_field(params, m->name)) == NULL)
+        if (m->location != CC_LOC_QUERY || (v = cc_member_value(params, in, m)) == NULL)
             continue;
         if (m->shape->type == CC_SHAPE_LIST)
             put_query_list(query, m->wire_name, strlen(m->wire_name), m->shape, v, f);
@@ -433,7 +433,7 @@ static int put_headers(const cc_shape_t *in, const cc_value_t *params, int gzipp
         const cc_member_t *m = &in->members[i];
         const cc_value_t *v;
         if ((m->location != CC_LOC_HEADER && m->location != CC_LOC_HEADERS) ||
-            (v = cc_value_field(params, m->name)) == NULL)
+            (v = cc_member_value(params, in, m)) == NULL)
             continue;
         if (m->location == CC_LOC_HEADER) {
             put_header_member(out, m, v, gzipped, &tmp);
@@ -490,7 +490,7 @@ static void put_body(const cc_operation_t *op, const cc_value_t *params, cc_requ
     const cc_shape_t *in = op->input;
     const cc_member_t *payload = in ? in->payload : NULL;
     if (payload) {
-        const cc_value_t *v = cc_value_field(params, payload->name);
+        const cc_value_t *v = cc_member_value(params, in, payload);
         int raw = payload->shape->type == CC_SHAPE_BLOB || payload->shape->type == CC_SHAPE_STRING;
         if (raw) {
             if (v)
@@ -528,7 +528,7 @@ static int put_host_prefix(const cc_operation_t *op, const cc_value_t *params, c
         if ((close = strchr(p, '}')) == NULL || op->input == NULL)
             return cc_err_set(err, CC_E_MODEL, "model: bad hostPrefix for %s", op->name);
         m = cc_shape_find_member(op->input, p + 1, (size_t)(close - p - 1));
-        v = m ? cc_value_field(params, m->name) : NULL;
+        v = m ? cc_member_value(params, op->input, m) : NULL;
         if (v == NULL || v->kind != CC_V_STR || v->u.str.len == 0)
             return cc_err_set(err, CC_E_PARAM, "Missing required parameter in input: \"%.*s\"", (int)(close - p - 1),
                               p + 1);
@@ -585,17 +585,19 @@ static int add_checksum(const cc_operation_t *op, cc_request_parts_t *out, cc_er
 static const cc_value_t *with_tokens(const cc_shape_t *in, const cc_value_t *params, const char *token,
                                      cc_arena_t *a, cc_value_t *copy, char uuid[37])
 {
-    size_t i, missing = 0;
+    size_t i, missing = 0, n = params->u.tab.n;
+    int slotted = params->u.tab.slots == in;
     for (i = 0; in && i < in->nmembers; i++)
-        if (in->members[i].idempotency_token && cc_value_field(params, in->members[i].name) == NULL)
+        if (in->members[i].idempotency_token && cc_member_value(params, in, &in->members[i]) == NULL)
             missing++;
     if (missing == 0)
         return params;
-    if (!cc_value_new_table(a, copy, params->u.tab.n + missing))
+    if (!cc_value_new_table(a, copy, n + (slotted ? 0 : missing)))
         return NULL;
-    if (params->u.tab.n > 0) /* an empty table has no items array */
-        memcpy(copy->u.tab.items, params->u.tab.items, params->u.tab.n * sizeof *copy->u.tab.items);
-    copy->u.tab.n = params->u.tab.n;
+    if (n > 0) /* an empty table has no items array */
+        memcpy(copy->u.tab.items, params->u.tab.items, n * sizeof *copy->u.tab.items);
+    copy->u.tab.n = n;
+    copy->u.tab.slots = params->u.tab.slots;
     if (token == NULL) {
         cc_uuid4(uuid);
         token = uuid;
@@ -603,10 +605,10 @@ static const cc_value_t *with_tokens(const cc_shape_t *in, const cc_value_t *par
     for (i = 0; i < in->nmembers; i++) {
         const cc_member_t *m = &in->members[i];
         cc_entry_t *e;
-        if (!m->idempotency_token || cc_value_field(params, m->name) != NULL)
+        if (!m->idempotency_token || cc_member_value(params, in, m) != NULL)
             continue;
-        e = &copy->u.tab.items[copy->u.tab.n++];
-        cc_value_set_str(&e->key, m->name, strlen(m->name));
+        e = slotted ? &copy->u.tab.items[i] : &copy->u.tab.items[copy->u.tab.n++];
+        cc_value_set_str(&e->key, m->name, m->name_len);
         cc_value_set_str(&e->val, token, strlen(token));
     }
     return copy;

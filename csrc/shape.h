@@ -9,6 +9,18 @@
 #include "sink.h"
 #include "value.h"
 
+/* The value of member m of structure s in table t; NULL when not set. One
+ * index when the table was built with slots for s, a search by name when
+ * not (a table from JSON or from a C caller). */
+static inline const cc_value_t *cc_member_value(const cc_value_t *t, const cc_shape_t *s, const cc_member_t *m)
+{
+    if (t->kind == CC_V_TABLE && t->u.tab.slots == s) {
+        const cc_entry_t *e = &t->u.tab.items[m - s->members];
+        return e->key.kind == CC_V_NIL ? NULL : &e->val;
+    }
+    return cc_value_field_n(t, m->name, m->name_len);
+}
+
 /* What is wrong with an input, botocore's report types. */
 #define CC_PROBLEM_KINDS(X)                       \
     X(CC_P_MISSING, "missing_required")           \

@@ -238,19 +238,20 @@ static int key_before(const cc_value_t *a, const cc_value_t *b)
 static int check_keys(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     const cc_value_t *last = NULL;
-    size_t i, round;
-    for (i = 0; i < v->u.tab.n; i++) {
+    /* in a table with slots, the keys past them are the unknown ones */
+    size_t i, round, first = v->u.tab.slots == s ? s->nmembers : 0;
+    for (i = first; i < v->u.tab.n; i++) {
         const cc_value_t *k = &v->u.tab.items[i].key;
-        if (k->kind != CC_V_STR &&
+        if (k->kind != CC_V_STR && k->kind != CC_V_NIL &&
             problem(c, CC_P_TYPE, "Invalid key in %s: a %s, member names are strings", where(c),
                     cc_value_type_name(k)) != CC_OK)
             return CC_E_NOMEM;
     }
     for (round = 0; round <= CC_MAX_PROBLEMS; round++) {
         const cc_value_t *next = NULL;
-        for (i = 0; i < v->u.tab.n; i++) {
+        for (i = first; i < v->u.tab.n; i++) {
             const cc_value_t *k = &v->u.tab.items[i].key;
-            if (k->kind != CC_V_STR || cc_shape_find_member(s, k->u.str.s, k->u.str.len) != NULL)
+            if (k->kind != CC_V_STR || (!first && cc_shape_find_member(s, k->u.str.s, k->u.str.len) != NULL))
                 continue;
             if ((last == NULL || key_before(last, k)) && (next == NULL || key_before(k, next)))
                 next = k;
@@ -268,30 +269,31 @@ static int check_keys(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
  * then each member's own problems in the model's order. */
 static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    size_t i;
+    size_t i, nkeys;
     char names[400];
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
+    nkeys = s->is_union ? cc_value_count(v) : 0;
     /* botocore's two messages: none set, or more than one, where every key
      * counts, an unknown one too (it is reported as unknown as well) */
-    if (s->is_union && v->u.tab.n == 0 &&
+    if (s->is_union && nkeys == 0 &&
         problem(c, CC_P_UNION, "Must set one of the following keys for tagged union structure %s: %s.",
                 where(c), member_names(s, names, sizeof names)) != CC_OK)
         return CC_E_NOMEM;
-    if (s->is_union && v->u.tab.n > 1 &&
+    if (s->is_union && nkeys > 1 &&
         problem(c, CC_P_UNION,
                 "Invalid number of parameters set for tagged union structure %s. Can only set one of the "
                 "following keys: %s.",
                 where(c), member_names(s, names, sizeof names)) != CC_OK)
         return CC_E_NOMEM;
     for (i = 0; i < s->nmembers; i++)
-        if (s->members[i].required && cc_value_field_n(v, s->members[i].name, s->members[i].name_len) == NULL &&
+        if (s->members[i].required && cc_member_value(v, s, &s->members[i]) == NULL &&
             missing_member(c, s->members[i].name) != CC_OK)
             return CC_E_NOMEM;
     if (check_keys(c, s, v) != CC_OK)
         return CC_E_NOMEM;
     for (i = 0; i < s->nmembers; i++) {
-        const cc_value_t *mv = cc_value_field_n(v, s->members[i].name, s->members[i].name_len);
+        const cc_value_t *mv = cc_member_value(v, s, &s->members[i]);
         size_t old;
         int rc;
         if (mv == NULL)

@@ -92,6 +92,16 @@ const cc_value_t *cc_value_field_n(const cc_value_t *t, const char *key, size_t 
     return NULL;
 }
 
+size_t cc_value_count(const cc_value_t *t)
+{
+    size_t i, n = 0;
+    if (t->u.tab.slots == NULL)
+        return t->u.tab.n;
+    for (i = 0; i < t->u.tab.n; i++)
+        n += t->u.tab.items[i].key.kind != CC_V_NIL;
+    return n;
+}
+
 const char *cc_value_type_name(const cc_value_t *v)
 {
     switch (v->kind) {
@@ -112,6 +122,7 @@ int cc_value_new_table(cc_arena_t *a, cc_value_t *v, size_t n)
     v->kind = CC_V_TABLE;
     v->u.tab.n = 0;
     v->u.tab.items = NULL;
+    v->u.tab.slots = NULL;
     if (n == 0)
         return 1;
     v->u.tab.items = cc_arena_alloc(a, n * sizeof(cc_entry_t));

@@ -33,6 +33,11 @@ typedef struct cc_value {
         struct {
             cc_entry_t *items;
             size_t n;
+            /* Non-NULL when whoever built the table read it by this
+             * structure shape: items[i] holds member i (its key CC_V_NIL
+             * when the member is not set) and keys the shape does not have
+             * follow the members. Lookups by member are then one index. */
+            const struct cc_shape *slots;
         } tab;
         const char *other; /* the Lua type name, or why a value was refused */
     } u;
@@ -62,6 +67,8 @@ char *cc_arena_strndup(cc_arena_t *a, const char *s, size_t n);
 const cc_value_t *cc_value_field(const cc_value_t *t, const char *key);
 /* The same with the key's length known (a model member's name_len). */
 const cc_value_t *cc_value_field_n(const cc_value_t *t, const char *key, size_t klen);
+/* How many keys a table holds (the members set, in a table with slots). */
+size_t cc_value_count(const cc_value_t *t);
 /* Whether a table's keys are exactly the integers 1..n (the empty table is). */
 int cc_value_is_sequence(const cc_value_t *t);
 /* The element at Lua index idx (1-based) of a sequence table; NULL if absent. */

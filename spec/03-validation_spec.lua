@@ -102,6 +102,11 @@ describe("input validation", function()
       "Invalid type for parameter tagKeys, type: table (not a sequence), valid types: table (a sequence)")
     rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = { "a", x = "b" } },
       "Invalid type for parameter tagKeys, type: table (not a sequence), valid types: table (a sequence)")
+    -- keys 1, 2, 4, ... 2^40: the length of such a table is any border, not its 41 keys
+    local sparse = {}
+    for k = 0, 40 do sparse[math.floor(2 ^ k)] = "k" end
+    rejects("untag_resource", { arn = "arn:aws:connect-campaigns:us-east-1:1:campaign/c", tagKeys = sparse },
+      "Invalid type for parameter tagKeys, type: table (not a sequence), valid types: table (a sequence)")
   end)
 
   it("wants string keys in a map", function()
