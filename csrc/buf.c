@@ -33,8 +33,7 @@ void cc_buf_trim(cc_buf_t *b, size_t keep)
         cc_buf_free(b);
 }
 
-/* Makes room for n more bytes plus a terminating NUL. */
-static int buf_reserve(cc_buf_t *b, size_t n)
+int cc_buf_reserve(cc_buf_t *b, size_t n)
 {
     size_t need, cap;
     char *p;
@@ -60,9 +59,9 @@ static int buf_reserve(cc_buf_t *b, size_t n)
     return 1;
 }
 
-void cc_buf_append(cc_buf_t *b, const void *p, size_t n)
+void cc_buf_append_slow(cc_buf_t *b, const void *p, size_t n)
 {
-    if (!buf_reserve(b, n))
+    if (!cc_buf_reserve(b, n))
         return;
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -73,17 +72,6 @@ void cc_buf_append(cc_buf_t *b, const void *p, size_t n)
 void cc_buf_puts(cc_buf_t *b, const char *s)
 {
     cc_buf_append(b, s, strlen(s));
-}
-
-void cc_buf_putc(cc_buf_t *b, char c)
-{
-    /* the common case, room already there, without the general path */
-    if (!b->oom && b->len + 2 <= b->cap) {
-        b->data[b->len++] = c;
-        b->data[b->len] = '\0';
-        return;
-    }
-    cc_buf_append(b, &c, 1);
 }
 
 char *cc_int_text(long long v, char *end)
@@ -117,7 +105,7 @@ void cc_buf_printf(cc_buf_t *b, const char *fmt, ...)
         b->oom = 1;
         return;
     }
-    if (!buf_reserve(b, (size_t)n))
+    if (!cc_buf_reserve(b, (size_t)n))
         return;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -136,7 +124,7 @@ void cc_buf_put_uri_encoded(cc_buf_t *b, const char *s, size_t n, int keep_slash
     size_t i;
     char *out;
     /* room for the worst case once, then bytes written in place */
-    if (n > ((size_t)-1) / 4 || !buf_reserve(b, 3 * n)) {
+    if (n > ((size_t)-1) / 4 || !cc_buf_reserve(b, 3 * n)) {
         b->oom = 1;
         return;
     }

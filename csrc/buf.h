@@ -4,6 +4,7 @@
 #define CC_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct cc_buf {
     char *data; /* always NUL-terminated when len > 0 or after cc_buf_cstr */
@@ -20,9 +21,34 @@ void cc_buf_reset(cc_buf_t *b);
 /* Releases the storage when it grew past keep bytes (one large request or
  * answer), so a buffer kept between calls stays small. */
 void cc_buf_trim(cc_buf_t *b, size_t keep);
-void cc_buf_append(cc_buf_t *b, const void *p, size_t n);
+/* Makes room for n more bytes and a NUL; 0 when out of memory (sticky). */
+int cc_buf_reserve(cc_buf_t *b, size_t n);
+void cc_buf_append_slow(cc_buf_t *b, const void *p, size_t n);
 void cc_buf_puts(cc_buf_t *b, const char *s);
-void cc_buf_putc(cc_buf_t *b, char c);
+
+/* Appending is most of what the writers do: the case where the room is
+ * there already is inline, growth is not. */
+static inline void cc_buf_append(cc_buf_t *b, const void *p, size_t n)
+{
+    if (b->cap - b->len > n && !b->oom) { /* cap > len whenever data is set */
+        if (n) /* p may be NULL then */
+            memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    cc_buf_append_slow(b, p, n);
+}
+
+static inline void cc_buf_putc(cc_buf_t *b, char c)
+{
+    if (b->cap - b->len > 1 && !b->oom) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    cc_buf_append_slow(b, &c, 1);
+}
 /* The most bytes a long long's decimal text takes ("-9223372036854775808"). */
 #define CC_INT_TEXT_MAX 20
 /* Writes v in decimal, as "%lld" would, to end just before end (which has

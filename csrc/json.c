@@ -68,28 +68,43 @@ int cc_utf8_valid(const char *s, size_t n, size_t *chars)
 /* }====== */
 
 /* {====== Writing ====== */
+/* Where the run of bytes from i that JSON keeps as they are ends. Python's
+ * ensure_ascii keeps only space to '~' (DEL is escaped too). */
+static size_t plain_end(const char *s, size_t i, size_t n)
+{
+    uint64_t w;
+    /* eight plain bytes at a time, then the rest of the run by bytes */
+    while (i + 8 <= n && (memcpy(&w, s + i, 8), !cc_swar_below(w, 0x20) && !cc_swar_high(w) &&
+                                                  !cc_swar_has(w, '"') && !cc_swar_has(w, '\\') &&
+                                                  !cc_swar_has(w, 0x7F)))
+        i += 8;
+    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i = 0;
+    size_t i = plain_end(s, 0, n);
+    if (i == n && n < (size_t)-1 - 2 && cc_buf_reserve(b, n + 2)) { /* nothing to escape, the usual case */
+        char *p = b->data + b->len;
+        p[0] = '"';
+        if (n)
+            memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = '\0';
+        b->len += n + 2;
+        return;
+    }
     cc_buf_putc(b, '"');
+    cc_buf_append(b, s, i);
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         long cp;
         char esc[13];
-        /* Python's ensure_ascii keeps only space to '~' as they are: DEL is
-         * escaped too. A run of such bytes is copied at once. */
         if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-            size_t j = i + 1;
-            uint64_t w;
-            /* eight plain bytes at a time, then the rest of the run by bytes */
-            while (j + 8 <= n && (memcpy(&w, s + j, 8), !cc_swar_below(w, 0x20) && !cc_swar_high(w) &&
-                                                          !cc_swar_has(w, '"') && !cc_swar_has(w, '\\') &&
-                                                          !cc_swar_has(w, 0x7F)))
-                j += 8;
-            while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F && s[j] != '"' &&
-                   s[j] != '\\')
-                j++;
+            size_t j = plain_end(s, i + 1, n);
             cc_buf_append(b, s + i, j - i);
             i = j;
             continue;

@@ -1,5 +1,6 @@
 #include "model.h"
 #include "alloc.h"
+#include "json.h"
 #include "sink.h"
 
 #include <pthread.h>
@@ -103,6 +104,22 @@ static const cc_shape_t *ref_shape(const cc_model_t *m, const cJSON *ref, cc_err
     return s;
 }
 
+static int json_key(cc_member_t *mem)
+{
+    cc_buf_t b;
+    cc_buf_init(&b);
+    cc_buf_append(&b, ", ", 2);
+    cc_json_put_string(&b, mem->wire_name, mem->wire_len);
+    cc_buf_append(&b, ": ", 2);
+    if (!cc_buf_ok(&b)) {
+        cc_buf_free(&b);
+        return CC_E_NOMEM;
+    }
+    mem->json_key = b.data; /* the member owns it now */
+    mem->json_key_len = b.len;
+    return CC_OK;
+}
+
 static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t *err)
 {
     const cJSON *members = cJSON_GetObjectItemCaseSensitive(js, "members");
@@ -124,6 +141,8 @@ static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err
         mem->wire_name = wire ? wire : it->string;
         mem->name_len = strlen(mem->name);
         mem->wire_len = strlen(mem->wire_name);
+        if (json_key(mem) != CC_OK)
+            return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model");
         snprintf(where, sizeof where, "member %s of %s", mem->name, s->name);
         mem->shape = ref_shape(m, it, err, s->name);
         if (mem->shape == NULL)
@@ -274,8 +293,12 @@ void cc_model_free(cc_model_t *m)
     size_t i;
     if (m == NULL)
         return;
-    for (i = 0; m->shapes && i < m->nshapes; i++)
+    for (i = 0; m->shapes && i < m->nshapes; i++) {
+        size_t j;
+        for (j = 0; m->shapes[i].members && j < m->shapes[i].nmembers; j++)
+            cc_free(m->shapes[i].members[j].json_key);
         cc_free(m->shapes[i].members);
+    }
     cc_free(m->shapes);
     cc_free(m->ops);
     cJSON_Delete(m->root);

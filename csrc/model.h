@@ -37,6 +37,10 @@ typedef struct cc_member {
     const char *name;      /* the name users write */
     const char *wire_name; /* locationName, else name */
     size_t name_len, wire_len;
+    /* ', "wireName": ' as a JSON body writes the member, from json_key + 2
+     * when it comes first: written once here, copied on every request */
+    char *json_key;
+    size_t json_key_len;
     const cc_shape_t *shape;
     cc_location_t location;
     int required;

@@ -146,11 +146,8 @@ static void put_structure(cc_buf_t *b, const cc_shape_t *s, const cc_value_t *v,
             continue;
         if ((mv = cc_member_value(v, s, m)) == NULL)
             continue;
-        if (!first)
-            cc_buf_append(b, ", ", 2);
+        cc_buf_append(b, m->json_key + 2 * first, m->json_key_len - 2 * first);
         first = 0;
-        cc_json_put_string(b, m->wire_name, m->wire_len);
-        cc_buf_append(b, ": ", 2);
         put_value(b, m->shape, mv, m->ts_format);
     }
     cc_buf_putc(b, '}');
