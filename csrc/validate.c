@@ -12,7 +12,21 @@
 #include "json.h"
 #include "timestamp.h"
 
+/* One step of the path to the value being checked: a member, a map key or
+ * a list index. The path's text is written only when a problem names it:
+ * a valid input, the usual case, never pays for it. */
 typedef struct {
+    enum { SEG_MEMBER, SEG_KEY, SEG_INDEX } kind;
+    const char *s;
+    size_t n;
+    long long i;
+} seg_t;
+
+#define MAX_SEGS (CC_MODEL_DEEP + 16) /* past the depth any input is read to */
+
+typedef struct {
+    seg_t segs[MAX_SEGS];
+    size_t depth; /* may exceed MAX_SEGS: the steps past it are not named */
     char path[768];
     size_t len;
     cc_problems_t *out;
@@ -21,56 +35,86 @@ typedef struct {
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v);
 static int validate_document(vctx_t *c, const cc_value_t *v);
 
-static const char *where(const vctx_t *c)
+/* Appends raw text to the path text, cut at its capacity. */
+static void put_text(vctx_t *c, const char *text, size_t n)
 {
-    return c->len ? c->path : "input";
-}
-
-/* Appends raw text to the path (cut at its capacity); returns the length to
- * restore. Every member validated passes here: no printf on this path. */
-static size_t push_text(vctx_t *c, const char *sep, const char *text, size_t n)
-{
-    size_t old = c->len, room, seplen = strlen(sep);
-    room = sizeof c->path - 1 - c->len;
-    if (seplen > room)
-        seplen = room;
-    memcpy(c->path + c->len, sep, seplen);
-    c->len += seplen;
-    room -= seplen;
+    size_t room = sizeof c->path - 1 - c->len;
     if (n > room)
         n = room;
     memcpy(c->path + c->len, text, n);
     c->len += n;
     c->path[c->len] = '\0';
-    return old;
+}
+
+/* Writes the text of the first depth steps ("a.b[2] (key: k)") into
+ * c->path; returns its length. */
+static size_t render(vctx_t *c, size_t depth)
+{
+    size_t k;
+    c->len = 0;
+    c->path[0] = '\0';
+    for (k = 0; k < depth && k < MAX_SEGS; k++) {
+        const seg_t *g = &c->segs[k];
+        char text[CC_INT_TEXT_MAX + 2], *start;
+        switch (g->kind) {
+        case SEG_MEMBER:
+            if (c->len)
+                put_text(c, ".", 1);
+            put_text(c, g->s, g->n);
+            break;
+        case SEG_KEY:
+            put_text(c, " (key: ", 7);
+            put_text(c, g->s, g->n);
+            put_text(c, ")", 1);
+            break;
+        case SEG_INDEX:
+            start = cc_int_text(g->i, text + sizeof text - 1);
+            text[sizeof text - 1] = ']';
+            *--start = '[';
+            put_text(c, start, (size_t)(text + sizeof text - start));
+            break;
+        }
+    }
+    return c->len;
+}
+
+/* The path of the value being checked, "input" at the top. */
+static const char *where(vctx_t *c)
+{
+    return render(c, c->depth) ? c->path : "input";
+}
+
+/* Each push returns the depth pop restores. */
+static size_t push(vctx_t *c, int kind, const char *s, size_t n, long long i)
+{
+    if (c->depth < MAX_SEGS) {
+        seg_t *g = &c->segs[c->depth];
+        g->kind = kind;
+        g->s = s;
+        g->n = n;
+        g->i = i;
+    }
+    return c->depth++;
 }
 
 static size_t push_member(vctx_t *c, const char *name, size_t n)
 {
-    return push_text(c, c->len ? "." : "", name, n);
+    return push(c, SEG_MEMBER, name, n, 0);
 }
 
 static size_t push_key(vctx_t *c, const char *key, size_t n)
 {
-    size_t old = push_text(c, " (key: ", key, n);
-    push_text(c, "", ")", 1);
-    return old;
+    return push(c, SEG_KEY, key, n, 0);
 }
 
 static size_t push_index(vctx_t *c, long long i)
 {
-    /* "[i]" without printf: every element of every list passes here */
-    char text[CC_INT_TEXT_MAX + 2];
-    char *start = cc_int_text(i, text + sizeof text - 1);
-    text[sizeof text - 1] = ']';
-    *--start = '[';
-    return push_text(c, "", start, (size_t)(text + sizeof text - start));
+    return push(c, SEG_INDEX, NULL, 0, i);
 }
 
 static void pop(vctx_t *c, size_t old)
 {
-    c->len = old;
-    c->path[old] = '\0';
+    c->depth = old;
 }
 
 /* Records one problem at the current path and goes on: botocore reports
@@ -197,6 +241,8 @@ static const char *meant_member(const cc_shape_t *s, const char *name, size_t n)
 
 /* The structure's path as messages name it, when the member's name has
  * already been pushed after its first parent_len bytes. */
+/* The parent's path as "%.*s" arguments: problem() writes the whole path
+ * into c->path before formatting, and the parent's text is its prefix. */
 #define PARENT(c, parent_len) (int)((parent_len) ? (parent_len) : 5), ((parent_len) ? (c)->path : "input")
 
 /* A problem of a member of a structure (missing, unknown): the message names
@@ -205,7 +251,7 @@ static int unknown_member(vctx_t *c, const cc_shape_t *s, const cc_value_t *k)
 {
     char names[400];
     const char *meant = meant_member(s, k->u.str.s, k->u.str.len);
-    size_t parent = c->len, old = push_member(c, k->u.str.s, k->u.str.len);
+    size_t parent = render(c, c->depth), old = push_member(c, k->u.str.s, k->u.str.len);
     int rc;
     if (meant)
         rc = problem(c, CC_P_UNKNOWN, "Unknown parameter in %.*s: \"%.*s\", did you mean \"%s\"?",
@@ -219,7 +265,7 @@ static int unknown_member(vctx_t *c, const cc_shape_t *s, const cc_value_t *k)
 
 static int missing_member(vctx_t *c, const char *name)
 {
-    size_t parent = c->len, old = push_member(c, name, strlen(name));
+    size_t parent = render(c, c->depth), old = push_member(c, name, strlen(name));
     int rc = problem(c, CC_P_MISSING, "Missing required parameter in %.*s: \"%s\"", PARENT(c, parent), name);
     pop(c, old);
     return rc;
@@ -526,6 +572,7 @@ int cc_validate_report(const cc_shape_t *shape, const cc_value_t *params, cc_pro
 {
     vctx_t c;
     c.path[0] = '\0';
+    c.depth = 0;
     c.len = 0;
     c.out = out;
     cc_buf_reset(&out->text);
