@@ -207,12 +207,12 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
         cc_buf_putc(b, ']');
         return CC_OK;
     } else {
-        const cc_entry_t **sorted;
+        const cc_entry_t **sorted, *room[CC_SORT_ROOM];
         int rc = CC_OK;
         for (i = 0; i < v->u.tab.n; i++)
             if (v->u.tab.items[i].key.kind != CC_V_STR)
                 return cc_err_set(err, CC_E_PARAM, "JSON object keys must be strings");
-        if ((sorted = cc_value_sorted_entries(v)) == NULL)
+        if ((sorted = cc_value_sorted_entries(v, room)) == NULL)
             return cc_err_set(err, CC_E_NOMEM, "out of memory");
         {
             cc_buf_putc(b, '{');
@@ -225,7 +225,7 @@ static int encode(cc_buf_t *b, const cc_value_t *v, int depth, cc_err_t *err)
             }
             cc_buf_putc(b, '}');
         }
-        cc_free(sorted);
+        cc_value_sorted_free(sorted, room);
         return rc;
     }
 }

@@ -20,7 +20,7 @@ struct cc_arena_chunk {
     arena_align_t data[];
 };
 
-#define ARENA_CHUNK_MIN 4096
+#define ARENA_CHUNK_MIN 8192
 
 void cc_arena_init(cc_arena_t *a)
 {
@@ -178,14 +178,20 @@ static int entry_key_cmp(const void *a, const void *b)
     return x->key.u.str.len < y->key.u.str.len ? -1 : x->key.u.str.len > y->key.u.str.len;
 }
 
-const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t)
+const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t, const cc_entry_t *room[CC_SORT_ROOM])
 {
     size_t i, n = t->u.tab.n;
-    const cc_entry_t **sorted = cc_malloc((n ? n : 1) * sizeof *sorted);
+    const cc_entry_t **sorted = n <= CC_SORT_ROOM ? room : cc_malloc(n * sizeof *sorted);
     if (sorted == NULL)
         return NULL;
     for (i = 0; i < n; i++)
         sorted[i] = &t->u.tab.items[i];
     qsort(sorted, n, sizeof *sorted, entry_key_cmp);
     return sorted;
+}
+
+void cc_value_sorted_free(const cc_entry_t **sorted, const cc_entry_t *room[CC_SORT_ROOM])
+{
+    if (sorted != room)
+        cc_free(sorted);
 }

@@ -74,9 +74,12 @@ int cc_value_is_sequence(const cc_value_t *t);
 /* The element at Lua index idx (1-based) of a sequence table; NULL if absent. */
 const cc_value_t *cc_value_index(const cc_value_t *t, long long idx);
 /* The entries of a table whose keys are all strings, sorted by key bytes
- * (a Lua table has no order: sorting makes output reproducible). Caller
- * frees the array with free(); NULL when out of memory. */
-const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t);
+ * (a Lua table has no order: sorting makes output reproducible). The array
+ * is room when the entries fit its CC_SORT_ROOM slots, else allocated;
+ * release it with cc_value_sorted_free. NULL when out of memory. */
+#define CC_SORT_ROOM 16
+const cc_entry_t **cc_value_sorted_entries(const cc_value_t *t, const cc_entry_t *room[CC_SORT_ROOM]);
+void cc_value_sorted_free(const cc_entry_t **sorted, const cc_entry_t *room[CC_SORT_ROOM]);
 /* A short name of the value's type for messages ("string", "table", ...). */
 const char *cc_value_type_name(const cc_value_t *v);
 /* Sets a table value with room for n entries from the arena (entries zeroed). */
