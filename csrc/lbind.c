@@ -26,27 +26,69 @@ void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
 #endif
 
 /* {====== Scratch boxes ====== */
-void cc_lua_box_release(cc_box_t *b)
+#define SHARED_BOX_KEEP 65536 /* what the state's box keeps of one call's buffers */
+
+static const char shared_box_key = 'b'; /* its address keys the registry */
+
+static void box_free(cc_box_t *b)
 {
     cc_arena_free(&b->arena);
     cc_request_parts_free(&b->parts);
 }
 
-static int box_gc(lua_State *L)
+void cc_lua_box_release(cc_box_t *b)
+{
+    if (!b->shared)
+        return box_free(b);
+    cc_arena_reset(&b->arena, SHARED_BOX_KEEP);
+    cc_request_parts_reset(&b->parts, SHARED_BOX_KEEP);
+    b->taken = 0;
+}
+
+static int box_close(lua_State *L)
 {
     cc_lua_box_release(luaL_checkudata(L, 1, BOX_META));
     return 0;
 }
 
-cc_box_t *cc_lua_newbox(lua_State *L)
+static int box_gc(lua_State *L)
+{
+    box_free(luaL_checkudata(L, 1, BOX_META));
+    return 0;
+}
+
+static cc_box_t *push_box(lua_State *L, int shared)
 {
     cc_box_t *b = lua_newuserdatauv(L, sizeof *b, 0);
     cc_arena_init(&b->arena);
     cc_request_parts_init(&b->parts);
+    b->shared = shared;
+    b->taken = 0;
     luaL_getmetatable(L, BOX_META);
     lua_setmetatable(L, -2);
+    return b;
+}
+
+cc_box_t *cc_lua_newbox(lua_State *L)
+{
+    cc_box_t *b;
+    lua_pushlightuserdata(L, (void *)&shared_box_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    b = lua_touserdata(L, -1);
+    if (b == NULL) { /* the state's first call */
+        lua_pop(L, 1);
+        b = push_box(L, 1);
+        lua_pushlightuserdata(L, (void *)&shared_box_key);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    if (b->taken) {
+        lua_pop(L, 1);
+        b = push_box(L, 0);
+    }
+    b->taken = 1;
 #if LUA_VERSION_NUM >= 504
-    lua_toclose(L, -1); /* freed as the function returns or raises, not at the next collection */
+    lua_toclose(L, -1); /* released as the function returns or raises, not at the next collection */
 #endif
     return b;
 }
@@ -425,7 +467,7 @@ void cc_lua_bind_open(lua_State *L)
     if (luaL_newmetatable(L, BOX_META)) {
         lua_pushcfunction(L, box_gc);
         lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, box_gc);
+        lua_pushcfunction(L, box_close);
         lua_setfield(L, -2, "__close");
     }
     lua_pop(L, 1);

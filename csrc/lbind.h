@@ -10,15 +10,24 @@
 
 /* A scratch box: an arena and request buffers owned by a userdata, so a Lua
  * error raised while they hold memory frees them: through __close at once
- * where Lua has to-be-closed slots (5.4), else through __gc. */
+ * where Lua has to-be-closed slots (5.4), else through __gc.
+ *
+ * Each Lua state keeps one box in its registry for the calls it makes, so
+ * a call allocates no userdata and its buffers stay warm. A call finds it
+ * taken when a finalizer run inside another call makes a call, or (before
+ * 5.4, where nothing frees it as an error unwinds) after a call raised: it
+ * then gets a box of its own, as every call once did. */
 typedef struct cc_box {
     cc_arena_t arena;
     cc_request_parts_t parts;
+    int shared; /* the state's box: released by emptying it */
+    int taken;
 } cc_box_t;
 
-/* Pushes a new box onto the stack. */
+/* Pushes a box for this call onto the stack: the state's, or a new one. */
 cc_box_t *cc_lua_newbox(lua_State *L);
-/* Frees what a box holds now (the box stays usable). */
+/* Done with what a box holds (the box stays usable): the state's box is
+ * emptied for the next call, another one freed. */
 void cc_lua_box_release(cc_box_t *b);
 
 /* Reads the Lua value at idx into a value tree in the arena (strings point

@@ -40,6 +40,28 @@ void cc_request_parts_free(cc_request_parts_t *p)
     cc_problems_free(&p->problems);
 }
 
+static void reuse(cc_buf_t *b, size_t keep)
+{
+    cc_buf_trim(b, keep);
+    cc_buf_reset(b);
+}
+
+void cc_request_parts_reset(cc_request_parts_t *p, size_t keep)
+{
+    reuse(&p->path, keep);
+    reuse(&p->query, keep);
+    reuse(&p->body, keep);
+    reuse(&p->headers, keep);
+    reuse(&p->host_prefix, keep);
+    reuse(&p->problems.text, keep);
+    reuse(&p->problems.paths, keep);
+    p->problems.n = 0;
+    p->problems.dropped = 0;
+    p->nheaders = 0;
+    p->content_type = NULL;
+    p->has_body = 0;
+}
+
 /* {====== Scalars as text ====== */
 static cc_ts_t timestamp_of(const cc_value_t *v)
 {

@@ -86,6 +86,9 @@ typedef struct cc_request_parts {
 
 void cc_request_parts_init(cc_request_parts_t *p);
 void cc_request_parts_free(cc_request_parts_t *p);
+/* Empties the parts for another request, keeping buffers of up to keep
+ * bytes for reuse. */
+void cc_request_parts_reset(cc_request_parts_t *p, size_t keep);
 
 /* What a client decides about a request beyond its parameters. */
 typedef struct cc_build_opts {

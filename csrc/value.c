@@ -38,6 +38,34 @@ void cc_arena_free(cc_arena_t *a)
     a->head = NULL;
 }
 
+static cc_arena_chunk_t *new_chunk(cc_arena_t *a, size_t cap)
+{
+    cc_arena_chunk_t *c = cc_malloc(sizeof *c + cap);
+    if (c == NULL)
+        return NULL;
+    c->used = 0;
+    c->cap = cap;
+    c->next = a->head;
+    a->head = c;
+    return c;
+}
+
+void cc_arena_reset(cc_arena_t *a, size_t keep)
+{
+    cc_arena_chunk_t *c = a->head;
+    size_t total = 0;
+    if (c && c->next == NULL && c->cap <= keep) { /* one chunk: the usual case */
+        c->used = 0;
+        return;
+    }
+    for (; c; c = c->next)
+        total += c->cap;
+    cc_arena_free(a);
+    /* what the last use took, in one chunk: the next use like it needs no other */
+    if (total > 0 && total <= keep)
+        new_chunk(a, total);
+}
+
 void *cc_arena_alloc(cc_arena_t *a, size_t n)
 {
     const size_t align = sizeof(arena_align_t);
@@ -49,14 +77,9 @@ void *cc_arena_alloc(cc_arena_t *a, size_t n)
     if (n == 0)
         n = align;
     if (c == NULL || c->cap - c->used < n) {
-        size_t cap = n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN;
-        c = cc_malloc(sizeof *c + cap);
+        c = new_chunk(a, n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN);
         if (c == NULL)
             return NULL;
-        c->used = 0;
-        c->cap = cap;
-        c->next = a->head;
-        a->head = c;
     }
     p = (unsigned char *)c->data + c->used;
     c->used += n;

@@ -57,6 +57,9 @@ typedef struct cc_arena {
 void cc_arena_init(cc_arena_t *a);
 /* Frees every chunk; the arena is empty and usable again. */
 void cc_arena_free(cc_arena_t *a);
+/* Empties the arena for reuse: it keeps one chunk as large as all it had,
+ * when that is at most keep bytes (else none). */
+void cc_arena_reset(cc_arena_t *a, size_t keep);
 /* Memory owned by the arena, aligned for any type; NULL when out of memory. */
 void *cc_arena_alloc(cc_arena_t *a, size_t n);
 /* A NUL-terminated copy of n bytes owned by the arena; NULL when out of memory. */

@@ -11,6 +11,8 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "../csrc/alloc.h"
+#include "../csrc/lbind.h"
 #include "check.h"
 
 #ifndef LUA_OK /* Lua 5.1 and LuaJIT */
@@ -128,6 +130,33 @@ static void test_loading(void)
     CHECK(bad == 0 && runs > 50, "loading ends in a memory error or success, whichever allocation fails");
 }
 
+/* A call made while the state's scratch box is taken (a finalizer run
+ * inside another call can do that) gets a box of its own; once the box is
+ * free again, calls use it and allocate nothing in C. */
+static void test_nested_box(void)
+{
+    lua_State *L = new_state();
+    cc_box_t *outer;
+    long before;
+    int top;
+    static const char CALL[] = "local core = require 'connectcampaigns.core'\n"
+                               "assert(core.build('DescribeCampaign', { id = 'c-1' }))";
+    CHECK(luaL_dostring(L, CALL) == LUA_OK, "a first call makes the state's box");
+    top = lua_gettop(L);
+    outer = cc_lua_newbox(L); /* takes the state's box, as a running call does */
+    CHECK(outer->shared, "the first box asked for is the state's");
+    before = cc_alloc_total();
+    CHECK(luaL_dostring(L, CALL) == LUA_OK, "a call while the box is taken succeeds");
+    CHECK(cc_alloc_total() > before, "... with a box of its own");
+    cc_lua_box_release(outer);
+    lua_settop(L, top);
+    CHECK(luaL_dostring(L, CALL) == LUA_OK, "warm");
+    before = cc_alloc_total();
+    CHECK(luaL_dostring(L, CALL) == LUA_OK && cc_alloc_total() == before,
+          "once released, the state's box serves calls again with no allocation");
+    lua_close(L);
+}
+
 int main(void)
 {
     lua_State *L;
@@ -139,6 +168,7 @@ int main(void)
         return CHECK_DONE("lua_alloc");
     }
     lua_close(L);
+    test_nested_box();
     test_loading();
     L = new_state();
     if (luaL_dostring(L, SETUP) != LUA_OK) {
