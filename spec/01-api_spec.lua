@@ -177,6 +177,9 @@ describe("connectcampaigns", function()
         assert.are.same({ case[1], built.method, "/base" .. built.path, built.query, built.body },
           { req.operation, req.method, req.path, req.query, req.body })
       end
+      -- the clock's seconds give the same request as the date written from them
+      assert.are.same(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date),
+        core.prepare("DescribeCampaign", { id = "c" }, target, creds, 1440938160))
       local _, err = core.prepare("DescribeCampaign", {}, target, creds, date)
       assert.are.equal("ParamValidationError", err.code)
       assert.are.equal("id", err.problems[1].path)

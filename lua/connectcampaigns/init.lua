@@ -632,7 +632,8 @@ local function prepare(p, op, params)
   end
   -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
   -- Content-Type and the session token, signs, and gives the url
-  local req, err = p.svc.prepare(op.name, params, p.target, creds, core.amz_date(p.clock()),
+  local now = p.clock() -- seconds, written as X-Amz-Date in C (a numeric string from a user's clock too)
+  local req, err = p.svc.prepare(op.name, params, p.target, creds, type(now) == "number" and now or core.amz_date(now),
     p.new_token and p.new_token())
   if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
   return req
