@@ -68,16 +68,27 @@ int cc_utf8_valid(const char *s, size_t n, size_t *chars)
 /* }====== */
 
 /* {====== Writing ====== */
+/* The bytes of w a string's plain run stops at: a quote, a backslash, a
+ * control byte or a non-ASCII one (see swar.h for what the bits say). */
+static uint64_t special_bits(uint64_t w)
+{
+    return (w & CC_SWAR_HIGH) | cc_swar_below_bits(w, 0x20) | cc_swar_has_bits(w, '"') | cc_swar_has_bits(w, '\\');
+}
+
 /* Where the run of bytes from i that JSON keeps as they are ends. Python's
  * ensure_ascii keeps only space to '~' (DEL is escaped too). */
 static size_t plain_end(const char *s, size_t i, size_t n)
 {
-    uint64_t w;
+    uint64_t w, bits;
     /* eight plain bytes at a time, then the rest of the run by bytes */
-    while (i + 8 <= n && (memcpy(&w, s + i, 8), !cc_swar_below(w, 0x20) && !cc_swar_high(w) &&
-                                                  !cc_swar_has(w, '"') && !cc_swar_has(w, '\\') &&
-                                                  !cc_swar_has(w, 0x7F)))
+    while (i + 8 <= n) {
+        memcpy(&w, s + i, 8);
+        if ((bits = special_bits(w) | cc_swar_has_bits(w, 0x7F)) != 0) {
+            i += cc_swar_skip(bits);
+            break;
+        }
         i += 8;
+    }
     while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
         i++;
     return i;
@@ -380,23 +391,20 @@ static int decode_string(cc_jlex_t *lx, const unsigned char *q, char *dst, size_
  * 4), so the raw length bounds the decoded one. */
 /* Whether a byte of w needs the slow path: '"', '\\', a control byte or
  * non-ASCII. Strings are scanned 8 bytes at a time. */
-static int special8(uint64_t w)
-{
-    return cc_swar_high(w) || cc_swar_below(w, 0x20) || cc_swar_has(w, '"') || cc_swar_has(w, '\\');
-}
-
 int cc_jlex_string(cc_jlex_t *lx, int copy, const char **out, size_t *len)
 {
     const unsigned char *s = ++lx->p, *q = s;
     char *dst;
     int plain = 1; /* no escape, control or non-ASCII byte: the text itself */
     for (;;) { /* the plain run, 8 bytes at a time */
-        uint64_t w;
+        uint64_t w, bits;
         if (lx->end - q < 8)
             break;
         memcpy(&w, q, 8);
-        if (special8(w))
+        if ((bits = special_bits(w)) != 0) {
+            q += cc_swar_skip(bits); /* to the byte that stopped the run: mostly the closing quote */
             break;
+        }
         q += 8;
     }
     while (q < lx->end && *q != '"') {

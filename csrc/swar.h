@@ -10,24 +10,50 @@
 #define CC_SWAR_ONES 0x0101010101010101ULL
 #define CC_SWAR_HIGH 0x8080808080808080ULL
 
-/* Whether a byte of w is below n (n at most 0x80); a byte of 0x80 or above
- * never flags by itself. */
-static inline int cc_swar_below(uint64_t w, unsigned n)
+/* The *_bits forms give the high bit of each flagged byte: the lowest one
+ * is exact (a borrow only carries upward), the ones above it may not be. */
+
+/* Bytes of w below n (n at most 0x80); a byte of 0x80 or above never flags
+ * by itself. */
+static inline uint64_t cc_swar_below_bits(uint64_t w, unsigned n)
 {
-    return ((w - CC_SWAR_ONES * n) & ~w & CC_SWAR_HIGH) != 0;
+    return (w - CC_SWAR_ONES * n) & ~w & CC_SWAR_HIGH;
 }
 
-/* Whether a byte of w is c. */
-static inline int cc_swar_has(uint64_t w, unsigned char c)
+/* Bytes of w equal to c. */
+static inline uint64_t cc_swar_has_bits(uint64_t w, unsigned char c)
 {
     uint64_t x = w ^ (CC_SWAR_ONES * c);
-    return ((x - CC_SWAR_ONES) & ~x & CC_SWAR_HIGH) != 0;
+    return (x - CC_SWAR_ONES) & ~x & CC_SWAR_HIGH;
+}
+
+static inline int cc_swar_below(uint64_t w, unsigned n)
+{
+    return cc_swar_below_bits(w, n) != 0;
+}
+
+static inline int cc_swar_has(uint64_t w, unsigned char c)
+{
+    return cc_swar_has_bits(w, c) != 0;
 }
 
 /* Whether a byte of w is 0x80 or above. */
 static inline int cc_swar_high(uint64_t w)
 {
     return (w & CC_SWAR_HIGH) != 0;
+}
+
+/* How many bytes of a word loaded from memory come before the first flagged
+ * one (bits nonzero): all of them are unflagged. 0 where the byte order is
+ * not known to be little-endian (callers then look from the word's start). */
+static inline unsigned cc_swar_skip(uint64_t bits)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(bits) >> 3;
+#else
+    (void)bits;
+    return 0;
+#endif
 }
 
 #endif

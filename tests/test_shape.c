@@ -230,6 +230,26 @@ static void test_string_scan(void)
         }
     }
     CHECK(ok, "special bytes found at every offset of the 8-byte scan");
+
+    /* the writer's scan too: the byte to escape, at every offset */
+    {
+        static const char *raw[] = {"\"", "\\", "\x01", "\x7f", "\xc3\xa9"};
+        static const char *escaped[] = {"\\\"", "\\\\", "\\u0001", "\\u007f", "\\u00e9"};
+        ok = 1;
+        for (k = 0; k < 20; k++) {
+            for (i = 0; i < 5; i++) {
+                char text[64], want[64];
+                cc_buf_t b;
+                cc_buf_init(&b);
+                snprintf(text, sizeof text, "%.*s%sxyz", (int)k, "abcdefghijklmnopqrstuvwxyz", raw[i]);
+                snprintf(want, sizeof want, "\"%.*s%sxyz\"", (int)k, "abcdefghijklmnopqrstuvwxyz", escaped[i]);
+                cc_json_put_string(&b, text, strlen(text));
+                ok &= strcmp(cc_buf_cstr(&b), want) == 0;
+                cc_buf_free(&b);
+            }
+        }
+        CHECK(ok, "bytes to escape found at every offset of the writer's 8-byte scan");
+    }
 }
 
 static void test_json_and_time(void)
