@@ -357,6 +357,14 @@ static int read_value(reader_t *r, const cc_shape_t *s)
     case CC_SHAPE_DOCUMENT: return read_any(r);
     default: break;
     }
+    if (c == '"' && s->type == CC_SHAPE_STRING) { /* most of an answer: straight from the text */
+        const char *str;
+        size_t n;
+        if (cc_jlex_string(&r->lx, 0, &str, &n) != CC_OK)
+            return r->err->code;
+        EMIT(r, string(r->sink->ctx, str, n));
+        return CC_OK;
+    }
     if (c == '{' || c == '[')
         return skip(r);
     if (cc_jlex_scalar(&r->lx, &in) != CC_OK)

@@ -280,7 +280,7 @@ void cc_jlex_init(cc_jlex_t *lx, const char *text, size_t len, cc_arena_t *a, cc
     lx->err = err;
 }
 
-int cc_jlex_peek(cc_jlex_t *lx)
+int cc_jlex_peek_slow(cc_jlex_t *lx)
 {
     while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r'))
         lx->p++;

@@ -39,8 +39,15 @@ typedef struct cc_jlex {
 } cc_jlex_t;
 
 void cc_jlex_init(cc_jlex_t *lx, const char *text, size_t len, cc_arena_t *a, cc_err_t *err);
-/* Skips white space; the next byte, or 0 at the end. */
-int cc_jlex_peek(cc_jlex_t *lx);
+/* Skips white space; the next byte, or 0 at the end. Inline for the usual
+ * case, a byte that is no white space (every one above ' '). */
+int cc_jlex_peek_slow(cc_jlex_t *lx);
+static inline int cc_jlex_peek(cc_jlex_t *lx)
+{
+    if (lx->p < lx->end && *lx->p > ' ')
+        return *lx->p;
+    return cc_jlex_peek_slow(lx);
+}
 /* Reads the string literal at the next byte ('"'). A string without escapes
  * or non-ASCII bytes is the text itself unless copy is set; any other is
  * decoded into the arena (NUL-terminated). */
