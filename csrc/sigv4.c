@@ -535,6 +535,10 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
     if (!cc_buf_ok(authz))
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory");
 done:
+    /* the canonical request holds the session token's header: kept buffers
+     * keep no credential between calls */
+    if (creq->data)
+        OPENSSL_cleanse(creq->data, creq->len);
     cc_buf_trim(creq, KEEP_SCRATCH_BYTES);
     cc_buf_trim(sh, KEEP_SCRATCH_BYTES);
     cc_buf_trim(sts, KEEP_SCRATCH_BYTES);
