@@ -255,14 +255,11 @@ static int l_build(lua_State *L)
         cc_lua_set_string(L, "content_type", box->parts.content_type);
     }
     if (box->parts.nheaders > 0) {
-        const char *p = box->parts.headers.data;
-        size_t i;
+        cc_header_walk_t w = cc_header_walk(&box->parts);
         lua_createtable(L, 0, (int)box->parts.nheaders);
-        for (i = 0; i < box->parts.nheaders; i++) {
-            const char *v = p + strlen(p) + 1;
-            lua_pushstring(L, v);
-            lua_setfield(L, -2, p);
-            p = v + strlen(v) + 1;
+        while (cc_header_next(&w)) {
+            lua_pushlstring(L, w.value, w.value_len);
+            lua_setfield(L, -2, w.name);
         }
         lua_setfield(L, -2, "headers");
     }
@@ -466,12 +463,9 @@ static int l_prepare(lua_State *L)
         return cc_lua_fail(L, cc_strerror(CC_E_NOMEM), "out of memory preparing the request");
     }
     {
-        const char *p = box->parts.headers.data;
-        for (i = 0; i < box->parts.nheaders; i++) {
-            const char *v = p + strlen(p) + 1;
-            set_header(h, &nh, p, v, strlen(v));
-            p = v + strlen(v) + 1;
-        }
+        cc_header_walk_t w = cc_header_walk(&box->parts);
+        while (cc_header_next(&w))
+            set_header(h, &nh, w.name, w.value, w.value_len);
     }
     set_header(h, &nh, "Host", host, host_len);
     set_header(h, &nh, "X-Amz-Date", amz_date, strlen(amz_date));

@@ -483,18 +483,35 @@ static int put_headers(const cc_shape_t *in, const cc_value_t *params, int gzipp
     return rc;
 }
 
+cc_header_walk_t cc_header_walk(const cc_request_parts_t *parts)
+{
+    cc_header_walk_t w;
+    w.at = parts->headers.data;
+    w.left = parts->nheaders;
+    w.name = w.value = NULL;
+    w.value_len = 0;
+    return w;
+}
+
+int cc_header_next(cc_header_walk_t *w)
+{
+    if (w->left == 0)
+        return 0;
+    w->left--;
+    w->name = w->at;
+    w->value = w->name + strlen(w->name) + 1;
+    w->value_len = strlen(w->value);
+    w->at = w->value + w->value_len + 1;
+    return 1;
+}
+
 /* Whether a header-bound member already sets this header. */
 static int has_header(const cc_request_parts_t *out, const char *name)
 {
-    const char *p = out->headers.data;
-    size_t i;
-    for (i = 0; i < out->nheaders; i++) {
-        int match = strcasecmp(p, name) == 0;
-        p += strlen(p) + 1;
-        if (match)
+    cc_header_walk_t w = cc_header_walk(out);
+    while (cc_header_next(&w))
+        if (strcasecmp(w.name, name) == 0)
             return 1;
-        p += strlen(p) + 1;
-    }
     return 0;
 }
 /* }====== */

@@ -84,6 +84,19 @@ typedef struct cc_request_parts {
     cc_problems_t problems; /* what validation found, when it failed */
 } cc_request_parts_t;
 
+/* Walks the member headers of parts, "name\0value\0" pairs:
+ *     cc_header_walk_t w = cc_header_walk(&parts);
+ *     while (cc_header_next(&w)) use w.name, w.value, w.value_len */
+typedef struct cc_header_walk {
+    const char *at; /* the next pair */
+    size_t left;
+    const char *name, *value;
+    size_t value_len;
+} cc_header_walk_t;
+
+cc_header_walk_t cc_header_walk(const cc_request_parts_t *parts);
+int cc_header_next(cc_header_walk_t *w);
+
 void cc_request_parts_init(cc_request_parts_t *p);
 void cc_request_parts_free(cc_request_parts_t *p);
 /* Empties the parts for another request, keeping buffers of up to keep
