@@ -357,9 +357,62 @@ static int validate_structure(vctx_t *c, const cc_shape_t *s, const cc_value_t *
     return CC_OK;
 }
 
-static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
+/* A value by its shape; NULL: any JSON value (a document). */
+static int validate_any(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
+{
+    return s ? validate(c, s, v) : validate_document(c, v);
+}
+
+/* The items of a sequence table, each by item_shape (NULL: any). */
+static int validate_items(vctx_t *c, const cc_value_t *v, const cc_shape_t *item_shape)
 {
     long long i;
+    for (i = 1; i <= (long long)v->u.tab.n; i++) {
+        size_t old = push_index(c, i);
+        int rc = validate_any(c, item_shape, cc_value_index(v, i));
+        pop(c, old);
+        if (rc != CC_OK)
+            return rc;
+    }
+    return CC_OK;
+}
+
+static int key_not_string(vctx_t *c, const cc_value_t *key);
+
+/* The entries of a table with string keys: a key by key_shape (none: only
+ * its being a string), a value by value_shape (NULL: any). A key is named as
+ * botocore names it, "tags (key: k)"; a value "tags.k". */
+static int validate_entries(vctx_t *c, const cc_value_t *v, const cc_shape_t *key_shape,
+                            const cc_shape_t *value_shape)
+{
+    size_t i;
+    for (i = 0; i < v->u.tab.n; i++) {
+        const cc_entry_t *e = &v->u.tab.items[i];
+        size_t old;
+        int rc;
+        if (e->key.kind != CC_V_STR) {
+            if (key_not_string(c, &e->key) != CC_OK)
+                return CC_E_NOMEM;
+            continue;
+        }
+        if (key_shape) {
+            old = push_key(c, e->key.u.str.s, e->key.u.str.len);
+            rc = validate(c, key_shape, &e->key);
+            pop(c, old);
+            if (rc != CC_OK)
+                return rc;
+        }
+        old = push_member(c, e->key.u.str.s, e->key.u.str.len);
+        rc = validate_any(c, value_shape, &e->val);
+        pop(c, old);
+        if (rc != CC_OK)
+            return rc;
+    }
+    return CC_OK;
+}
+
+static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
+{
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
     if (!cc_value_is_sequence(v))
@@ -367,14 +420,7 @@ static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
                        where(c), valid_types(s));
     if (check_min(c, s, (double)v->u.tab.n, 1) != CC_OK)
         return CC_E_NOMEM;
-    for (i = 1; i <= (long long)v->u.tab.n; i++) {
-        size_t old = push_index(c, i);
-        int rc = validate(c, s->member, cc_value_index(v, i));
-        pop(c, old);
-        if (rc != CC_OK)
-            return rc;
-    }
-    return CC_OK;
+    return validate_items(c, v, s->member);
 }
 
 /* A map's or a document object's key that is not a string. */
@@ -386,31 +432,9 @@ static int key_not_string(vctx_t *c, const cc_value_t *key)
 
 static int validate_map(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
-    size_t i;
     if (v->kind != CC_V_TABLE)
         return type_error(c, s, v);
-    for (i = 0; i < v->u.tab.n; i++) {
-        const cc_entry_t *e = &v->u.tab.items[i];
-        size_t old;
-        int rc;
-        if (e->key.kind != CC_V_STR) {
-            if (key_not_string(c, &e->key) != CC_OK)
-                return CC_E_NOMEM;
-            continue;
-        }
-        /* a key is named as botocore names it, "tags (key: k)"; a value "tags.k" */
-        old = push_key(c, e->key.u.str.s, e->key.u.str.len);
-        rc = validate(c, s->key, &e->key);
-        pop(c, old);
-        if (rc != CC_OK)
-            return rc;
-        old = push_member(c, e->key.u.str.s, e->key.u.str.len);
-        rc = validate(c, s->value, &e->val);
-        pop(c, old);
-        if (rc != CC_OK)
-            return rc;
-    }
-    return CC_OK;
+    return validate_entries(c, v, s->key, s->value);
 }
 
 static int validate_string(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
@@ -472,7 +496,6 @@ static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *
  * (string keys); numbers are finite. */
 static int validate_document(vctx_t *c, const cc_value_t *v)
 {
-    size_t i;
     switch (v->kind) {
     case CC_V_BOOL:
     case CC_V_INT: return CC_OK;
@@ -489,33 +512,7 @@ static int validate_document(vctx_t *c, const cc_value_t *v)
         return problem(c, CC_P_TYPE, "Invalid type for parameter %s, type: %s, valid types: a JSON value", where(c),
                        cc_value_type_name(v));
     }
-    if (cc_value_is_sequence(v)) {
-        long long k;
-        for (k = 1; k <= (long long)v->u.tab.n; k++) {
-            size_t old = push_index(c, k);
-            int rc = validate_document(c, cc_value_index(v, k));
-            pop(c, old);
-            if (rc != CC_OK)
-                return rc;
-        }
-        return CC_OK;
-    }
-    for (i = 0; i < v->u.tab.n; i++) {
-        const cc_entry_t *e = &v->u.tab.items[i];
-        size_t old;
-        int rc;
-        if (e->key.kind != CC_V_STR) {
-            if (key_not_string(c, &e->key) != CC_OK)
-                return CC_E_NOMEM;
-            continue;
-        }
-        old = push_member(c, e->key.u.str.s, e->key.u.str.len);
-        rc = validate_document(c, &e->val);
-        pop(c, old);
-        if (rc != CC_OK)
-            return rc;
-    }
-    return CC_OK;
+    return cc_value_is_sequence(v) ? validate_items(c, v, NULL) : validate_entries(c, v, NULL, NULL);
 }
 
 static int validate(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
