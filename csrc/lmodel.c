@@ -423,7 +423,8 @@ static int l_prepare(lua_State *L)
     creds.access_key_id = string_field(L, 4, "access_key_id", &unused);
     creds.secret_access_key = string_field(L, 4, "secret_access_key", &unused);
     creds.session_token = string_field(L, 4, "session_token", &token_len);
-    if (lua_type(L, 5) == LUA_TNUMBER) { /* the clock's seconds: one C call fewer than core.amz_date */
+    if (lua_isnumber(L, 5)) { /* the clock's seconds (a number or a numeric string): one C call fewer than
+                                 * core.amz_date; a date ("20150830T123600Z") is no number */
         cc_ts_amz_date((long long)lua_tonumber(L, 5), date_text);
         amz_date = date_text;
     } else {

@@ -2,6 +2,8 @@
  * counts and the subprocess runner the credential sources use. */
 #include "lbind.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "alloc.h"
@@ -189,6 +191,52 @@ static int l_parse_iso8601(lua_State *L)
     return 1;
 }
 
+/* Whether the string at idx has an upper-case ASCII letter. */
+static int has_upper(lua_State *L, int idx)
+{
+    size_t n, i;
+    const char *s = lua_tolstring(L, idx, &n);
+    for (i = 0; i < n; i++)
+        if (s[i] >= 'A' && s[i] <= 'Z')
+            return 1;
+    return 0;
+}
+
+/*** How a transport's answer can be read, checked in one call (each check
+ * in Lua is a call too).
+ * @tparam any resp
+ * @treturn true|false|nil true: as it is (an integer status, a string body,
+ *   a table of headers whose names are strings in lower case); false: a
+ *   table with a number status, to copy into that form; nil: not an answer */
+static int l_answer_form(lua_State *L)
+{
+    int whole, plain = 1;
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return 0;
+    lua_getfield(L, 1, "status");
+    if (lua_type(L, -1) != LUA_TNUMBER)
+        return 0;
+#if LUA_VERSION_NUM >= 503
+    whole = lua_isinteger(L, -1);
+#else
+    whole = lua_tonumber(L, -1) == floor(lua_tonumber(L, -1)); /* every number is a float here */
+#endif
+    lua_getfield(L, 1, "body");
+    lua_getfield(L, 1, "headers");
+    if (!whole || lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TTABLE) {
+        plain = 0;
+    } else {
+        int headers = lua_gettop(L);
+        lua_pushnil(L);
+        while (plain && lua_next(L, headers)) {
+            plain = lua_type(L, -2) == LUA_TSTRING && !has_upper(L, -2); /* tolstring of a string key is safe */
+            lua_pop(L, 1);
+        }
+    }
+    lua_pushboolean(L, plain);
+    return 1;
+}
+
 void cc_lua_util_open(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
@@ -203,6 +251,7 @@ void cc_lua_util_open(lua_State *L)
         {"live_allocations", l_live_allocations},
         {"allocations", l_allocations},
         {"invocation_id", l_invocation_id},
+        {"answer_form", l_answer_form},
         {"iso8601", l_iso8601},
         {"parse_iso8601", l_parse_iso8601},
         {NULL, NULL},

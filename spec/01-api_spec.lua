@@ -177,12 +177,34 @@ describe("connectcampaigns", function()
         assert.are.same({ case[1], built.method, "/base" .. built.path, built.query, built.body },
           { req.operation, req.method, req.path, req.query, req.body })
       end
-      -- the clock's seconds give the same request as the date written from them
-      assert.are.same(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date),
-        core.prepare("DescribeCampaign", { id = "c" }, target, creds, 1440938160))
+      -- the clock's seconds (a number, or a numeric string from a user's clock)
+      -- give the same request as the date written from them
+      for _, seconds in ipairs { 1440938160, 1440938160.5, "1440938160" } do
+        assert.are.same(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date),
+          core.prepare("DescribeCampaign", { id = "c" }, target, creds, seconds), tostring(seconds))
+      end
       local _, err = core.prepare("DescribeCampaign", {}, target, creds, date)
       assert.are.equal("ParamValidationError", err.code)
       assert.are.equal("id", err.problems[1].path)
+    end)
+
+    it("tell in one call how a transport's answer can be read", function()
+      assert.is_true(core.answer_form { status = 200, body = "", headers = { ["x-a"] = "1" } })
+      for _, copied in ipairs {
+        { status = 200, body = "", headers = { ["X-A"] = "1" } }, -- a name to lower-case
+        { status = 200, headers = {} },                          -- no body
+        { status = 200, body = "" },                             -- no headers
+        { status = 200, body = "", headers = { [1] = "x" } },    -- a name that is no string
+        { status = 200.5, body = "", headers = {} },             -- not a whole status
+      } do
+        assert.is_false(core.answer_form(copied))
+      end
+      if math.type then -- 5.3+: a float status is copied, to become an integer
+        assert.is_false(core.answer_form { status = 200.0, body = "", headers = {} })
+      end
+      for _, bad in ipairs { "200", { status = "200" }, { body = "" } } do
+        assert.is_nil(core.answer_form(bad))
+      end
     end)
 
     it("read a transport's answer as given, never changing it, whatever the case of its header names", function()

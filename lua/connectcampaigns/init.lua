@@ -116,13 +116,15 @@ end })
 -- and for a closed client: both are misuse, not failures of the world.
 local classes = setmetatable({ [Client] = true }, { __mode = "k" })
 
+-- The private state of a client; raises for what is none (only a client
+-- that is not closed has one).
 local function check_client(v, method, level)
+  local p = private[v]
+  if p then return p end
   if not classes[getmetatable(v)] then
     error("bad self: call it as client:" .. method .. "{...} (with a colon)", level + 1)
   end
-  if private[v] == nil then
-    error("attempt to use a closed connectcampaigns.Client", level + 1)
-  end
+  error("attempt to use a closed connectcampaigns.Client", level + 1)
 end
 
 Client.__tostring = function(self)
@@ -407,22 +409,7 @@ local function lower_keys(t)
   return out
 end
 
-local math_type = math.type -- nil before Lua 5.3: every number is a float there
-
--- Whether a transport's answer is already as the client reads answers (an
--- integer status, a string body, header names in lower case): then it is
--- used as it is, only read, instead of copied into two new tables.
-local function normalized(resp)
-  local status, headers = resp.status, resp.headers
-  if type(resp.body) ~= "string" or type(headers) ~= "table" or status ~= math.floor(status)
-    or (math_type and math_type(status) ~= "integer") then
-    return false
-  end
-  for k in next, headers do
-    if type(k) ~= "string" or k:lower() ~= k then return false end
-  end
-  return true
-end
+local answer_form = core.answer_form
 
 -- How long the credential sources may take: metadata endpoints answer fast or not at all.
 local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 }, sso = { 5, 30 } }
@@ -464,7 +451,7 @@ local function send(p, req, kind, checked)
     return nil, { code = "NetworkError", message = 'transport "ngx" needs OpenResty cosockets (a request phase or a timer)',
       retryable = false }
   end
-  local transport = pick_transport(p)
+  local transport = p.user_transport or pick_transport(p)
   if transport then
     -- every transport, the user's too, gets only headers that cannot split a
     -- line (libcurl's handles run the same C check as they read the request;
@@ -473,7 +460,7 @@ local function send(p, req, kind, checked)
       local ok_headers, herr = core.check_headers(req.headers)
       if not ok_headers then return nil, herr end
     end
-    local t = FETCH_TIMEOUTS[kind or "service"]
+    local t = kind and FETCH_TIMEOUTS[kind]
     local ok, resp, err = pcall(transport, req, t and { connect_timeout = t[1], timeout = t[2] } or nil)
     if not ok then return nil, { code = "NetworkError", message = "transport raised: " .. tostring(resp) } end
     if resp == nil then
@@ -483,10 +470,13 @@ local function send(p, req, kind, checked)
       end
       return nil, { code = "NetworkError", message = tostring(err or "transport returned nothing") }
     end
-    if type(resp) ~= "table" or type(resp.status) ~= "number" then
+    -- an answer already in the form the client reads (an integer status, a
+    -- string body, lower-case header names) is used as it is, only read
+    local form = answer_form(resp)
+    if form then return resp end
+    if form == nil then
       return nil, { code = "NetworkError", message = "transport must return {status=, headers=, body=}" }
     end
-    if normalized(resp) then return resp end
     return { status = math.floor(resp.status), headers = lower_keys(resp.headers),
              body = type(resp.body) == "string" and resp.body or "" }
   end
@@ -572,6 +562,7 @@ function M.new(opts)
     first_attempt_header = string.format("attempt=1; max=%d", s.max_attempts),
     max_response = s.max_response,
     transport = opts.transport,
+    user_transport = type(opts.transport) == "function" and opts.transport or nil,
     ca_file = opts.ca_file,
     logger = opts.logger,
     svc = s.service,
@@ -632,9 +623,8 @@ local function prepare(p, op, params)
   end
   -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
   -- Content-Type and the session token, signs, and gives the url
-  local now = p.clock() -- seconds, written as X-Amz-Date in C (a numeric string from a user's clock too)
-  local req, err = p.svc.prepare(op.name, params, p.target, creds, type(now) == "number" and now or core.amz_date(now),
-    p.new_token and p.new_token())
+  -- the clock's seconds: core.prepare writes them as X-Amz-Date
+  local req, err = p.svc.prepare(op.name, params, p.target, creds, p.clock(), p.new_token and p.new_token())
   if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
   return req
 end
@@ -644,11 +634,10 @@ end
 -- @treturn[2] nil
 -- @treturn[2] Error
 function Client:prepare(opname, params)
-  check_client(self, "prepare", 2)
+  local p = check_client(self, "prepare", 2)
   if type(params) ~= "table" then
     error(string.format("bad argument #2 to 'prepare' (table expected, got %s)", type(params)), 2)
   end
-  local p = private[self]
   local op = p.svc.by_name[opname]
   if not op then error(unknown_operation(opname, p.svc), 2) end
   return prepare(p, op, params)
@@ -741,13 +730,12 @@ end
 --- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`),
 -- retrying as the retry mode says. Errors carry `attempts`.
 function Client:call(opname, params)
-  check_client(self, "call", 2)
+  local p = check_client(self, "call", 2)
   if params == nil then
     params = {}
   elseif type(params) ~= "table" then
     error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
   end
-  local p = private[self]
   local op = p.svc.by_name[opname]
   if not op then error(unknown_operation(opname, p.svc), 2) end
   return call(p, op, params)
@@ -851,13 +839,12 @@ Client.__close = Client.close
 local function method_of(op)
   local snake = op.snake
   return function(self, params)
-    check_client(self, snake, 2)
+    local p = check_client(self, snake, 2)
     if params == nil then
       params = {}
     elseif type(params) ~= "table" then
       error(string.format("bad argument #1 to '%s' (table expected, got %s)", snake, type(params)), 2)
     end
-    local p = private[self]
     -- the client's own entry: a client of another model may lack this one
     local own = p.svc.by_name[snake]
     if not own then error(unknown_operation(snake, p.svc), 2) end
