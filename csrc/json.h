@@ -46,6 +46,8 @@ static inline int cc_jlex_peek(cc_jlex_t *lx)
 {
     if (lx->p < lx->end && *lx->p > ' ')
         return *lx->p;
+    if (lx->end - lx->p > 1 && *lx->p == ' ' && lx->p[1] > ' ') /* one space, as after ',' and ':' */
+        return *++lx->p;
     return cc_jlex_peek_slow(lx);
 }
 /* Reads the string literal at the next byte ('"'). A string without escapes
