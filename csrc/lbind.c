@@ -45,15 +45,26 @@ void cc_lua_box_release(cc_box_t *b)
     b->taken = 0;
 }
 
+/* The box at 1, its metatable compared with upvalue 1 (the box metatable)
+ * rather than looked up by name: __close runs at the end of every call. */
+static cc_box_t *check_box(lua_State *L)
+{
+    int ok = lua_getmetatable(L, 1) && lua_rawequal(L, -1, lua_upvalueindex(1));
+    if (!ok)
+        luaL_argerror(L, 1, "not a connectcampaigns scratch box");
+    lua_pop(L, 1);
+    return lua_touserdata(L, 1);
+}
+
 static int box_close(lua_State *L)
 {
-    cc_lua_box_release(luaL_checkudata(L, 1, BOX_META));
+    cc_lua_box_release(check_box(L));
     return 0;
 }
 
 static int box_gc(lua_State *L)
 {
-    box_free(luaL_checkudata(L, 1, BOX_META));
+    box_free(check_box(L));
     return 0;
 }
 
@@ -465,9 +476,11 @@ int cc_lua_push_encoded(lua_State *L, int idx, const cc_model_t *m, const cc_sha
 void cc_lua_bind_open(lua_State *L)
 {
     if (luaL_newmetatable(L, BOX_META)) {
-        lua_pushcfunction(L, box_gc);
+        lua_pushvalue(L, -1);
+        lua_pushcclosure(L, box_gc, 1);
         lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, box_close);
+        lua_pushvalue(L, -1);
+        lua_pushcclosure(L, box_close, 1);
         lua_setfield(L, -2, "__close");
     }
     lua_pop(L, 1);

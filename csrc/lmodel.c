@@ -92,9 +92,18 @@ static const cc_model_t *model_arg(lua_State *L)
 }
 /* }====== */
 
+/* The operation at idx: its name (either form), or its index in
+ * core.operations() (a client's calls pass that: no search by name). */
 static const cc_operation_t *check_op(lua_State *L, const cc_model_t *m, int idx)
 {
-    const char *name = luaL_checkstring(L, idx);
+    const char *name;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Integer i = lua_tointeger(L, idx);
+        if (i < 1 || (size_t)i > m->nops)
+            luaL_argerror(L, idx, "no operation has this index");
+        return &m->ops[i - 1];
+    }
+    name = luaL_checkstring(L, idx);
     const cc_operation_t *op = cc_model_find_op(m, name);
     if (op == NULL)
         luaL_error(L, "unknown operation '%s'", name);
@@ -102,7 +111,7 @@ static const cc_operation_t *check_op(lua_State *L, const cc_model_t *m, int idx
 }
 
 /*** Lists the model's operations.
- * @treturn table array of {name, snake, method, uri, paginator?} */
+ * @treturn table array of {name, snake, index, method, uri, paginator?} */
 static int l_operations(lua_State *L)
 {
     const cc_model_t *m = model_arg(L);
@@ -110,8 +119,10 @@ static int l_operations(lua_State *L)
     lua_createtable(L, (int)m->nops, 0);
     for (i = 0; i < m->nops; i++) {
         const cc_operation_t *op = &m->ops[i];
-        lua_createtable(L, 0, 6);
+        lua_createtable(L, 0, 7);
         cc_lua_set_string(L, "name", op->name);
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_setfield(L, -2, "index"); /* what core.prepare and core.parse take in place of the name */
         cc_lua_set_string(L, "snake", op->snake);
         cc_lua_set_string(L, "method", op->method);
         cc_lua_set_string(L, "uri", op->uri);
@@ -319,11 +330,48 @@ static int has_content_type(const cc_header_t *h, size_t n)
     return 0;
 }
 
-/* t[key] as a string (kept alive by t), or NULL when it is not one. */
-static const char *string_field(lua_State *L, int t, const char *key, size_t *len)
+/* The names core.prepare reads and writes on every call, made Lua strings
+ * once, as its upvalues: lua_getfield and lua_setfield with a C string look
+ * the string up again each time (a hash and a strcmp). */
+enum {
+    K_SIGNER, K_REGION, K_SERVICE, K_ORIGIN, K_HOST, K_BASE_PATH, K_USER_AGENT, K_MIN_COMPRESSION,
+    K_ACCESS_KEY_ID, K_SECRET_ACCESS_KEY, K_SESSION_TOKEN,
+    K_OPERATION, K_METHOD, K_PATH, K_QUERY, K_BODY, K_HEADERS, K_URL,
+    K_HOST_HEADER, K_DATE_HEADER, K_USER_AGENT_HEADER, K_CONTENT_TYPE_HEADER, K_TOKEN_HEADER, K_AUTHORIZATION,
+    K_COUNT
+};
+static const char *const KEYS[K_COUNT] = {
+    "signer", "region", "service", "origin", "host", "base_path", "user_agent", "min_compression",
+    "access_key_id", "secret_access_key", "session_token",
+    "operation", "method", "path", "query", "body", "headers", "url",
+    "Host", "X-Amz-Date", "User-Agent", "Content-Type", "X-Amz-Security-Token", "Authorization",
+};
+
+static void push_key(lua_State *L, int k)
+{
+    lua_pushvalue(L, lua_upvalueindex(k + 1));
+}
+
+/* t[KEYS[k]] on the stack (metamethods honoured, as lua_getfield does). */
+static void get_key(lua_State *L, int t, int k)
+{
+    push_key(L, k);
+    lua_gettable(L, t);
+}
+
+/* t[KEYS[k]] = the value on top, t below it a fresh table of ours. */
+static void set_key(lua_State *L, int k)
+{
+    push_key(L, k);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+/* t[KEYS[k]] as a string (kept alive by t), or NULL when it is not one. */
+static const char *string_key(lua_State *L, int t, int k, size_t *len)
 {
     const char *s;
-    lua_getfield(L, t, key);
+    get_key(L, t, k);
     s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, len) : NULL;
     lua_pop(L, 1);
     return s;
@@ -342,18 +390,18 @@ static void read_target(lua_State *L, int t, target_t *o)
 {
     size_t unused;
     luaL_checktype(L, t, LUA_TTABLE);
-    lua_getfield(L, t, "signer");
+    get_key(L, t, K_SIGNER);
     o->signer = cc_lua_check_signer(L, -1, &o->authz);
     lua_pop(L, 1);
-    o->region = string_field(L, t, "region", &unused);
-    o->service = string_field(L, t, "service", &unused);
-    o->origin = string_field(L, t, "origin", &o->origin_len);
-    o->host = string_field(L, t, "host", &o->host_len);
-    o->base_path = string_field(L, t, "base_path", &o->base_path_len);
-    o->user_agent = string_field(L, t, "user_agent", &o->user_agent_len);
+    o->region = string_key(L, t, K_REGION, &unused);
+    o->service = string_key(L, t, K_SERVICE, &unused);
+    o->origin = string_key(L, t, K_ORIGIN, &o->origin_len);
+    o->host = string_key(L, t, K_HOST, &o->host_len);
+    o->base_path = string_key(L, t, K_BASE_PATH, &o->base_path_len);
+    o->user_agent = string_key(L, t, K_USER_AGENT, &o->user_agent_len);
     if (!o->region || !o->service || !o->origin || !o->host || !o->base_path || !o->user_agent)
         luaL_argerror(L, t, "region, service, origin, host, base_path and user_agent are required");
-    lua_getfield(L, t, "min_compression");
+    get_key(L, t, K_MIN_COMPRESSION);
     o->min_compression = lua_isnumber(L, -1) ? (long)lua_tointeger(L, -1) : -1;
     lua_pop(L, 1);
 }
@@ -365,27 +413,36 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
                         const cc_buf_t *authz)
 {
     size_t i;
+    int k;
     lua_createtable(L, 0, 8);
-    cc_lua_set_string(L, "operation", op->name);
-    cc_lua_set_string(L, "method", op->method);
+    lua_pushstring(L, op->name);
+    set_key(L, K_OPERATION);
+    lua_pushstring(L, op->method);
+    set_key(L, K_METHOD);
     lua_pushlstring(L, path, path_len);
-    lua_setfield(L, -2, "path");
+    set_key(L, K_PATH);
     lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.query), box->parts.query.len);
-    lua_setfield(L, -2, "query");
+    set_key(L, K_QUERY);
     if (box->parts.has_body) {
         lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.body), box->parts.body.len);
-        lua_setfield(L, -2, "body");
+        set_key(L, K_BODY);
     }
     lua_createtable(L, 0, (int)nh + 3); /* room for the two ids added per attempt */
     for (i = 0; i < nh; i++) {
         lua_pushlstring(L, h[i].value, h[i].value_len);
-        lua_setfield(L, -2, h[i].name);
+        /* the headers of every request are named by KEYS; a member's header by the model */
+        for (k = K_HOST_HEADER; k < K_AUTHORIZATION && h[i].name != KEYS[k]; k++)
+            ;
+        if (k < K_AUTHORIZATION)
+            set_key(L, k);
+        else
+            lua_setfield(L, -2, h[i].name);
     }
     lua_pushlstring(L, authz->data, authz->len);
-    lua_setfield(L, -2, "Authorization");
-    lua_setfield(L, -2, "headers");
+    set_key(L, K_AUTHORIZATION);
+    set_key(L, K_HEADERS);
     lua_pushlstring(L, url, url_len);
-    lua_setfield(L, -2, "url");
+    set_key(L, K_URL);
     push_host_prefix(L, &box->parts);
 }
 
@@ -420,9 +477,9 @@ static int l_prepare(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     read_target(L, 3, &t);
     luaL_checktype(L, 4, LUA_TTABLE);
-    creds.access_key_id = string_field(L, 4, "access_key_id", &unused);
-    creds.secret_access_key = string_field(L, 4, "secret_access_key", &unused);
-    creds.session_token = string_field(L, 4, "session_token", &token_len);
+    creds.access_key_id = string_key(L, 4, K_ACCESS_KEY_ID, &unused);
+    creds.secret_access_key = string_key(L, 4, K_SECRET_ACCESS_KEY, &unused);
+    creds.session_token = string_key(L, 4, K_SESSION_TOKEN, &token_len);
     if (lua_isnumber(L, 5)) { /* the clock's seconds (a number or a numeric string): one C call fewer than
                                  * core.amz_date; a date ("20150830T123600Z") is no number */
         cc_ts_amz_date((long long)lua_tonumber(L, 5), date_text);
@@ -468,13 +525,13 @@ static int l_prepare(lua_State *L)
         while (cc_header_next(&w))
             set_header(h, &nh, w.name, w.value, w.value_len);
     }
-    set_header(h, &nh, "Host", host, host_len);
-    set_header(h, &nh, "X-Amz-Date", amz_date, strlen(amz_date));
-    set_header(h, &nh, "User-Agent", t.user_agent, t.user_agent_len);
+    set_header(h, &nh, KEYS[K_HOST_HEADER], host, host_len);
+    set_header(h, &nh, KEYS[K_DATE_HEADER], amz_date, strlen(amz_date));
+    set_header(h, &nh, KEYS[K_USER_AGENT_HEADER], t.user_agent, t.user_agent_len);
     if (box->parts.has_body && !has_content_type(h, nh))
-        set_header(h, &nh, "Content-Type", box->parts.content_type, strlen(box->parts.content_type));
+        set_header(h, &nh, KEYS[K_CONTENT_TYPE_HEADER], box->parts.content_type, strlen(box->parts.content_type));
     if (creds.session_token)
-        set_header(h, &nh, "X-Amz-Security-Token", creds.session_token, token_len);
+        set_header(h, &nh, KEYS[K_TOKEN_HEADER], creds.session_token, token_len);
     /* every header is checked here, so no transport need check again: the
      * members bound to headers were checked as the serializer wrote them
      * (naming the parameter), the rest come from the endpoint, the clock,
@@ -664,7 +721,6 @@ void cc_lua_model_open(lua_State *L)
         {"model_json", l_model_json},
         {"model_view", l_model_view},
         {"build", l_build},
-        {"prepare", l_prepare},
         {"parse", l_parse},
         {"encode_shape", l_encode_shape},
         {"decode_shape", l_decode_shape},
@@ -677,4 +733,12 @@ void cc_lua_model_open(lua_State *L)
     }
     lua_pop(L, 1);
     luaL_setfuncs(L, funcs, 0);
+    {
+        int k;
+        luaL_checkstack(L, K_COUNT, "opening the module");
+        for (k = 0; k < K_COUNT; k++)
+            lua_pushstring(L, KEYS[k]);
+        lua_pushcclosure(L, l_prepare, K_COUNT);
+        lua_setfield(L, -2, "prepare");
+    }
 }

@@ -72,7 +72,7 @@ M.poll = async.poll
 -- `results[i] = { fn's returns..., n = count }`.
 M.map = async.map
 
---- The model's operations: array of `{name, snake, method, uri, paginator?}`.
+--- The model's operations: array of `{name, snake, index, method, uri, paginator?}`.
 M.operations = operations
 
 --- The operations' method names (`create_campaign`, ...).
@@ -624,7 +624,7 @@ local function prepare(p, op, params)
   -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
   -- Content-Type and the session token, signs, and gives the url
   -- the clock's seconds: core.prepare writes them as X-Amz-Date
-  local req, err = p.svc.prepare(op.name, params, p.target, creds, p.clock(), p.new_token and p.new_token())
+  local req, err = p.svc.prepare(op.index, params, p.target, creds, p.clock(), p.new_token and p.new_token())
   if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
   return req
 end
@@ -657,7 +657,7 @@ local function attempt(p, op, params, call_id, n)
   if not resp then
     return nil, errors.new(terr.code, terr.message, { operation = req.operation, retryable = terr.retryable }), req
   end
-  local out, perr = p.svc.parse(req.operation, resp.status, resp.body, resp.headers)
+  local out, perr = p.svc.parse(op.index, resp.status, resp.body, resp.headers)
   if out then return out, nil, req, resp end
   return nil, errors.new(perr.code, perr.message, {
     status = resp.status,
