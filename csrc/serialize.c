@@ -40,10 +40,18 @@ void cc_request_parts_free(cc_request_parts_t *p)
     cc_problems_free(&p->problems);
 }
 
+/* Emptied for the next request, the storage kept when at most keep bytes;
+ * an unused buffer is left as it is (most requests use few of them). */
 static void reuse(cc_buf_t *b, size_t keep)
 {
-    cc_buf_trim(b, keep);
-    cc_buf_reset(b);
+    if (b->cap > keep) {
+        cc_buf_free(b);
+    } else if (b->len || b->oom) {
+        b->len = 0;
+        b->oom = 0;
+        if (b->data) /* NULL when the first growth failed */
+            b->data[0] = '\0';
+    }
 }
 
 void cc_request_parts_reset(cc_request_parts_t *p, size_t keep)
