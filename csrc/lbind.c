@@ -188,10 +188,11 @@ static int may_enter(conv_t *c, int idx, cc_value_t *out)
     return 1;
 }
 
-/* Room for n entries, counted against MAX_NODES; 0 when refused. */
-static int new_table(conv_t *c, cc_value_t *out, size_t n)
+/* Room for n entries, of which counted count against MAX_NODES; 0 when
+ * refused. */
+static int new_table(conv_t *c, cc_value_t *out, size_t n, size_t counted)
 {
-    if ((c->nodes += n) > MAX_NODES)
+    if ((c->nodes += counted) > MAX_NODES)
         return refuse(out, "more values than one request may hold"), 0;
     if (!cc_value_new_table(c->a, out, n)) {
         c->oom = 1;
@@ -228,7 +229,9 @@ static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t 
     lua_State *L = c->L;
     size_t nodes = c->nodes, nm = s->nmembers, unknown = 0;
     cc_entry_t *items;
-    if (!new_table(c, out, nm + extra))
+    /* the values counted are the keys, not the slots: on a second walk,
+     * extra is all of them; on the first, each member counts as it is read */
+    if (!new_table(c, out, nm + extra, extra))
         return;
     items = out->u.tab.items;
     c->path[c->depth++] = lua_topointer(L, idx);
@@ -239,6 +242,11 @@ static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t 
             size_t len;
             const char *k = lua_tolstring(L, -2, &len);
             m = cc_shape_find_member(s, k, len);
+        }
+        if (m && extra == 0 && ++c->nodes > MAX_NODES) {
+            lua_pop(L, 2);
+            c->depth--;
+            return refuse(out, "more values than one request may hold");
         }
         if (m) {
             cc_entry_t *e = &items[m - s->members];
@@ -273,7 +281,7 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
     int plain = !shaped || vs->type == CC_SHAPE_DOCUMENT; /* a list or map of documents */
     if (n == 0 || n > LENGTH_GUESS_MAX) /* a length is a border, not a count: with holes it may be far off */
         n = count_entries(L, idx);
-    if (!new_table(c, out, n))
+    if (!new_table(c, out, n, n))
         return;
     c->path[c->depth++] = lua_topointer(L, idx);
     lua_pushnil(L);

@@ -176,6 +176,18 @@ describe("bounded work on any input", function()
     assert.matches("more values than one request may hold", jerr.message)
   end)
 
+  it("counts the values a request holds, not the members its structures could hold", function()
+    -- 120k items of one shared valid structure: 7 values an item (840k, under the bound of
+    -- 2^20), where the structures have 13 members an item (1.56M)
+    local item = { clientToken = "t", expirationTime = 1772355600,
+      channelSubtypeParameters = { telephony = { destinationPhoneNumber = "+15550100", attributes = {} } } }
+    local items = {}
+    for i = 1, 120000 do items[i] = item end
+    local _, err = core.build("PutOutboundRequestBatch", { outboundRequests = items })
+    assert.are.equal("ParamValidationError", err.code)
+    assert.are.equal('Missing required parameter in input: "id"', err.message)
+  end)
+
   it("names a cycle with its path", function()
     local list = {}
     list[1] = { maxCountPerRecipient = 1, frequency = 1, unit = "DAY" }
