@@ -134,29 +134,33 @@ static void refuse(cc_value_t *out, const char *why)
 
 static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out);
 
-static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
+/* The value at idx, of Lua type type, as a scalar (a table is named). */
+static void typed_scalar(lua_State *L, int idx, int type, cc_value_t *out)
 {
-    switch (lua_type(L, idx)) {
+    switch (type) {
     case LUA_TNIL: out->kind = CC_V_NIL; return;
     case LUA_TBOOLEAN:
         out->kind = CC_V_BOOL;
         out->u.b = lua_toboolean(L, idx);
         return;
     case LUA_TNUMBER: {
-        lua_Number n = lua_tonumber(L, idx);
+        lua_Number n;
         if (cc_lua_isinteger(L, idx)) {
             out->kind = CC_V_INT;
             out->u.i = (long long)lua_tointeger(L, idx);
+            return;
+        }
+        n = lua_tonumber(L, idx);
 #if LUA_VERSION_NUM < 503
-        } else if (n == floor(n) && n >= -9007199254740992.0 && n <= 9007199254740992.0) {
+        if (n == floor(n) && n >= -9007199254740992.0 && n <= 9007199254740992.0) {
             /* no integer subtype: an integral number is an integer (3.0 is 3) */
             out->kind = CC_V_INT;
             out->u.i = (long long)n;
-#endif
-        } else {
-            out->kind = CC_V_NUM;
-            out->u.n = (double)n;
+            return;
         }
+#endif
+        out->kind = CC_V_NUM;
+        out->u.n = (double)n;
         return;
     }
     case LUA_TSTRING: {
@@ -167,9 +171,14 @@ static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
     }
     default:
         out->kind = CC_V_OTHER;
-        out->u.other = luaL_typename(L, idx);
+        out->u.other = lua_typename(L, type);
         return;
     }
+}
+
+static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
+{
+    typed_scalar(L, idx, lua_type(L, idx), out);
 }
 
 /* Whether the table at idx may be entered: not already on the path (a
@@ -229,12 +238,14 @@ static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t 
     lua_State *L = c->L;
     size_t nodes = c->nodes, nm = s->nmembers, unknown = 0;
     cc_entry_t *items;
+    int value;
     /* the values counted are the keys, not the slots: on a second walk,
      * extra is all of them; on the first, each member counts as it is read */
     if (!new_table(c, out, nm + extra, extra))
         return;
     items = out->u.tab.items;
     c->path[c->depth++] = lua_topointer(L, idx);
+    value = lua_gettop(L) + 2; /* where lua_next puts each value */
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         const cc_member_t *m = NULL;
@@ -253,7 +264,7 @@ static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t 
             /* a document, or a jsonvalue header, is any JSON-like value */
             int plain = m->jsonvalue || m->shape->type == CC_SHAPE_DOCUMENT;
             cc_value_set_str(&e->key, m->name, m->name_len);
-            to_value(c, lua_gettop(L), plain ? NULL : m->shape, !plain, &e->val);
+            to_value(c, value, plain ? NULL : m->shape, !plain, &e->val);
         } else if (unknown < extra) {
             keep_entry(L, &items[nm + unknown++]);
         } else { /* more unknown keys than room: count them all, read again */
@@ -278,12 +289,13 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
     lua_State *L = c->L;
     size_t nodes = c->nodes, n = by_length ? (size_t)lua_rawlen(L, idx) : 0, i = 0;
     const cc_shape_t *vs = !shaped ? NULL : s->type == CC_SHAPE_LIST ? s->member : s->value;
-    int plain = !shaped || vs->type == CC_SHAPE_DOCUMENT; /* a list or map of documents */
+    int plain = !shaped || vs->type == CC_SHAPE_DOCUMENT, value; /* plain: a list or map of documents */
     if (n == 0 || n > LENGTH_GUESS_MAX) /* a length is a border, not a count: with holes it may be far off */
         n = count_entries(L, idx);
     if (!new_table(c, out, n, n))
         return;
     c->path[c->depth++] = lua_topointer(L, idx);
+    value = lua_gettop(L) + 2;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         cc_entry_t *e;
@@ -296,7 +308,7 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
         }
         e = &out->u.tab.items[i++];
         scalar_to_value(L, -2, &e->key); /* a table key is named "table", never entered */
-        to_value(c, lua_gettop(L), plain ? NULL : vs, !plain, &e->val);
+        to_value(c, value, plain ? NULL : vs, !plain, &e->val);
         lua_pop(L, 1);
     }
     c->depth--;
@@ -305,10 +317,11 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
 
 static void to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, cc_value_t *out)
 {
+    int type = lua_type(c->L, idx);
     if (shaped && s->type == CC_SHAPE_DOCUMENT)
         shaped = 0; /* a payload or top-level document: any JSON-like value */
-    if (lua_type(c->L, idx) != LUA_TTABLE || (shaped && s->type > CC_SHAPE_MAP))
-        scalar_to_value(c->L, idx, out); /* a table where a scalar belongs: "table" */
+    if (type != LUA_TTABLE || (shaped && s->type > CC_SHAPE_MAP))
+        typed_scalar(c->L, idx, type, out); /* a table where a scalar belongs: "table" */
     else if (!may_enter(c, idx, out))
         return;
     else if (shaped && s->type == CC_SHAPE_STRUCTURE)
