@@ -187,10 +187,7 @@ $(BUILD)/curl_loop: bench/curl_loop.c
 	$(CC) -O2 $(DEPS_CFLAGS) -o $@ bench/curl_loop.c $(DEPS_LIBS)
 
 bench-callgrind: $(MODULE)
-	LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./$(BUILD)/?.so;;' \
-	    valgrind --tool=callgrind --callgrind-out-file=$(BUILD)/callgrind.out $(LUA) bench/bench.lua \
-	    --only $(or $(OP),call:DescribeCampaign) --iterations 2000 2>&1 | grep -E "Collected"
-	callgrind_annotate $(BUILD)/callgrind.out 2>/dev/null | head -40
+	bash bench/callgrind_top.sh $(or $(OP),call:DescribeCampaign) $(LUA) $(BUILD)
 
 # libFuzzer targets (clang) for what reads untrusted bytes: service answers,
 # STS XML, the canonical-request builder, shared config files and URLs (the
