@@ -38,8 +38,10 @@ static void box_free(cc_box_t *b)
 
 void cc_lua_box_release(cc_box_t *b)
 {
-    if (!b->shared)
-        return box_free(b);
+    if (!b->shared) {
+        box_free(b);
+        return;
+    }
     cc_arena_reset(&b->arena, SHARED_BOX_KEEP);
     cc_request_parts_reset(&b->parts, SHARED_BOX_KEEP);
     b->taken = 0;
@@ -186,26 +188,32 @@ static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
 static int may_enter(conv_t *c, int idx, cc_value_t *out)
 {
     const void *self = lua_topointer(c->L, idx);
+    const char *why = NULL;
     int k;
-    for (k = 0; k < c->depth; k++)
+    for (k = 0; k < c->depth && why == NULL; k++)
         if (c->path[k] == self)
-            return refuse(out, "a table that contains itself (a cycle)"), 0;
-    if (c->depth >= c->max_depth)
-        return refuse(out, "tables nested deeper than the model allows"), 0;
-    if (!lua_checkstack(c->L, 4))
-        return refuse(out, "tables nested too deeply for the Lua stack"), 0;
-    return 1;
+            why = "a table that contains itself (a cycle)";
+    if (why == NULL && c->depth >= c->max_depth)
+        why = "tables nested deeper than the model allows";
+    if (why == NULL && !lua_checkstack(c->L, 4))
+        why = "tables nested too deeply for the Lua stack";
+    if (why)
+        refuse(out, why);
+    return why == NULL;
 }
 
 /* Room for n entries, of which counted count against MAX_NODES; 0 when
  * refused. */
 static int new_table(conv_t *c, cc_value_t *out, size_t n, size_t counted)
 {
-    if ((c->nodes += counted) > MAX_NODES)
-        return refuse(out, "more values than one request may hold"), 0;
+    if ((c->nodes += counted) > MAX_NODES) {
+        refuse(out, "more values than one request may hold");
+        return 0;
+    }
     if (!cc_value_new_table(c->a, out, n)) {
         c->oom = 1;
-        return refuse(out, "out of memory"), 0;
+        refuse(out, "out of memory");
+        return 0;
     }
     return 1;
 }
@@ -257,7 +265,8 @@ static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t 
         if (m && extra == 0 && ++c->nodes > MAX_NODES) {
             lua_pop(L, 2);
             c->depth--;
-            return refuse(out, "more values than one request may hold");
+            refuse(out, "more values than one request may hold");
+            return;
         }
         if (m) {
             cc_entry_t *e = &items[m - s->members];
