@@ -480,8 +480,9 @@ static int l_prepare(lua_State *L)
     creds.access_key_id = string_key(L, 4, K_ACCESS_KEY_ID, &unused);
     creds.secret_access_key = string_key(L, 4, K_SECRET_ACCESS_KEY, &unused);
     creds.session_token = string_key(L, 4, K_SESSION_TOKEN, &token_len);
-    if (lua_isnumber(L, 5)) { /* the clock's seconds (a number or a numeric string): one C call fewer than
-                                 * core.amz_date; a date ("20150830T123600Z") is no number */
+    /* the clock's seconds (a number, or a numeric string) save the caller a
+     * core.amz_date call; a date ("20150830T123600Z") is no number */
+    if (lua_isnumber(L, 5)) {
         cc_ts_amz_date((long long)lua_tonumber(L, 5), date_text);
         amz_date = date_text;
     } else {

@@ -3,7 +3,6 @@
 #include "lbind.h"
 
 #include <math.h>
-
 #include <string.h>
 
 #include "alloc.h"
