@@ -175,7 +175,10 @@ valgrind: all $(CTESTS)
 # callgrind (instructions: repeatable whatever else the machine does).
 BENCH_N ?= 20000
 bench: $(MODULE) $(BUILD)/curl_loop
-	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS)
+	@if [ "$(LUA)" != luajit ] && command -v luajit >/dev/null; then \
+	    $(MAKE) --no-print-directory LUA=luajit all >/dev/null; fi
+	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS) \
+	    $$([ "$(LUA)" != luajit ] && command -v luajit >/dev/null && echo luajit:build/luajit)
 	@if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then \
 	    $(MAKE) --no-print-directory LUA=luajit all && \
 	    LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/luajit/?.so;;' luajit bench/nginx_bench.lua build/luajit; \

@@ -5,9 +5,17 @@
 -- valgrind is; prints each goal with its figure and ratio and writes
 -- bench/RESULTS.md (machine, date, medians).
 --
--- usage: lua bench/run.lua LUA BUILD_DIR [RUNS]
+-- With a second interpreter (JIT: "luajit:build/luajit", OpenResty's
+-- runtime) it runs the client there too and adds its column: the goals are
+-- judged on the first.
+--
+-- usage: lua bench/run.lua LUA BUILD_DIR [RUNS [JIT_LUA:JIT_BUILD_DIR]]
 local LUA, BUILD, RUNS = arg[1] or "lua5.4", arg[2] or "build", tonumber(arg[3]) or 3
-local ENV = string.format("LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./%s/?.so;;'", BUILD)
+local JIT_LUA, JIT_BUILD = (arg[4] or ""):match("^([^:]+):(.+)$")
+local function env(build)
+  return string.format("LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./%s/?.so;;'", build)
+end
+local ENV = env(BUILD)
 
 local S = dofile("bench/support.lua")
 local sh, median = S.sh, S.median
@@ -27,9 +35,13 @@ local function collect(cmd, runs, into, allocs)
   end
 end
 
-local ours, allocs, boto, loop = {}, {}, {}, {}
+local ours, allocs, boto, loop, jit = {}, {}, {}, {}, {}
 io.stderr:write("bench: the client, " .. RUNS .. " runs\n")
 collect(ENV .. " " .. LUA .. " bench/bench.lua", RUNS, ours, allocs)
+if JIT_LUA then
+  io.stderr:write("bench: the client under " .. JIT_LUA .. ", " .. RUNS .. " runs\n")
+  collect(env(JIT_BUILD) .. " " .. JIT_LUA .. " bench/bench.lua", RUNS, jit)
+end
 collect(ENV .. " " .. LUA .. " bench/bench.lua --rss --only rss_kib", 1, ours)
 local has_botocore = select(2, sh("python3 -c 'import botocore'"))
 if has_botocore then
@@ -71,24 +83,33 @@ end
 
 local function ratio(a, b) return (a and b and b > 0) and string.format("%.1fx", a / b) or "-" end
 
-out("| figure | client | allocations | instructions | botocore | botocore / client | goal |")
-out("|---|---|---|---|---|---|---|")
+local JIT_HEAD = JIT_LUA and string.format(" %s | botocore / %s |", JIT_LUA, JIT_LUA) or ""
+out("| figure | client | allocations | instructions | botocore | botocore / client | goal |%s", JIT_HEAD)
+out("|---|---|---|---|---|---|---|%s", JIT_LUA and "---|---|" or "")
 local names = {}
 for name in pairs(ours) do if name ~= "rss_kib" and name ~= "startup" then names[#names + 1] = name end end
 table.sort(names)
 local GOALS = { ["call:DescribeCampaign"] = 100, ["call:CreateCampaign"] = 100, ["call:UpdateCampaignCommunicationTime"] = 100,
   ["call:UpdateCampaignCommunicationLimits"] = 100, ["call:PutInstanceCommunicationLimits"] = 100, list_1000 = 30 }
 for _, name in ipairs(names) do
-  local mine, theirs = median(ours[name]), median(boto[name])
-  out("| %s | %.2f us | %s | %s | %s | %s | %s |", name, mine, allocs[name] and string.format("%.0f", allocs[name]) or "-",
+  local mine, theirs, jitted = median(ours[name]), median(boto[name]), median(jit[name])
+  out("| %s | %.2f us | %s | %s | %s | %s | %s |%s", name, mine,
+    allocs[name] and string.format("%.0f", allocs[name]) or "-",
     instr[name] and string.format("%.0f", instr[name]) or "-", theirs and string.format("%.1f us", theirs) or "-",
-    ratio(theirs, mine), GOALS[name] and (">= " .. GOALS[name] .. "x") or "")
+    ratio(theirs, mine), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
+    JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-", ratio(theirs, jitted))
+      or "")
 end
 local describe, sign = median(ours["call:DescribeCampaign"]), median(ours.sign)
 out("")
 out("- describe / bare signature: %.1fx (goal <= 3x)", describe / sign)
 local l100, l1000 = median(ours.list_100), median(ours.list_1000)
 out("- list parsing per summary: %.2f us at 100, %.2f us at 1000 (linear when equal)", l100 / 100, l1000 / 1000)
+if jit["call:DescribeCampaign"] and jit.sign then
+  out("- under %s: describe / bare signature %.1fx; list parsing per summary %.2f us at 100, %.2f us at 1000",
+    JIT_LUA, median(jit["call:DescribeCampaign"]) / median(jit.sign), median(jit.list_100) / 100,
+    median(jit.list_1000) / 1000)
+end
 out("- startup (require + cc.new): %.1f ms%s", median(ours.startup) / 1000,
   boto.startup and string.format(" (botocore import + create_client: %.0f ms)", median(boto.startup) / 1000) or "")
 out("- RSS growth over 300,000 calls: %d KiB (goal: within 1024)", median(ours.rss_kib))
@@ -104,9 +125,11 @@ local f = assert(io.open("bench/RESULTS.md", "wb"))
 f:write("# Benchmark results\n\n")
 f:write(string.format("Written by `make bench` on %s. Machine: %s, %s CPUs; %s. Medians of %d runs; "
   .. "instructions per op from callgrind (the difference of 200 and 400 iterations, each after as many warm-up "
-  .. "calls; OpenSSL runs its generic code under valgrind, so signing counts run high).\n\n",
+  .. "calls; OpenSSL runs its generic code under valgrind, so signing counts run high).%s\n\n",
   os.date("!%Y-%m-%d %H:%M UTC"), (sh("uname -srm"):gsub("%s+$", "")), (sh("nproc"):gsub("%s+$", "")),
-  (sh(LUA .. " -v"):gsub("%s+$", "")), RUNS))
+  (sh(LUA .. " -v"):gsub("%s+$", "")), RUNS,
+  JIT_LUA and string.format(" The %s columns are the same figures under %s (OpenResty's runtime); the goals are "
+    .. "judged on the first interpreter.", JIT_LUA, (sh(JIT_LUA .. " -v"):gsub("%s+$", ""))) or ""))
 f:write(table.concat(lines, "\n") .. "\n")
 f:close()
 io.stderr:write("bench: wrote bench/RESULTS.md\n")
