@@ -189,29 +189,9 @@ static int skip(reader_t *r)
     return cc_jlex_skip(&r->lx) == CC_OK ? SKIPPED : r->err->code;
 }
 
-/* The body member of s with this wire name. Answers often list members in
- * the model's order, so the search starts after the member found last
- * (*next), and a name's length and first byte rule most members out. */
-static const cc_member_t *body_member(const cc_shape_t *s, const char *key, size_t n, size_t *next)
-{
-    size_t k, i = *next;
-    for (k = 0; k < s->nmembers; k++, i++) {
-        const cc_member_t *m;
-        if (i >= s->nmembers)
-            i = 0;
-        m = &s->members[i];
-        if (m->wire_len == n && n > 0 && m->wire_name[0] == key[0] && m->location == CC_LOC_BODY &&
-            memcmp(m->wire_name, key, n) == 0) {
-            *next = i + 1;
-            return m;
-        }
-    }
-    return NULL;
-}
-
 static int read_structure(reader_t *r, const cc_shape_t *s)
 {
-    size_t count = 0, set = 0, unknown_len = 0, next = 0;
+    size_t count = 0, set = 0, unknown_len = 0;
     const char *unknown = NULL;
     int more;
     if (cc_jlex_open(&r->lx) != CC_OK)
@@ -232,7 +212,7 @@ static int read_structure(reader_t *r, const cc_shape_t *s)
             continue;
         }
         set++;
-        if ((m = body_member(s, key, n, &next)) == NULL) {
+        if ((m = cc_shape_wire_member(s, CC_LOC_BODY, key, n)) == NULL) {
             if (s->is_union)
                 unknown = key, unknown_len = n;
             if ((rc = skip(r)) != SKIPPED)

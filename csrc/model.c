@@ -458,9 +458,11 @@ const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, s
 const cc_member_t *cc_shape_wire_member(const cc_shape_t *s, cc_location_t loc, const char *wire, size_t len)
 {
     size_t i;
+    /* the length and the first byte rule most members out before memcmp
+     * (an answer's parser looks up every key it reads here) */
     for (i = 0; s && i < s->nmembers; i++)
-        if (s->members[i].wire_len == len && s->members[i].location == loc &&
-            memcmp(s->members[i].wire_name, wire, len) == 0)
+        if (s->members[i].wire_len == len && (len == 0 || s->members[i].wire_name[0] == wire[0]) &&
+            s->members[i].location == loc && memcmp(s->members[i].wire_name, wire, len) == 0)
             return &s->members[i];
     return NULL;
 }
