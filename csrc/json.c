@@ -389,8 +389,7 @@ static int decode_string(cc_jlex_t *lx, const unsigned char *q, char *dst, size_
 
 /* Escapes only shrink text (\uXXXX is 6 bytes for at most 3, a pair 12 for
  * 4), so the raw length bounds the decoded one. */
-/* Whether a byte of w needs the slow path: '"', '\\', a control byte or
- * non-ASCII. Strings are scanned 8 bytes at a time. */
+/* Strings are scanned 8 bytes at a time (special_bits), then by bytes. */
 int cc_jlex_string(cc_jlex_t *lx, int copy, const char **out, size_t *len)
 {
     const unsigned char *s = ++lx->p, *q = s;

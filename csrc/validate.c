@@ -239,10 +239,9 @@ static const char *meant_member(const cc_shape_t *s, const char *name, size_t n)
     return NULL;
 }
 
-/* The structure's path as messages name it, when the member's name has
- * already been pushed after its first parent_len bytes. */
-/* The parent's path as "%.*s" arguments: problem() writes the whole path
- * into c->path before formatting, and the parent's text is its prefix. */
+/* The structure's path as "%.*s" arguments, parent_len its rendered length:
+ * problem() writes the whole path (the member's pushed after it) into
+ * c->path before formatting, and the structure's text is its prefix. */
 #define PARENT(c, parent_len) (int)((parent_len) ? (parent_len) : 5), ((parent_len) ? (c)->path : "input")
 
 /* A problem of a member of a structure (missing, unknown): the message names
@@ -285,7 +284,8 @@ static int check_keys(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     const cc_value_t *last = NULL;
     /* in a table with slots, the keys past them are the unknown ones */
-    size_t i, round, first = v->u.tab.slots == s ? s->nmembers : 0;
+    int slotted = v->u.tab.slots == s;
+    size_t i, round, first = slotted ? s->nmembers : 0;
     for (i = first; i < v->u.tab.n; i++) {
         const cc_value_t *k = &v->u.tab.items[i].key;
         if (k->kind != CC_V_STR && k->kind != CC_V_NIL &&
@@ -297,7 +297,7 @@ static int check_keys(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
         const cc_value_t *next = NULL;
         for (i = first; i < v->u.tab.n; i++) {
             const cc_value_t *k = &v->u.tab.items[i].key;
-            if (k->kind != CC_V_STR || (!first && cc_shape_find_member(s, k->u.str.s, k->u.str.len) != NULL))
+            if (k->kind != CC_V_STR || (!slotted && cc_shape_find_member(s, k->u.str.s, k->u.str.len) != NULL))
                 continue;
             if ((last == NULL || key_before(last, k)) && (next == NULL || key_before(k, next)))
                 next = k;
@@ -377,7 +377,12 @@ static int validate_items(vctx_t *c, const cc_value_t *v, const cc_shape_t *item
     return CC_OK;
 }
 
-static int key_not_string(vctx_t *c, const cc_value_t *key);
+/* A map's or a document object's key that is not a string. */
+static int key_not_string(vctx_t *c, const cc_value_t *key)
+{
+    return problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string", where(c),
+                   cc_value_type_name(key));
+}
 
 /* The entries of a table with string keys: a key by key_shape (none: only
  * its being a string), a value by value_shape (NULL: any). A key is named as
@@ -421,13 +426,6 @@ static int validate_list(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
     if (check_min(c, s, (double)v->u.tab.n, 1) != CC_OK)
         return CC_E_NOMEM;
     return validate_items(c, v, s->member);
-}
-
-/* A map's or a document object's key that is not a string. */
-static int key_not_string(vctx_t *c, const cc_value_t *key)
-{
-    return problem(c, CC_P_TYPE, "Invalid type for a key of parameter %s, type: %s, valid types: string", where(c),
-                   cc_value_type_name(key));
 }
 
 static int validate_map(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
