@@ -21,6 +21,9 @@ void cc_buf_reset(cc_buf_t *b);
 /* Releases the storage when it grew past keep bytes (one large request or
  * answer), so a buffer kept between calls stays small. */
 void cc_buf_trim(cc_buf_t *b, size_t keep);
+/* cc_buf_trim then cc_buf_reset, in one step that leaves an unused buffer
+ * untouched (a kept request's buffers, most of them unused by a call). */
+void cc_buf_recycle(cc_buf_t *b, size_t keep);
 /* Makes room for n more bytes and a NUL; 0 when out of memory (sticky). */
 int cc_buf_reserve(cc_buf_t *b, size_t n);
 void cc_buf_append_slow(cc_buf_t *b, const void *p, size_t n);

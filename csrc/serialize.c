@@ -40,29 +40,15 @@ void cc_request_parts_free(cc_request_parts_t *p)
     cc_problems_free(&p->problems);
 }
 
-/* Emptied for the next request, the storage kept when at most keep bytes;
- * an unused buffer is left as it is (most requests use few of them). */
-static void reuse(cc_buf_t *b, size_t keep)
-{
-    if (b->cap > keep) {
-        cc_buf_free(b);
-    } else if (b->len || b->oom) {
-        b->len = 0;
-        b->oom = 0;
-        if (b->data) /* NULL when the first growth failed */
-            b->data[0] = '\0';
-    }
-}
-
 void cc_request_parts_reset(cc_request_parts_t *p, size_t keep)
 {
-    reuse(&p->path, keep);
-    reuse(&p->query, keep);
-    reuse(&p->body, keep);
-    reuse(&p->headers, keep);
-    reuse(&p->host_prefix, keep);
-    reuse(&p->problems.text, keep);
-    reuse(&p->problems.paths, keep);
+    cc_buf_recycle(&p->path, keep);
+    cc_buf_recycle(&p->query, keep);
+    cc_buf_recycle(&p->body, keep);
+    cc_buf_recycle(&p->headers, keep);
+    cc_buf_recycle(&p->host_prefix, keep);
+    cc_buf_recycle(&p->problems.text, keep);
+    cc_buf_recycle(&p->problems.paths, keep);
     p->problems.n = 0;
     p->problems.dropped = 0;
     p->nheaders = 0;
