@@ -174,11 +174,11 @@ valgrind: all $(CTESTS)
 # Per-call cost without the network (wall clock, noisy), and the same under
 # callgrind (instructions: repeatable whatever else the machine does).
 BENCH_N ?= 20000
+# the client under LuaJIT too, in columns of its own, when it is installed
+BENCH_JIT = $(if $(filter-out luajit,$(LUA)),$(if $(shell command -v luajit),luajit:build/luajit))
 bench: $(MODULE) $(BUILD)/curl_loop
-	@if [ "$(LUA)" != luajit ] && command -v luajit >/dev/null; then \
-	    $(MAKE) --no-print-directory LUA=luajit all >/dev/null; fi
-	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS) \
-	    $$([ "$(LUA)" != luajit ] && command -v luajit >/dev/null && echo luajit:build/luajit)
+	$(if $(BENCH_JIT),$(MAKE) --no-print-directory LUA=luajit all >/dev/null)
+	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS) $(BENCH_JIT)
 	@if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then \
 	    $(MAKE) --no-print-directory LUA=luajit all && \
 	    LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/luajit/?.so;;' luajit bench/nginx_bench.lua build/luajit; \
