@@ -3,6 +3,7 @@
 #include "json.h"
 #include "sink.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -120,6 +121,33 @@ static int json_key(cc_member_t *mem)
     return CC_OK;
 }
 
+/* Where a wire name's probe starts: its length and three of its bytes, which
+ * tell a structure's members apart nearly always. */
+static size_t wire_hash(const char *wire, size_t len)
+{
+    if (len == 0)
+        return 0;
+    return len * 31u + (unsigned char)wire[0] * 7u + (unsigned char)wire[len / 2] * 3u + (unsigned char)wire[len - 1];
+}
+
+/* The table of s's members by wire name, at least half empty. */
+static int index_wire_names(cc_shape_t *s)
+{
+    size_t size = 8, i;
+    while (size < 2 * s->nmembers)
+        size *= 2;
+    if (s->nmembers >= USHRT_MAX || (s->wire_slots = cc_calloc(size, sizeof *s->wire_slots)) == NULL)
+        return CC_E_NOMEM;
+    s->wire_mask = size - 1;
+    for (i = 0; i < s->nmembers; i++) {
+        size_t h = wire_hash(s->members[i].wire_name, s->members[i].wire_len) & s->wire_mask;
+        while (s->wire_slots[h] != 0)
+            h = (h + 1) & s->wire_mask;
+        s->wire_slots[h] = (unsigned short)(i + 1);
+    }
+    return CC_OK;
+}
+
 static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err_t *err)
 {
     const cJSON *members = cJSON_GetObjectItemCaseSensitive(js, "members");
@@ -162,6 +190,8 @@ static int compile_members(cc_model_t *m, cc_shape_t *s, const cJSON *js, cc_err
                 mem->required = 1;
         }
     }
+    if (index_wire_names(s) != CC_OK)
+        return cc_err_set(err, CC_E_NOMEM, "out of memory compiling the model (or a structure of 65535 members)");
     return CC_OK;
 }
 
@@ -298,6 +328,7 @@ void cc_model_free(cc_model_t *m)
         for (j = 0; m->shapes[i].members && j < m->shapes[i].nmembers; j++)
             cc_free(m->shapes[i].members[j].json_key);
         cc_free(m->shapes[i].members);
+        cc_free(m->shapes[i].wire_slots);
     }
     cc_free(m->shapes);
     cc_free(m->ops);
@@ -457,13 +488,14 @@ const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, s
 
 const cc_member_t *cc_shape_wire_member(const cc_shape_t *s, cc_location_t loc, const char *wire, size_t len)
 {
-    size_t i;
-    /* the length and the first byte rule most members out before memcmp
-     * (an answer's parser looks up every key it reads here) */
-    for (i = 0; s && i < s->nmembers; i++)
-        if (s->members[i].wire_len == len && (len == 0 || s->members[i].wire_name[0] == wire[0]) &&
-            s->members[i].location == loc && memcmp(s->members[i].wire_name, wire, len) == 0)
-            return &s->members[i];
+    size_t h, i;
+    if (s == NULL || s->wire_slots == NULL)
+        return NULL;
+    for (h = wire_hash(wire, len) & s->wire_mask; (i = s->wire_slots[h]) != 0; h = (h + 1) & s->wire_mask) {
+        const cc_member_t *mem = &s->members[i - 1];
+        if (mem->wire_len == len && mem->location == loc && memcmp(mem->wire_name, wire, len) == 0)
+            return mem;
+    }
     return NULL;
 }
 

@@ -55,6 +55,11 @@ struct cc_shape {
     cc_shape_type_t type;
     cc_member_t *members; /* structure, in model order */
     size_t nmembers;
+    /* members by wire name: an open-addressing table of member index + 1
+     * (0 is empty), wire_mask + 1 slots; an answer's parser looks up every
+     * key it reads here */
+    unsigned short *wire_slots;
+    size_t wire_mask;
     const cc_shape_t *member; /* list */
     const cc_shape_t *key;    /* map */
     const cc_shape_t *value;  /* map */

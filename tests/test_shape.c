@@ -489,6 +489,54 @@ static void test_request_ids(void)
     CHECK(strcmp(parent, next) != 0, "the parent's ids go on");
 }
 
+/* Members by wire name: every member of the service's model is found where
+ * it is, and in a small model, names that share the probe's start (length,
+ * first, middle and last byte), one name in two locations and a structure
+ * past the table's first size. */
+static void test_wire_index(void)
+{
+    static const char tiny[] =
+        "{\"metadata\":{\"apiVersion\":\"1\",\"endpointPrefix\":\"x\",\"signingName\":\"x\","
+        "\"serviceId\":\"X\",\"protocol\":\"rest-json\"},\"operations\":{},"
+        "\"shapes\":{\"T\":{\"type\":\"structure\",\"members\":{"
+        "\"abcd\":{\"shape\":\"S\"},\"azcd\":{\"shape\":\"S\"},\"aycd\":{\"shape\":\"S\"},"
+        "\"h\":{\"shape\":\"S\",\"location\":\"header\",\"locationName\":\"abcd\"},"
+        "\"m0\":{\"shape\":\"S\"},\"m1\":{\"shape\":\"S\"},\"m2\":{\"shape\":\"S\"},"
+        "\"m3\":{\"shape\":\"S\"},\"m4\":{\"shape\":\"S\"},\"m5\":{\"shape\":\"S\"},"
+        "\"m6\":{\"shape\":\"S\"},\"m7\":{\"shape\":\"S\"},\"m8\":{\"shape\":\"S\"}}},"
+        "\"S\":{\"type\":\"string\"}}}";
+    static const char *const body[] = {"abcd", "azcd", "aycd", "m0", "m4", "m8"};
+    size_t i, j, wrong = 0;
+    cc_err_t err;
+    cc_model_t *m;
+    const cc_shape_t *t;
+    const cc_member_t *h;
+    for (i = 0; i < model->nshapes; i++)
+        for (j = 0; j < model->shapes[i].nmembers; j++) {
+            const cc_member_t *mem = &model->shapes[i].members[j];
+            wrong += cc_shape_wire_member(&model->shapes[i], mem->location, mem->wire_name, mem->wire_len) != mem;
+        }
+    CHECK(wrong == 0, "every member of the model is found by its wire name and location");
+    m = cc_model_compile(tiny, &err);
+    CHECK(m != NULL, "a model of colliding member names compiles");
+    if (m == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        return;
+    }
+    t = cc_model_find_shape(m, "T");
+    for (i = 0; i < sizeof body / sizeof *body; i++) {
+        const cc_member_t *mem = cc_shape_wire_member(t, CC_LOC_BODY, body[i], strlen(body[i]));
+        CHECK(mem != NULL && strcmp(mem->name, body[i]) == 0, body[i]);
+    }
+    h = cc_shape_wire_member(t, CC_LOC_HEADER, "abcd", 4);
+    CHECK(h != NULL && strcmp(h->name, "h") == 0, "the header member of a body member's wire name");
+    CHECK(cc_shape_wire_member(t, CC_LOC_BODY, "axcd", 4) == NULL, "a colliding name that is no member");
+    CHECK(cc_shape_wire_member(t, CC_LOC_BODY, "abc", 3) == NULL, "a member's prefix is no member");
+    CHECK(cc_shape_wire_member(t, CC_LOC_BODY, "", 0) == NULL, "the empty name is no member");
+    CHECK(cc_shape_wire_member(t, CC_LOC_QUERY, "m0", 2) == NULL, "a member in another location is not found");
+    cc_model_free(m);
+}
+
 int main(void)
 {
     cc_err_t err;
@@ -505,6 +553,7 @@ int main(void)
     test_json_and_time();
     test_string_scan();
     test_no_truncation();
+    test_wire_index();
     test_rfc822();
     test_codecs();
     test_request_ids();
