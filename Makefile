@@ -176,8 +176,8 @@ valgrind: all $(CTESTS)
 BENCH_N ?= 20000
 # the client under LuaJIT too, in columns of its own, when it is installed
 BENCH_JIT = $(if $(filter-out luajit,$(LUA)),$(if $(shell command -v luajit),luajit:build/luajit))
-bench: $(MODULE) $(BUILD)/curl_loop
-	$(if $(BENCH_JIT),$(MAKE) --no-print-directory LUA=luajit all >/dev/null)
+bench: $(MODULE) $(BUILD)/curl_loop $(BUILD)/bench_tables.so
+	$(if $(BENCH_JIT),$(MAKE) --no-print-directory LUA=luajit all build/luajit/bench_tables.so >/dev/null)
 	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS) $(BENCH_JIT)
 	@if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then \
 	    $(MAKE) --no-print-directory LUA=luajit all && \
@@ -185,6 +185,9 @@ bench: $(MODULE) $(BUILD)/curl_loop
 	else echo "(nginx with its lua module is not installed: no OpenResty figures)"; fi
 
 BENCH_RUNS ?= 3
+# the list figures' floor: the same Lua tables made without reading JSON
+$(BUILD)/bench_tables.so: bench/tables.c $(CORE_OBJ) $(BIND_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LUA_INC) -Icsrc -shared -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)
 $(BUILD)/curl_loop: bench/curl_loop.c
 	@mkdir -p $(BUILD)
 	$(CC) -O2 $(DEPS_CFLAGS) -o $@ bench/curl_loop.c $(DEPS_LIBS)

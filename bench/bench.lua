@@ -8,6 +8,9 @@
 --                      through a Lua transport: the whole public call
 --   describe_2k        the same with a realistic 2.2 KB describe answer
 --   list_<N>           parsing a list_campaigns answer of N summaries
+--   list_<N>_tables    making the same result tables without reading JSON
+--   describe_2k_tables (bench/tables.c, when built): the interpreter's share,
+--                      which no parser can go below
 --   sign               a bare SigV4 signature (cached key) through the binding
 --   startup            require + cc.new, in this fresh process
 --   rss_kib            RSS growth over 300,000 calls (only with --rss)
@@ -79,6 +82,17 @@ measure("describe_2k", function() assert(describe_client:describe_campaign { id 
 for _, n in ipairs { 100, 1000 } do
   local body = list_answer(n)
   measure("list_" .. n, function() assert(core.parse("ListCampaigns", 200, body)) end, math.max(20, math.floor(N / n * 5)))
+end
+
+local has_tables, tables = pcall(require, "bench_tables")
+if has_tables then
+  local answer = tables.load("DescribeCampaign", DESCRIBE)
+  measure("describe_2k_tables", function() assert(tables.build(answer).campaign) end)
+end
+for _, n in ipairs(has_tables and { 100, 1000 } or {}) do
+  local answer = tables.load("ListCampaigns", list_answer(n))
+  assert(#tables.build(answer).campaignSummaryList == n)
+  measure("list_" .. n .. "_tables", function() assert(tables.build(answer)) end, math.max(20, math.floor(N / n * 5)))
 end
 
 local signer = core.signer()

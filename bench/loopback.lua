@@ -1,7 +1,9 @@
 -- Keep-alive calls on loopback: the client (curl transport, one connection
 -- reused) against a bare libcurl loop (bench/curl_loop.c), to the same nginx
--- serving a canned describe answer, in the same run. Prints
+-- serving a canned describe answer, in the same run, and the same loop
+-- sending the client's header lines (libcurl's own cost for them). Prints
 --   loopback_client <TAB> req/s    loopback_curl <TAB> req/s
+--   loopback_curl_headers <TAB> req/s
 -- usage: lua bench/loopback.lua CURL_LOOP_BINARY [CALLS]
 local cc = require "connectcampaigns"
 local core = require "connectcampaigns.core"
@@ -40,6 +42,16 @@ for _ = 1, CALLS do assert(client:describe_campaign(params)) end
 print(string.format("loopback_client\t%.0f", CALLS / (core.monotonic() - t)))
 print("loopback_curl\t" .. sh(string.format("%s http://127.0.0.1:%d/campaigns-v2/c-7f3a9e %d", LOOP, port, CALLS))
   :gsub("%s+$", ""))
+-- the lines the client hands libcurl for this call: its signed headers, the
+-- two ids added per attempt, and the three of curl's own it turns off
+local req = assert(client:prepare("describe_campaign", params))
+req.headers["amz-sdk-invocation-id"] = core.invocation_id()
+req.headers["amz-sdk-request"] = "attempt=1; max=1"
+local args = {}
+for name, value in pairs(req.headers) do args[#args + 1] = "'" .. name .. ": " .. value .. "'" end
+for _, off in ipairs { "Expect:", "Accept:", not req.body and "Content-Type:" or nil } do args[#args + 1] = off end
+print("loopback_curl_headers\t" .. sh(string.format("%s http://127.0.0.1:%d/campaigns-v2/c-7f3a9e %d %s", LOOP, port,
+  CALLS, table.concat(args, " "))):gsub("%s+$", ""))
 sh(string.format("kill $(cat %s/nginx.pid)", dir))
 server:close()
 sh("rm -rf " .. dir)

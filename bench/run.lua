@@ -105,6 +105,16 @@ out("")
 out("- describe / bare signature: %.1fx (goal <= 3x)", describe / sign)
 local l100, l1000 = median(ours.list_100), median(ours.list_1000)
 out("- list parsing per summary: %.2f us at 100, %.2f us at 1000 (linear when equal)", l100 / 100, l1000 / 1000)
+if ours.list_1000_tables then
+  local floor = median(ours.list_1000_tables)
+  out("- list_1000: making its Lua tables alone (no JSON read, bench/tables.c) takes %.0f us of the %.0f us, "
+    .. "so no parser could take it past %s botocore on %s; reading the JSON is the other %.0f us", floor, l1000,
+    ratio(median(boto.list_1000), floor), LUA, l1000 - floor)
+end
+if ours.describe_2k_tables then
+  out("- describe_2k: making its answer's Lua tables alone takes %.2f us of the %.2f us call",
+    median(ours.describe_2k_tables), median(ours.describe_2k))
+end
 if jit["call:DescribeCampaign"] and jit.sign then
   out("- under %s: describe / bare signature %.1fx; list parsing per summary %.2f us at 100, %.2f us at 1000",
     JIT_LUA, median(jit["call:DescribeCampaign"]) / median(jit.sign), median(jit.list_100) / 100,
@@ -116,6 +126,18 @@ out("- RSS growth over 300,000 calls: %d KiB (goal: within 1024)", median(ours.r
 if loop.loopback_client then
   local c, r = median(loop.loopback_client), median(loop.loopback_curl)
   out("- loopback keep-alive: client %.0f req/s, raw libcurl loop %.0f req/s: %.2fx (goal >= 0.9x)", c, r, c / r)
+  if loop.loopback_curl_headers then
+    local h = median(loop.loopback_curl_headers)
+    out("- the raw libcurl loop sending the client's header lines: %.0f req/s (%.2fx the bare loop): libcurl's own "
+      .. "cost for them; the client is %.2fx that loop", h, h / r, c / h)
+    local tables = median(ours.describe_2k_tables)
+    if tables then
+      -- one connection, one request at a time: each microsecond of the
+      -- client's CPU adds to every round trip
+      out("- a client that only signed (%.2f us) and made the answer's tables (%.2f us) over that loop would reach "
+        .. "%.2fx the bare loop", sign, tables, (1e6 / r) / (1e6 / h + sign + tables))
+    end
+  end
 else
   out("- loopback: nginx or luasocket missing, not measured")
 end

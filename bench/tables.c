@@ -1,0 +1,102 @@
+/* What a parsed answer costs the interpreter alone: the answer is parsed
+ * once into a value tree, then each build() makes the same Lua tables
+ * through the binding's sink, with the same calls the parser makes, without
+ * reading any JSON. No parser can make a list cheaper than this on a given
+ * interpreter: bench.lua's list_<N>_tables figures.
+ *
+ *   local tables = require "bench_tables"
+ *   local answer = tables.load("ListCampaigns", body)
+ *   local result = tables.build(answer) */
+#include "compat.h"
+#include "lbind.h"
+#include "model.h"
+#include "shape.h"
+#include "sink.h"
+#include "value.h"
+
+typedef struct {
+    cc_arena_t a;
+    cc_value_t tree;
+} answer_t;
+
+/* Emits v as the parser emits it: a table with room for what it holds,
+ * then each value followed by its field, index or key. */
+static void replay(const cc_sink_t *k, const cc_value_t *v)
+{
+    size_t i, narr = 0;
+    switch (v->kind) {
+    case CC_V_STR: k->string(k->ctx, v->u.str.s, v->u.str.len); return;
+    case CC_V_INT: k->integer(k->ctx, v->u.i); return;
+    case CC_V_NUM: k->number(k->ctx, v->u.n); return;
+    case CC_V_BOOL: k->boolean(k->ctx, v->u.b); return;
+    case CC_V_TABLE: break;
+    default: return; /* a parsed answer holds nothing else */
+    }
+    for (i = 0; i < v->u.tab.n; i++)
+        narr += v->u.tab.items[i].key.kind == CC_V_INT;
+    k->table(k->ctx, narr, v->u.tab.n - narr);
+    for (i = 0; i < v->u.tab.n; i++) {
+        const cc_entry_t *e = &v->u.tab.items[i];
+        replay(k, &e->val);
+        if (e->key.kind == CC_V_INT)
+            k->index(k->ctx, (size_t)e->key.u.i);
+        else
+            k->field(k->ctx, e->key.u.str.s); /* the model's name, as the parser passes it */
+    }
+}
+
+static int l_load(lua_State *L)
+{
+    size_t n;
+    const char *op_name = luaL_checkstring(L, 1), *body = luaL_checklstring(L, 2, &n);
+    cc_err_t err;
+    const cc_model_t *m = cc_model_get(&err);
+    const cc_operation_t *op = m ? cc_model_find_op(m, op_name) : NULL;
+    answer_t *answer;
+    cc_tree_sink_t tree;
+    cc_sink_t sink;
+    int rc;
+    if (op == NULL || op->output == NULL)
+        return luaL_error(L, "no operation %s with an output", op_name);
+    answer = lua_newuserdata(L, sizeof *answer);
+    cc_arena_init(&answer->a);
+    luaL_getmetatable(L, "bench_tables.answer");
+    lua_setmetatable(L, -2);
+    cc_tree_sink_init(&tree, &answer->a, &sink);
+    rc = cc_shape_decode(op->output, body, n, &answer->a, &sink, &err);
+    if (rc == CC_OK)
+        rc = cc_tree_sink_pop(&tree, &answer->tree) ? CC_OK : CC_E_PARSE;
+    cc_tree_sink_free(&tree);
+    if (rc != CC_OK)
+        return luaL_error(L, "%s cannot be parsed: %s", op_name, err.msg);
+    return 1;
+}
+
+static int l_build(lua_State *L)
+{
+    answer_t *answer = luaL_checkudata(L, 1, "bench_tables.answer");
+    cc_sink_t sink;
+    cc_lua_sink(L, &sink);
+    replay(&sink, &answer->tree);
+    return 1;
+}
+
+static int l_gc(lua_State *L)
+{
+    cc_arena_free(&((answer_t *)luaL_checkudata(L, 1, "bench_tables.answer"))->a);
+    return 0;
+}
+
+CC_API int luaopen_bench_tables(lua_State *L);
+CC_API int luaopen_bench_tables(lua_State *L)
+{
+    luaL_newmetatable(L, "bench_tables.answer");
+    lua_pushcfunction(L, l_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_newtable(L);
+    lua_pushcfunction(L, l_load);
+    lua_setfield(L, -2, "load");
+    lua_pushcfunction(L, l_build);
+    lua_setfield(L, -2, "build");
+    return 1;
+}
