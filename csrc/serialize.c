@@ -287,15 +287,8 @@ static void put_query_pair(cc_buf_t *query, const char *key, size_t klen, const 
  * over a map entry of the same name. */
 static int named_in_query(const cc_shape_t *in, const cc_value_t *params, const cc_entry_t *e)
 {
-    size_t i;
-    for (i = 0; i < in->nmembers; i++) {
-        const cc_member_t *m = &in->members[i];
-        if (m->location == CC_LOC_QUERY && m->shape->type != CC_SHAPE_MAP &&
-            strlen(m->wire_name) == e->key.u.str.len && memcmp(m->wire_name, e->key.u.str.s, e->key.u.str.len) == 0 &&
-            cc_member_value(params, in, m) != NULL)
-            return 1;
-    }
-    return 0;
+    const cc_member_t *m = cc_shape_wire_member(in, CC_LOC_QUERY, e->key.u.str.s, e->key.u.str.len);
+    return m && m->shape->type != CC_SHAPE_MAP && cc_member_value(params, in, m) != NULL;
 }
 
 static void put_query_list(cc_buf_t *query, const char *key, size_t klen, const cc_shape_t *list,
