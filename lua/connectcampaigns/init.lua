@@ -414,12 +414,11 @@ local answer_form = core.answer_form
 -- How long the credential sources may take: metadata endpoints answer fast or not at all.
 local FETCH_TIMEOUTS = { imds = { 1, 1 }, container = { 2, 2 }, sts = { 5, 30 }, sso = { 5, 30 } }
 
--- The transport of this call: the user's function; OpenResty's cosockets
--- when asked for, or by default where they can be used now (a client made
--- in init_by_lua and used in a content handler gets them too); else nil,
--- which is libcurl.
+-- The transport of a call without a user's function (p.user_transport):
+-- OpenResty's cosockets when asked for, or by default where they can be used
+-- now (a client made in init_by_lua and used in a content handler gets them
+-- too); else nil, which is libcurl.
 local function pick_transport(p)
-  if type(p.transport) == "function" then return p.transport end
   if p.transport == "ngx" or (p.transport == nil and ngx_transport.available()) then
     if not p.ngx then
       p.ngx = ngx_transport.transport { timeout = p.timeout, connect_timeout = p.connect_timeout,
