@@ -43,7 +43,8 @@ print(string.format("loopback_client\t%.0f", CALLS / (core.monotonic() - t)))
 print("loopback_curl\t" .. sh(string.format("%s http://127.0.0.1:%d/campaigns-v2/c-7f3a9e %d", LOOP, port, CALLS))
   :gsub("%s+$", ""))
 -- the lines the client hands libcurl for this call: its signed headers, the
--- two ids added per attempt, and the three of curl's own it turns off
+-- two ids added per attempt, and the three of curl's own it turns off (as
+-- cc_http_start in csrc/http.c does)
 local req = assert(client:prepare("describe_campaign", params))
 req.headers["amz-sdk-invocation-id"] = core.invocation_id()
 req.headers["amz-sdk-request"] = "attempt=1; max=1"
