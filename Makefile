@@ -49,7 +49,7 @@ CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz fuzz-roundtrip bench bench-callgrind
+.PHONY: bench-check all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz fuzz-roundtrip bench bench-callgrind
 
 all: $(MODULE) $(EMU_MODULE)
 
@@ -120,7 +120,7 @@ spec-gc: $(MODULE) $(EMU_MODULE)
 	$(SPEC_ENV) $(BUSTED) --lua=$(LUA) --cpath='./$(BUILD)/?.so' --output=plainTerminal \
 	    --helper=spec/support/gc_stress.lua spec
 
-test: deps all lint ctest spec
+test: deps all lint ctest spec bench-check
 
 # The client inside a real nginx (OpenResty's LuaJIT): the cosocket transport,
 # never blocking a worker (spec-nginx/; needs nginx + libnginx-mod-http-lua).
@@ -178,7 +178,7 @@ BENCH_N ?= 20000
 BENCH_JIT = $(if $(filter-out luajit,$(LUA)),$(if $(shell command -v luajit),luajit:build/luajit))
 bench: $(MODULE) $(BUILD)/curl_loop $(BUILD)/bench_tables.so
 	$(if $(BENCH_JIT),$(MAKE) --no-print-directory LUA=luajit all build/luajit/bench_tables.so >/dev/null)
-	$(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS) $(BENCH_JIT)
+	BENCH_N=$(BENCH_N) $(LUA) bench/run.lua $(LUA) $(BUILD) $(BENCH_RUNS) $(BENCH_JIT)
 	@if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then \
 	    $(MAKE) --no-print-directory LUA=luajit all && \
 	    LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/luajit/?.so;;' luajit bench/nginx_bench.lua build/luajit; \
@@ -191,6 +191,10 @@ $(BUILD)/bench_tables.so: bench/tables.c $(CORE_OBJ) $(BIND_OBJ)
 $(BUILD)/curl_loop: bench/curl_loop.c
 	@mkdir -p $(BUILD)
 	$(CC) -O2 $(DEPS_CFLAGS) -o $@ bench/curl_loop.c $(DEPS_LIBS)
+
+# make bench's tooling, run small (make test): every figure comes out
+bench-check: $(MODULE) $(BUILD)/curl_loop $(BUILD)/bench_tables.so
+	$(LUA) bench/check.lua $(LUA) $(BUILD)
 
 bench-callgrind: $(MODULE)
 	bash bench/callgrind_top.sh $(or $(OP),call:DescribeCampaign) $(LUA) $(BUILD)

@@ -1,0 +1,81 @@
+-- `make test`'s check of the benchmark tooling, so that `make bench` cannot
+-- rot unseen: runs bench/run.lua once, with few iterations and no callgrind,
+-- into a temporary file (bench/RESULTS.md is left as the last real run wrote
+-- it), then checks that every figure came out as a number. bench.lua asserts
+-- on the way that bench/tables.c makes the tables the parser makes. The
+-- botocore column is checked when botocore imports, the loopback lines when
+-- nginx and luasocket are there. No figure's value is judged: timings are
+-- for benchmarks, not tests. Prints "bench_check: N passed, N failed".
+--
+-- usage: lua bench/check.lua LUA BUILD_DIR
+local LUA, BUILD = assert(arg[1], "the interpreter"), assert(arg[2], "the build directory")
+local S = dofile("bench/support.lua")
+local sh = S.sh
+
+local passed, failed = 0, 0
+local function check(ok, what)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    print("bench_check: FAILED: " .. what)
+  end
+end
+
+local results = (sh("mktemp"):gsub("%s+$", ""))
+local out, ok = sh(string.format("BENCH_N=50 BENCH_CALLGRIND=0 BENCH_RESULTS=%s %s bench/run.lua %s %s 1 2>&1",
+  results, LUA, LUA, BUILD))
+check(ok, "bench/run.lua failed:\n" .. out)
+local f = io.open(results, "rb")
+local text = f and f:read("*a") or ""
+if f then f:close() end
+os.remove(results)
+check(text:match("^# Benchmark results\n") ~= nil, "the results file has its title")
+
+local function has(cmd) return select(2, sh(cmd .. " >/dev/null 2>&1")) end
+local botocore = has("python3 -c 'import botocore'")
+local loopback = has("command -v nginx") and has(string.format("LUA_CPATH='./%s/?.so;;' %s -e 'require \"socket\"'",
+  BUILD, LUA))
+
+-- | figure | client | allocations | instructions | botocore | botocore / client | goal |
+local NUMBER = "%d+%.?%d*"
+local figures = { "call:CreateCampaign", "call:DescribeCampaign", "call:PutInstanceCommunicationLimits",
+  "call:UpdateCampaignCommunicationLimits", "call:UpdateCampaignCommunicationTime", "describe_2k",
+  "describe_2k_tables", "list_100", "list_100_tables", "list_1000", "list_1000_tables", "sign" }
+for _, name in ipairs(figures) do
+  local row = text:match("\n| " .. name:gsub("%p", "%%%0") .. " |([^\n]*)")
+  check(row ~= nil, name .. ": a row")
+  row = row or ""
+  local cells = {}
+  for cell in row:gmatch("%s*([^|]-)%s*|") do cells[#cells + 1] = cell end
+  check((cells[1] or ""):match("^" .. NUMBER .. " us$") ~= nil, name .. ": the client's time, got " .. tostring(cells[1]))
+  check((cells[2] or ""):match("^%d+$") ~= nil, name .. ": allocations counted, got " .. tostring(cells[2]))
+  if botocore and not name:match("_tables$") then
+    check((cells[4] or ""):match("^" .. NUMBER .. " us$") ~= nil, name .. ": botocore's time, got " .. tostring(cells[4]))
+    check((cells[5] or ""):match("^" .. NUMBER .. "x$") ~= nil, name .. ": the ratio, got " .. tostring(cells[5]))
+  end
+end
+
+-- the summary lines: what each says, and its pattern
+local lines = {
+  { "describe / bare signature", "\n%- describe / bare signature: " .. NUMBER .. "x" },
+  { "list parsing per summary", "\n%- list parsing per summary: " .. NUMBER .. " us at 100, " .. NUMBER .. " us at 1000" },
+  { "the list's floor", "\n%- list_1000: making its Lua tables alone [^\n]* no parser could take it past " .. NUMBER
+    .. "x botocore" },
+  { "startup", "\n%- startup %(require %+ cc.new%): " .. NUMBER .. " ms" },
+  { "RSS growth", "\n%- RSS growth over 300,000 calls: %-?%d+ KiB" },
+}
+if loopback then
+  lines[#lines + 1] = { "loopback", "\n%- loopback keep%-alive: client " .. NUMBER .. " req/s, raw libcurl loop "
+    .. NUMBER .. " req/s: " .. NUMBER .. "x" }
+  lines[#lines + 1] = { "the loop with the client's headers", "\n%- the raw libcurl loop sending the client's header "
+    .. "lines: " .. NUMBER .. " req/s" }
+  lines[#lines + 1] = { "the loopback's floor", "\n%- a client that only signed [^\n]* would reach " .. NUMBER
+    .. "x the bare loop" }
+end
+for _, line in ipairs(lines) do
+  check(text:match(line[2]) ~= nil, "the line on " .. line[1])
+end
+
+print(string.format("bench_check: %d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1)
