@@ -4,6 +4,7 @@
 #include <string.h>
 
 static cc_alloc_gate_t gate_fn;
+static cc_free_watch_t free_watch;
 /* Blocks allocated and not yet freed: lets a spec see a C leak that the Lua
  * heap cannot show. Relaxed atomics: a count, not a synchronisation. */
 static long live_blocks;
@@ -32,6 +33,11 @@ void cc_alloc_set_gate(cc_alloc_gate_t gate)
     gate_fn = gate;
 }
 
+void cc_alloc_set_free_watch(cc_free_watch_t watch)
+{
+    free_watch = watch;
+}
+
 static int allowed(void)
 {
     __atomic_add_fetch(&total_calls, 1, __ATOMIC_RELAXED);
@@ -53,6 +59,8 @@ void *cc_realloc(void *p, size_t n)
     void *q;
     if (!allowed())
         return NULL;
+    if (p && free_watch)
+        free_watch(p); /* it may move: the block as it may be left behind */
     q = realloc(p, n);
     return p == NULL ? counted(q) : q;
 }
@@ -61,6 +69,8 @@ void cc_free(void *p)
 {
     if (p)
         __atomic_sub_fetch(&live_blocks, 1, __ATOMIC_RELAXED);
+    if (p && free_watch)
+        free_watch(p);
     free(p);
 }
 

@@ -21,4 +21,11 @@ long cc_alloc_total(void);
 typedef int (*cc_alloc_gate_t)(void);
 void cc_alloc_set_gate(cc_alloc_gate_t gate);
 
+/* Test hook: when set, cc_free shows watch() each block before freeing it,
+ * and cc_realloc each block it may free by moving it (the SigV4 test checks
+ * that no block freed still holds a credential).
+ * Set it only while no other thread frees through the core. */
+typedef void (*cc_free_watch_t)(void *p);
+void cc_alloc_set_free_watch(cc_free_watch_t watch);
+
 #endif

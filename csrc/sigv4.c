@@ -467,6 +467,25 @@ static void put_scope(cc_buf_t *b, const char *date, const char *region, const c
     cc_buf_append(b, "/aws4_request", 13);
 }
 
+/* At least the length of req's canonical request: the path and the query
+ * grow at most fourfold as they are encoded ('%' becomes "%25", a key gets
+ * '='), header values only shrink as they are trimmed. 0 (no reserve) when
+ * the sum would not fit. */
+static size_t canonical_bound(const cc_sigv4_request_t *req)
+{
+    size_t n = strlen(req->method) + 2 * SHA256_LEN + 16, i, add;
+    if (req->path_len > ((size_t)-1) / 8 || req->query_len > ((size_t)-1) / 8)
+        return 0;
+    n += 4 * req->path_len + 4 * req->query_len;
+    for (i = 0; i < req->nheaders; i++) {
+        add = req->headers[i].name_len + req->headers[i].value_len + 4; /* ':' '\n', in the list ';' */
+        if (add < req->headers[i].value_len || n > ((size_t)-1) - 2 * add)
+            return 0;
+        n += 2 * add; /* the line, and the name again in the signed-header list */
+    }
+    return n;
+}
+
 /* SHA-256 of no bytes, the payload hash of every request without a body */
 static const char EMPTY_SHA256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -496,7 +515,11 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
         rc = cc_err_set(err, CC_E_INTERNAL, "SHA-256 failed");
         goto done;
     }
-    if (!cc_sigv4_canonical_request(req, payload_hex, creq, sh) || !sha256(s, creq->data, creq->len, digest)) {
+    /* room for the whole canonical request first: it holds the session
+     * token's header, and a buffer grown midway may leave a block behind,
+     * part of the token in it, where no wipe reaches */
+    if (!cc_buf_reserve(creq, canonical_bound(req)) || !cc_sigv4_canonical_request(req, payload_hex, creq, sh) ||
+        !sha256(s, creq->data, creq->len, digest)) {
         rc = cc_err_set(err, CC_E_NOMEM, "out of memory building the canonical request");
         goto done;
     }

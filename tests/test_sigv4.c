@@ -1,10 +1,23 @@
 /* The AWS SigV4 test suite, stage by stage: canonical request, string to
  * sign, Authorization header. Vectors in spec/fixtures/sigv4/. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem, malloc_usable_size */
+#endif
 #include <dirent.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#endif
+#endif
+#ifndef VALGRIND_MAKE_MEM_DEFINED
+#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
+#endif
 
+#include "../csrc/alloc.h"
 #include "../csrc/sigv4.h"
 #include "check.h"
 
@@ -228,6 +241,83 @@ static void test_key_cache(cc_signer_t *signer)
     cc_buf_free(&out);
 }
 
+/* The credentials a wipe must leave in no freed block (a block holding
+ * their first 40 bytes counts: a buffer grown midway holds a part), and what
+ * was seen. */
+#define WIPED_PREFIX 40
+static const char *wiped[2];
+static size_t frees_seen, blocks_holding;
+
+static void watch_free(void *p)
+{
+    size_t n = malloc_usable_size(p), i;
+    /* the bytes never written are read too: under valgrind, say they are
+     * defined (the test looks for what was written, wherever it is) */
+    VALGRIND_MAKE_MEM_DEFINED(p, n);
+    frees_seen++;
+    for (i = 0; i < sizeof wiped / sizeof wiped[0]; i++)
+        if (wiped[i] && memmem(p, n, wiped[i], WIPED_PREFIX) != NULL)
+            blocks_holding++;
+}
+
+/* The signer's own copies of a credential are wiped before it frees them:
+ * the secret's copy in the key cache (when the secret changes, and with the
+ * signer), the "AWS4" + secret seed of a secret too long for the stack, and
+ * the canonical request, which holds the session token's header (and so
+ * must not grow, moving, while it does). */
+static void test_wipe(void)
+{
+    char secret_a[301], secret_b[301], token[101];
+    cc_header_t h[3] = {{"Host", 4, "example.amazonaws.com", 21}, {"X-Amz-Date", 10, "20150830T123600Z", 16},
+                        {"X-Amz-Security-Token", 20, token, 100}};
+    cc_sigv4_request_t sr = {"GET", "/", 1, NULL, 0, h, 3, "", 0};
+    cc_credentials_t a = {"AKID", secret_a, token}, b = {"AKID", secret_b, token};
+    cc_signer_t *s;
+    cc_buf_t out;
+    cc_err_t err;
+    void *probe;
+    size_t i;
+    for (i = 0; i < 300; i++) {
+        secret_a[i] = (char)('A' + i % 26);
+        secret_b[i] = (char)('a' + i % 26);
+    }
+    /* a token that fits the canonical request's first 256 bytes, which the
+     * lines after it outgrow */
+    for (i = 0; i < 100; i++)
+        token[i] = (char)('0' + i % 10);
+    secret_a[300] = secret_b[300] = token[100] = '\0';
+    wiped[0] = secret_a;
+    wiped[1] = token;
+    cc_alloc_set_free_watch(watch_free);
+    /* the watch itself: a block holding the secret is seen */
+    probe = cc_malloc(400);
+    CHECK(probe != NULL, "a probe block");
+    if (probe) {
+        memcpy(probe, secret_a, 301);
+        cc_free(probe);
+    }
+    CHECK(blocks_holding == 1, "the watch finds a secret in a block freed with it");
+    blocks_holding = frees_seen = 0;
+    cc_buf_init(&out);
+    s = cc_signer_new(&err);
+    CHECK(s != NULL, "a signer");
+    if (s) {
+        CHECK(cc_signer_sign(s, &sr, &a, "us-east-1", "service", "20150830T123600Z", &out, NULL, NULL, &err) ==
+                  CC_OK,
+              "signed with secret a and a session token");
+        /* another secret: the copy of a is dropped from the key cache */
+        CHECK(cc_signer_sign(s, &sr, &b, "us-east-1", "service", "20150830T123600Z", &out, NULL, NULL, &err) ==
+                  CC_OK,
+              "signed with secret b");
+        cc_signer_free(s);
+    }
+    cc_buf_free(&out); /* the Authorization value: it holds neither */
+    cc_alloc_set_free_watch(NULL);
+    CHECK(frees_seen >= 4, "the seeds, the copy of a, and the signer's buffers were freed");
+    CHECK(blocks_holding == 0, "no block freed held secret a or the session token");
+    wiped[0] = wiped[1] = NULL;
+}
+
 static void test_double_encoding(void)
 {
     cc_buf_t out;
@@ -285,6 +375,7 @@ int main(int argc, char **argv)
     CHECK(cases >= 30, "the whole SigV4 suite was found");
     test_key_cache(signer);
     test_double_encoding();
+    test_wipe();
     cc_signer_free(signer);
     return CHECK_DONE("sigv4");
 }
