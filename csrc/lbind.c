@@ -145,26 +145,17 @@ static void typed_scalar(lua_State *L, int idx, int type, cc_value_t *out)
         out->kind = CC_V_BOOL;
         out->u.b = lua_toboolean(L, idx);
         return;
-    case LUA_TNUMBER: {
-        lua_Number n;
-        if (cc_lua_isinteger(L, idx)) {
+    case LUA_TNUMBER:
+        if (cc_lua_whole(L, idx)) {
             out->kind = CC_V_INT;
-            out->u.i = (long long)lua_tointeger(L, idx);
+            /* 5.1 and LuaJIT have no integer subtype: the whole float converts exactly */
+            out->u.i = cc_lua_isinteger(L, idx) ? (long long)lua_tointeger(L, idx)
+                                                : (long long)lua_tonumber(L, idx);
             return;
         }
-        n = lua_tonumber(L, idx);
-#if LUA_VERSION_NUM < 503
-        if (n == floor(n) && n >= -9007199254740992.0 && n <= 9007199254740992.0) {
-            /* no integer subtype: an integral number is an integer (3.0 is 3) */
-            out->kind = CC_V_INT;
-            out->u.i = (long long)n;
-            return;
-        }
-#endif
         out->kind = CC_V_NUM;
-        out->u.n = (double)n;
+        out->u.n = (double)lua_tonumber(L, idx);
         return;
-    }
     case LUA_TSTRING: {
         size_t len;
         const char *str = lua_tolstring(L, idx, &len);
@@ -176,6 +167,16 @@ static void typed_scalar(lua_State *L, int idx, int type, cc_value_t *out)
         out->u.other = lua_typename(L, type);
         return;
     }
+}
+
+int cc_lua_whole(lua_State *L, int idx)
+{
+#if LUA_VERSION_NUM >= 503
+    return lua_isinteger(L, idx); /* a float, even 3.0, is not: Lua tells them apart */
+#else
+    lua_Number n = lua_tonumber(L, idx); /* every number is a float here: 3.0 is 3 */
+    return n == floor(n) && n >= -9007199254740992.0 && n <= 9007199254740992.0;
+#endif
 }
 
 static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)

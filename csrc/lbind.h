@@ -37,6 +37,10 @@ void cc_lua_box_release(cc_box_t *b);
  * CC_OK, or CC_E_NOMEM; never raises. */
 int cc_lua_to_value(lua_State *L, int idx, const cc_model_t *m, const cc_shape_t *shape, cc_arena_t *a,
                     cc_value_t *out);
+/* Whether the number at idx is whole as the running Lua has them: its
+ * integer subtype (5.3 and later), or (5.1, LuaJIT, where every number is a
+ * float) an integral value within 2^53 of zero, where each is exact. */
+int cc_lua_whole(lua_State *L, int idx);
 /* Pushes a value tree as Lua values. May raise (memory). */
 void cc_lua_push_value(lua_State *L, const cc_value_t *v);
 

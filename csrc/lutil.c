@@ -2,7 +2,6 @@
  * counts and the subprocess runner the credential sources use. */
 #include "lbind.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -215,11 +214,7 @@ static int l_answer_form(lua_State *L)
     lua_getfield(L, 1, "status");
     if (lua_type(L, -1) != LUA_TNUMBER)
         return 0;
-#if LUA_VERSION_NUM >= 503
-    whole = lua_isinteger(L, -1);
-#else
-    whole = lua_tonumber(L, -1) == floor(lua_tonumber(L, -1)); /* every number is a float here */
-#endif
+    whole = cc_lua_whole(L, -1);
     lua_getfield(L, 1, "body");
     lua_getfield(L, 1, "headers");
     if (!whole || lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TTABLE) {
