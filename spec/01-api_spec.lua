@@ -99,6 +99,23 @@ describe("connectcampaigns", function()
         "bad argument #1 to 'describe_campaign' (table expected, got string)")
     end)
 
+    it("raise for non-table parameters to call, prepare, pages and items, naming the argument", function()
+      local c = H.client({ url = "http://127.0.0.1:9" })
+      for _, name in ipairs { "call", "prepare", "pages", "items" } do
+        assert.has_error(function() c[name](c, "list_campaigns", 5) end,
+          "bad argument #2 to '" .. name .. "' (table expected, got number)")
+      end
+    end)
+
+    it("take no parameters as none in call and prepare", function()
+      local seen, transport = recorder()
+      local c = H.client({ url = "http://127.0.0.1:9" }, { transport = transport })
+      local req = assert(c:prepare("list_campaigns"))
+      assert.are.equal("/v2/campaigns-summary", req.path)
+      assert(c:call("list_campaigns"))
+      assert.are.equal("/v2/campaigns-summary", seen[1].path)
+    end)
+
     it("return an empty table for an operation with no output", function()
       local seen, transport = recorder()
       local c = H.client({ url = "http://127.0.0.1:9" }, { transport = transport })

@@ -127,6 +127,16 @@ local function check_client(v, method, level)
   error("attempt to use a closed connectcampaigns.Client", level + 1)
 end
 
+-- An operation's parameters: a table, or nil for none ({}); anything else
+-- is misuse, raised at the caller's line as Lua's own functions name it.
+local function check_params(params, argn, fname, level)
+  if params == nil then return {} end
+  if type(params) ~= "table" then
+    error(string.format("bad argument #%d to '%s' (table expected, got %s)", argn, fname, type(params)), level + 1)
+  end
+  return params
+end
+
 Client.__tostring = function(self)
   local p = private[self]
   if not p then return "connectcampaigns.Client (closed)" end
@@ -634,9 +644,7 @@ end
 -- @treturn[2] Error
 function Client:prepare(opname, params)
   local p = check_client(self, "prepare", 2)
-  if type(params) ~= "table" then
-    error(string.format("bad argument #2 to 'prepare' (table expected, got %s)", type(params)), 2)
-  end
+  params = check_params(params, 2, "prepare", 2)
   local op = p.svc.by_name[opname]
   if not op then error(unknown_operation(opname, p.svc), 2) end
   return prepare(p, op, params)
@@ -730,11 +738,7 @@ end
 -- retrying as the retry mode says. Errors carry `attempts`.
 function Client:call(opname, params)
   local p = check_client(self, "call", 2)
-  if params == nil then
-    params = {}
-  elseif type(params) ~= "table" then
-    error(string.format("bad argument #1 to '%s' (table expected, got %s)", tostring(opname), type(params)), 2)
-  end
+  params = check_params(params, 2, "call", 2)
   local op = p.svc.by_name[opname]
   if not op then error(unknown_operation(opname, p.svc), 2) end
   return call(p, op, params)
@@ -762,13 +766,11 @@ end
 -- `PaginationError` rather than looping forever. `maxResults` passes through.
 function Client:pages(opname, params)
   check_client(self, "pages", 2)
-  if params ~= nil and type(params) ~= "table" then
-    error(string.format("bad argument #2 to 'pages' (table expected, got %s)", type(params)), 2)
-  end
+  params = check_params(params, 2, "pages", 2)
   local op = paginator_of(self, opname)
   local p = op.paginator
   local input = {}
-  for k, v in pairs(params or {}) do input[k] = v end
+  for k, v in pairs(params) do input[k] = v end
   local done, seen = false, {}
   return function()
     if done then return nil end
@@ -797,6 +799,7 @@ end
 -- `false, err` once and ends the loop.
 function Client:items(opname, params)
   check_client(self, "items", 2)
+  params = check_params(params, 2, "items", 2)
   local op = paginator_of(self, opname)
   local key = op.paginator.result_key
   local next_page = self:pages(opname, params)
@@ -839,11 +842,7 @@ local function method_of(op)
   local snake = op.snake
   return function(self, params)
     local p = check_client(self, snake, 2)
-    if params == nil then
-      params = {}
-    elseif type(params) ~= "table" then
-      error(string.format("bad argument #1 to '%s' (table expected, got %s)", snake, type(params)), 2)
-    end
+    params = check_params(params, 1, snake, 2)
     -- the client's own entry: a client of another model may lack this one
     local own = p.svc.by_name[snake]
     if not own then error(unknown_operation(snake, p.svc), 2) end
@@ -888,9 +887,7 @@ end
 
 for _, op in ipairs(operations) do
   M[op.snake] = function(params)
-    if params ~= nil and type(params) ~= "table" then
-      error(string.format("bad argument #1 to '%s' (table expected, got %s)", op.snake, type(params)), 2)
-    end
+    params = check_params(params, 1, op.snake, 2)
     local c, err = M.default_client()
     if not c then return nil, err end
     return c:call(op.name, params)
