@@ -49,7 +49,7 @@ CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 
-.PHONY: bench-check all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz fuzz-roundtrip bench bench-callgrind
+.PHONY: all client rock rock-install rock-emulator rock-emulator-install test test-all test-nginx embed tsan ctest spec spec-gc lint demo deps docs model clean asan valgrind fuzz fuzz-roundtrip bench bench-callgrind bench-check
 
 all: $(MODULE) $(EMU_MODULE)
 

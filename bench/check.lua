@@ -32,10 +32,8 @@ if f then f:close() end
 os.remove(results)
 check(text:match("^# Benchmark results\n") ~= nil, "the results file has its title")
 
-local function has(cmd) return select(2, sh(cmd .. " >/dev/null 2>&1")) end
-local botocore = has("python3 -c 'import botocore'")
-local loopback = has("command -v nginx") and has(string.format("LUA_CPATH='./%s/?.so;;' %s -e 'require \"socket\"'",
-  BUILD, LUA))
+local sides = S.sides(LUA, BUILD)
+local botocore, loopback = sides.botocore, sides.loopback
 
 -- | figure | client | allocations | instructions | botocore | botocore / client | goal |
 local NUMBER = "%d+%.?%d*"

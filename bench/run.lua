@@ -25,6 +25,7 @@ local ENV = env(BUILD)
 
 local S = dofile("bench/support.lua")
 local sh, median = S.sh, S.median
+local sides = S.sides(LUA, BUILD)
 
 local function have(cmd) return select(2, sh("command -v " .. cmd .. " >/dev/null")) end
 
@@ -49,13 +50,13 @@ if JIT_LUA then
   collect(env(JIT_BUILD) .. " " .. JIT_LUA .. " bench/bench.lua --iterations " .. N, RUNS, jit)
 end
 collect(ENV .. " " .. LUA .. " bench/bench.lua --rss --only rss_kib", 1, ours)
-local has_botocore = select(2, sh("python3 -c 'import botocore'"))
+local has_botocore = sides.botocore
 if has_botocore then
   io.stderr:write("bench: botocore, " .. RUNS .. " runs\n")
   -- a tenth as many: each of its calls costs 30 to 100 of ours
   collect("python3 bench/botocore_bench.py --iterations " .. math.max(1, math.floor(N / 10)), RUNS, boto)
 end
-local has_nginx = have("nginx") and select(2, sh(ENV .. " " .. LUA .. " -e 'require \"socket\"'"))
+local has_nginx = sides.loopback
 if has_nginx then
   io.stderr:write("bench: loopback, " .. RUNS .. " runs\n")
   collect(ENV .. " " .. LUA .. " bench/loopback.lua " .. BUILD .. "/curl_loop " .. N, RUNS, loop)

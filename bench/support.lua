@@ -10,6 +10,19 @@ function M.sh(cmd)
   return out, ok
 end
 
+--- Which optional sides a run can measure with lua and the module built in
+-- build: botocore (python3-botocore imports) and loopback (nginx, and
+-- luasocket for this interpreter). run.lua measures them; check.lua expects
+-- their figures.
+function M.sides(lua, build)
+  local function ok(cmd) return select(2, M.sh(cmd .. " >/dev/null")) end
+  return {
+    botocore = ok("python3 -c 'import botocore'"),
+    loopback = ok("command -v nginx") and ok(string.format("LUA_CPATH='./%s/?.so;;' %s -e 'require \"socket\"'",
+      build, lua)),
+  }
+end
+
 --- A loopback port nothing listens on now.
 function M.free_port()
   local socket = require "socket"
