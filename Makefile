@@ -45,7 +45,7 @@ BIND_OBJ = $(BIND_SRC:csrc/%.c=$(BUILD)/%.o)
 MODULE   = $(BUILD)/connectcampaigns/core.so
 EMU_OBJ  = $(EMU_SRC:csrc/%.c=$(BUILD)/%.o)
 EMU_MODULE = $(BUILD)/connectcampaigns/emulator/native.so
-CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_alloc $(BUILD)/test_lua_alloc
+CTESTS   = $(BUILD)/test_sigv4 $(BUILD)/test_shape $(BUILD)/test_http $(BUILD)/test_alloc $(BUILD)/test_lua_alloc
 # what the specs and scripts load: this tree's Lua files and this interpreter's module
 SPEC_ENV = AWS_EC2_METADATA_DISABLED=true CC_BUILD=$(BUILD) LUA=$(LUA)
 

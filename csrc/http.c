@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 struct cc_http {
     CURL *curl;
@@ -14,7 +15,14 @@ struct cc_http {
     char *ca_file;
     cc_buf_t body;
     cc_buf_t headers;
-    struct curl_slist *list; /* the request's headers while it is under way */
+    /* The request's header lines ("Name: value\0" each) and curl's list of
+     * them, kept from request to request: no allocation per header, and the
+     * lines (the signature and any session token among them) are wiped as
+     * soon as the transfer ends, where curl_slist_append's copies would be
+     * freed as they are. */
+    cc_buf_t lines;
+    struct curl_slist *nodes;
+    size_t nodes_cap;
     size_t header_pairs;
     size_t header_bytes;
     int too_large;        /* the body passed max_response */
@@ -136,6 +144,7 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
         h->opts.max_response = 16u << 20;
     cc_buf_init(&h->body);
     cc_buf_init(&h->headers);
+    cc_buf_init(&h->lines);
     if (opts->ca_file && (h->ca_file = cc_strdup(opts->ca_file)) == NULL) {
         cc_http_free(h);
         cc_err_set(err, CC_E_NOMEM, "out of memory");
@@ -151,23 +160,87 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
     return h;
 }
 
+/* Wipes the lines of the last request: curl holds no pointer to them once
+ * its header option is reset. */
+static void forget_lines(cc_http_t *h)
+{
+    if (h->lines.data)
+        OPENSSL_cleanse(h->lines.data, h->lines.len);
+    cc_buf_reset(&h->lines);
+}
+
 void cc_http_free(cc_http_t *h)
 {
     if (h == NULL)
         return;
     if (h->curl)
         curl_easy_cleanup(h->curl);
-    curl_slist_free_all(h->list);
+    forget_lines(h);
+    cc_buf_free(&h->lines);
+    cc_free(h->nodes);
     cc_buf_free(&h->body);
     cc_buf_free(&h->headers);
     cc_free(h->ca_file);
     cc_free(h);
 }
 
+/* The lines curl sends beside the request's: no Expect: 100-continue round
+ * trip, and none of curl's default headers that the request did not sign
+ * (Accept, a form Content-Type). */
+static const char *const CURL_OFF[] = {"Expect:", "Accept:", "Content-Type:"};
+
+/* Writes req's header lines, checked, and the lines that turn curl's own
+ * off, into h->lines, and links h->nodes over them for CURLOPT_HTTPHEADER. */
+static int set_lines(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
+{
+    size_t i, n = req->nheaders, off = req->has_body ? 2 : 3, bytes = 0, count = n + off;
+    char *p;
+    for (i = 0; i < n; i++)
+        bytes += strlen(req->headers[i]) + 2; /* a ';' may stand for ": " and a NUL */
+    for (i = 0; i < off; i++)
+        bytes += strlen(CURL_OFF[i]) + 1;
+    /* room for all at once: growing would move (and free) lines already written */
+    if (!cc_buf_reserve(&h->lines, bytes))
+        goto nomem;
+    for (i = 0; i < n; i++) {
+        const char *line = req->headers[i], *colon = strchr(line, ':');
+        const char *value = colon ? colon + 1 + (colon[1] == ' ') : line;
+        if (colon == NULL) {
+            forget_lines(h);
+            return cc_err_set(err, CC_E_PARAM, "a header line without a name");
+        }
+        if (cc_header_check(line, (size_t)(colon - line), value, strlen(value), err) != CC_OK) {
+            forget_lines(h);
+            return err->code;
+        }
+        if (*value == '\0') { /* "Name:" would make curl drop the header: "Name;" sends it empty */
+            cc_buf_append(&h->lines, line, (size_t)(colon - line));
+            cc_buf_append(&h->lines, ";", 2);
+        } else {
+            cc_buf_append(&h->lines, line, strlen(line) + 1);
+        }
+    }
+    for (i = 0; i < off; i++)
+        cc_buf_append(&h->lines, CURL_OFF[i], strlen(CURL_OFF[i]) + 1);
+    if (count > h->nodes_cap) {
+        struct curl_slist *grown = cc_realloc(h->nodes, count * sizeof *grown);
+        if (grown == NULL)
+            goto nomem;
+        h->nodes = grown;
+        h->nodes_cap = count;
+    }
+    for (i = 0, p = h->lines.data; i < count; i++, p += strlen(p) + 1) {
+        h->nodes[i].data = p;
+        h->nodes[i].next = i + 1 < count ? &h->nodes[i + 1] : NULL;
+    }
+    return CC_OK;
+nomem:
+    forget_lines(h);
+    return cc_err_set(err, CC_E_NOMEM, "out of memory");
+}
+
 int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_err_t *err)
 {
-    struct curl_slist *list = NULL, *tmp;
-    size_t i;
     cc_buf_reset(&h->body);
     cc_buf_reset(&h->headers);
     h->header_pairs = 0;
@@ -175,48 +248,11 @@ int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_
     h->too_large = 0;
     h->headers_too_large = 0;
     h->errbuf[0] = '\0';
-    curl_slist_free_all(h->list);
-    h->list = NULL;
-    for (i = 0; i < req->nheaders; i++) {
-        const char *line = req->headers[i], *colon = strchr(line, ':');
-        const char *value = colon ? colon + 1 + (colon[1] == ' ') : line;
-        if (colon == NULL || cc_header_check(line, (size_t)(colon - line), value, strlen(value), err) != CC_OK) {
-            curl_slist_free_all(list);
-            return colon ? err->code : cc_err_set(err, CC_E_PARAM, "a header line without a name");
-        }
-        if (*value == '\0') {
-            /* "Name:" would make curl drop the header: "Name;" sends it empty */
-            size_t nlen = (size_t)(colon - line);
-            char *empty = malloc(nlen + 2);
-            if (empty == NULL)
-                goto nomem;
-            memcpy(empty, line, nlen);
-            memcpy(empty + nlen, ";", 2);
-            tmp = curl_slist_append(list, empty);
-            free(empty);
-        } else {
-            tmp = curl_slist_append(list, line);
-        }
-        if (tmp == NULL)
-            goto nomem;
-        list = tmp;
-    }
-    /* no Expect: 100-continue round trip, and none of curl's default headers
-     * that the request did not sign (Accept, a form Content-Type) */
-    if ((tmp = curl_slist_append(list, "Expect:")) == NULL)
-        goto nomem;
-    list = tmp;
-    if ((tmp = curl_slist_append(list, "Accept:")) == NULL)
-        goto nomem;
-    list = tmp;
-    if (!req->has_body) {
-        if ((tmp = curl_slist_append(list, "Content-Type:")) == NULL)
-            goto nomem;
-        list = tmp;
-    }
-    h->list = list; /* freed when the transfer is finished */
+    forget_lines(h);
+    if (set_lines(h, req, err) != CC_OK)
+        return err->code;
     curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->nodes);
     if (strcmp(req->method, "GET") == 0 && !req->has_body) {
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
@@ -232,9 +268,6 @@ int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
     }
     return CC_OK;
-nomem:
-    curl_slist_free_all(list);
-    return cc_err_set(err, CC_E_NOMEM, "out of memory");
 }
 
 int cc_http_finish(cc_http_t *h, int curl_code, cc_http_response_t *resp, cc_err_t *err)
@@ -243,8 +276,7 @@ int cc_http_finish(cc_http_t *h, int curl_code, cc_http_response_t *resp, cc_err
     int out = CC_OK;
     long status = 0;
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(h->list);
-    h->list = NULL;
+    forget_lines(h);
     if (rc == CURLE_OPERATION_TIMEDOUT) {
         out = cc_err_set(err, CC_E_TIMEOUT, "request timed out: %s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
     } else if (h->too_large) {
@@ -281,6 +313,7 @@ void cc_http_trim(cc_http_t *h)
 {
     cc_buf_trim(&h->body, KEEP_BUFFER_BYTES);
     cc_buf_trim(&h->headers, KEEP_BUFFER_BYTES);
+    cc_buf_trim(&h->lines, KEEP_BUFFER_BYTES); /* wiped already */
 }
 
 size_t cc_http_buffered(const cc_http_t *h)
