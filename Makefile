@@ -184,7 +184,7 @@ bench: $(MODULE) $(BUILD)/curl_loop $(BUILD)/bench_tables.so
 	    LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/luajit/?.so;;' luajit bench/nginx_bench.lua build/luajit; \
 	else echo "(nginx with its lua module is not installed: no OpenResty figures)"; fi
 
-BENCH_RUNS ?= 3
+BENCH_RUNS ?= 5
 # the list figures' floor: the same Lua tables made without reading JSON
 $(BUILD)/bench_tables.so: bench/tables.c $(CORE_OBJ) $(BIND_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LUA_INC) -Icsrc -shared -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(DEPS_LIBS) -lpthread $(ALL_LDFLAGS)

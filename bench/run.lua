@@ -1,9 +1,10 @@
 -- `make bench`: the performance issue's figures, side by side, in one run.
--- Runs bench/bench.lua RUNS times (separate processes), botocore's
--- bench/botocore_bench.py as often when botocore imports, bench/loopback.lua
--- when nginx is installed, callgrind instruction counts per operation when
--- valgrind is; prints each goal with its figure and ratio and writes
--- bench/RESULTS.md (machine, date, medians).
+-- In each of RUNS rounds, runs every figure of bench/bench.lua and of
+-- botocore's bench/botocore_bench.py (when botocore imports) one after the
+-- other, a process each, then bench/loopback.lua (when nginx is installed);
+-- then callgrind instruction counts per operation when valgrind is there.
+-- Prints each goal with its figure and ratio and writes bench/RESULTS.md
+-- (machine, date, medians).
 --
 -- With a second interpreter (JIT: "luajit:build/luajit", OpenResty's
 -- runtime) it runs the client there too and adds its column: the goals are
@@ -43,24 +44,41 @@ local function collect(cmd, runs, into, allocs)
 end
 
 local ours, allocs, boto, loop, jit = {}, {}, {}, {}, {}
-io.stderr:write("bench: the client, " .. RUNS .. " runs\n")
-collect(ENV .. " " .. LUA .. " bench/bench.lua --iterations " .. N, RUNS, ours, allocs)
-if JIT_LUA then
-  io.stderr:write("bench: the client under " .. JIT_LUA .. ", " .. RUNS .. " runs\n")
-  collect(env(JIT_BUILD) .. " " .. JIT_LUA .. " bench/bench.lua --iterations " .. N, RUNS, jit)
+local has_botocore, has_nginx = sides.botocore, sides.loopback
+local CLIENT = ENV .. " " .. LUA .. " bench/bench.lua --iterations "
+local JIT = JIT_LUA and (env(JIT_BUILD) .. " " .. JIT_LUA .. " bench/bench.lua --iterations ")
+local BOTO = "python3 bench/botocore_bench.py --iterations "
+
+-- Each side's figures, from a short run of it.
+local function figures(cmd)
+  local found, out = {}, {}
+  collect(cmd .. "3", 1, found)
+  for name in pairs(found) do out[#out + 1] = name end
+  table.sort(out)
+  return out, found
+end
+
+-- The sides take turns figure by figure: each figure of a round is a run of
+-- the client, of the client under the JIT and of botocore, one after the
+-- other, seconds apart. This machine's speed moves by half from one minute
+-- to the next (every side at once: a describe took 3.6 us and botocore's
+-- 296 us in one minute, 5.8 and 470 in another), so figures measured
+-- minutes apart would make a ratio of two states; a ratio is the median of
+-- the rounds' ratios (paired below).
+local FIGURES = figures(CLIENT)
+local BOTO_HAS = has_botocore and select(2, figures(BOTO)) or {}
+for round = 1, RUNS do
+  io.stderr:write(string.format("bench: round %d of %d, figure by figure: the client%s%s\n", round, RUNS,
+    JIT_LUA and (", the client under " .. JIT_LUA) or "", has_botocore and ", botocore" or ""))
+  for _, name in ipairs(FIGURES) do
+    collect(CLIENT .. N .. " --only " .. name, 1, ours, allocs)
+    if JIT then collect(JIT .. N .. " --only " .. name, 1, jit) end
+    -- a tenth as many: each of its calls costs 30 to 100 of ours
+    if BOTO_HAS[name] then collect(BOTO .. math.max(1, math.floor(N / 10)) .. " --only " .. name, 1, boto) end
+  end
+  if has_nginx then collect(ENV .. " " .. LUA .. " bench/loopback.lua " .. BUILD .. "/curl_loop " .. N, 1, loop) end
 end
 collect(ENV .. " " .. LUA .. " bench/bench.lua --rss --only rss_kib", 1, ours)
-local has_botocore = sides.botocore
-if has_botocore then
-  io.stderr:write("bench: botocore, " .. RUNS .. " runs\n")
-  -- a tenth as many: each of its calls costs 30 to 100 of ours
-  collect("python3 bench/botocore_bench.py --iterations " .. math.max(1, math.floor(N / 10)), RUNS, boto)
-end
-local has_nginx = sides.loopback
-if has_nginx then
-  io.stderr:write("bench: loopback, " .. RUNS .. " runs\n")
-  collect(ENV .. " " .. LUA .. " bench/loopback.lua " .. BUILD .. "/curl_loop " .. N, RUNS, loop)
-end
 
 -- Instructions per op: callgrind of 200 and 400 iterations (each after as
 -- many warm-up calls), the difference over 400 calls: startup cancels out.
@@ -91,6 +109,16 @@ end
 
 local function ratio(a, b) return (a and b and b > 0) and string.format("%.1fx", a / b) or "-" end
 
+-- The median of the rounds' ratios a[i] / b[i]: figures of one round share
+-- its load. Lists of different lengths (a side missing from a round) fall
+-- back on the ratio of the medians.
+local function paired(a, b)
+  if not (a and b) or #a ~= #b then return ratio(median(a), median(b)) end
+  local r = {}
+  for i = 1, #a do r[i] = a[i] / b[i] end
+  return string.format("%.1fx", median(r))
+end
+
 local JIT_HEAD = JIT_LUA and string.format(" %s | botocore / %s |", JIT_LUA, JIT_LUA) or ""
 out("| figure | client | allocations | instructions | botocore | botocore / client | goal |%s", JIT_HEAD)
 out("|---|---|---|---|---|---|---|%s", JIT_LUA and "---|---|" or "")
@@ -104,8 +132,8 @@ for _, name in ipairs(names) do
   out("| %s | %.2f us | %s | %s | %s | %s | %s |%s", name, mine,
     allocs[name] and string.format("%.0f", allocs[name]) or "-",
     instr[name] and string.format("%.0f", instr[name]) or "-", theirs and string.format("%.1f us", theirs) or "-",
-    ratio(theirs, mine), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
-    JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-", ratio(theirs, jitted))
+    paired(boto[name], ours[name]), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
+    JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-", paired(boto[name], jit[name]))
       or "")
 end
 local describe, sign = median(ours["call:DescribeCampaign"]), median(ours.sign)
@@ -117,7 +145,7 @@ if ours.list_1000_tables then
   local floor = median(ours.list_1000_tables)
   out("- list_1000: making its Lua tables alone (no JSON read, bench/tables.c) takes %.0f us of the %.0f us, "
     .. "so no parser could take it past %s botocore on %s; reading the JSON is the other %.0f us", floor, l1000,
-    ratio(median(boto.list_1000), floor), LUA, l1000 - floor)
+    paired(boto.list_1000, ours.list_1000_tables), LUA, l1000 - floor)
 end
 if ours.describe_2k_tables then
   out("- describe_2k: making its answer's Lua tables alone takes %.2f us of the %.2f us call",
@@ -133,7 +161,10 @@ out("- startup (require + cc.new): %.1f ms%s", median(ours.startup) / 1000,
 out("- RSS growth over 300,000 calls: %d KiB (goal: within 1024)", median(ours.rss_kib))
 if loop.loopback_client then
   local c, r = median(loop.loopback_client), median(loop.loopback_curl)
-  out("- loopback keep-alive: client %.0f req/s, raw libcurl loop %.0f req/s: %.2fx (goal >= 0.9x)", c, r, c / r)
+  local each = {}
+  for i = 1, #loop.loopback_client do each[i] = loop.loopback_client[i] / loop.loopback_curl[i] end
+  out("- loopback keep-alive: client %.0f req/s, raw libcurl loop %.0f req/s: %.2fx (goal >= 0.9x)", c, r,
+    median(each))
   if loop.loopback_curl_headers then
     local h = median(loop.loopback_curl_headers)
     out("- the raw libcurl loop sending the client's header lines: %.0f req/s (%.2fx the bare loop): libcurl's own "
@@ -153,7 +184,9 @@ if not has_botocore then out("- botocore is not installed: no botocore figures")
 
 local f = assert(io.open(RESULTS, "wb"))
 f:write("# Benchmark results\n\n")
-f:write(string.format("Written by `make bench` on %s. Machine: %s, %s CPUs; %s. Medians of %d runs; "
+f:write(string.format("Written by `make bench` on %s. Machine: %s, %s CPUs; %s. Medians of %d rounds, each a run "
+  .. "of every side in turn, figure by figure (a ratio is the median of the rounds' ratios: the two sides of a "
+  .. "figure share the load of its moment); "
   .. "instructions per op from callgrind (the difference of 200 and 400 iterations, each after as many warm-up "
   .. "calls; OpenSSL runs its generic code under valgrind, so signing counts run high).%s\n\n",
   os.date("!%Y-%m-%d %H:%M UTC"), (sh("uname -srm"):gsub("%s+$", "")), (sh("nproc"):gsub("%s+$", "")),
