@@ -406,11 +406,25 @@ static void read_target(lua_State *L, int t, target_t *o)
     lua_pop(L, 1);
 }
 
+/* Pushes a header's value, which is the target's string k itself when
+ * from_target: that Lua string again, not a copy (the User-Agent is a long
+ * string, copied and collected on every call; Host is hashed and looked up). */
+static void push_header_value(lua_State *L, const cc_header_t *h, int target, int k, int from_target)
+{
+    if (from_target) {
+        get_key(L, target, k);
+        if (lua_tostring(L, -1) == h->value)
+            return;
+        lua_pop(L, 1); /* a target whose field changed under a metamethod: the bytes signed */
+    }
+    lua_pushlstring(L, h->value, h->value_len);
+}
+
 /* The signed request's table: what core.build gives, with the headers every
  * request carries and Authorization among them, and url. */
 static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *box, const cc_header_t *h,
                         size_t nh, const char *path, size_t path_len, const char *url, size_t url_len,
-                        const cc_buf_t *authz)
+                        const cc_buf_t *authz, int target, const target_t *t)
 {
     size_t i;
     int k;
@@ -429,10 +443,15 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
     }
     lua_createtable(L, 0, (int)nh + 3); /* room for the two ids added per attempt */
     for (i = 0; i < nh; i++) {
-        lua_pushlstring(L, h[i].value, h[i].value_len);
         /* the headers of every request are named by KEYS; a member's header by the model */
         for (k = K_HOST_HEADER; k < K_AUTHORIZATION && h[i].name != KEYS[k]; k++)
             ;
+        if (k == K_USER_AGENT_HEADER)
+            push_header_value(L, &h[i], target, K_USER_AGENT, h[i].value == t->user_agent);
+        else if (k == K_HOST_HEADER) /* the target's host, unless the operation prefixes it */
+            push_header_value(L, &h[i], target, K_HOST, h[i].value == t->host);
+        else
+            lua_pushlstring(L, h[i].value, h[i].value_len);
         if (k < K_AUTHORIZATION)
             set_key(L, k);
         else
@@ -497,7 +516,12 @@ static int l_prepare(lua_State *L)
     {
         const span_t host_spans[] = {{box->parts.host_prefix.data, box->parts.host_prefix.len}, {t.host, t.host_len}};
         const span_t path_spans[] = {{t.base_path, t.base_path_len}, {box->parts.path.data, box->parts.path.len}};
-        host = join(&box->arena, host_spans, 2, &host_len);
+        if (box->parts.host_prefix.len == 0) { /* the target's own string, pushed again as it is */
+            host = t.host;
+            host_len = t.host_len;
+        } else {
+            host = join(&box->arena, host_spans, 2, &host_len);
+        }
         path = join(&box->arena, path_spans, 2, &path_len);
     }
     /* the operation's endpoint prefix goes after the scheme: "https://" "foo." "host" */
@@ -560,7 +584,7 @@ static int l_prepare(lua_State *L)
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
     }
     /* phase 3: push (may raise on memory: the box frees itself) */
-    push_signed(L, op, box, h, nh, path, path_len, url, url_len, t.authz);
+    push_signed(L, op, box, h, nh, path, path_len, url, url_len, t.authz, 3, &t);
     cc_lua_box_release(box);
     return 1;
 }

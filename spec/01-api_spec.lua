@@ -205,6 +205,32 @@ describe("connectcampaigns", function()
       assert.are.equal("id", err.problems[1].path)
     end)
 
+    it("prepare sends the Host and User-Agent it signed, even from a target that answers anew each read", function()
+      local creds = { access_key_id = "AKIDSTUB", secret_access_key = "secret" }
+      local reads = {}
+      -- host and user_agent from a function: another string (and other bytes) at every read
+      local target = setmetatable({ signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+        origin = "https://h.test", base_path = "" }, { __index = function(_, k)
+          reads[k] = (reads[k] or 0) + 1
+          if k == "host" then return "h" .. reads[k] .. ".test" end
+          if k == "user_agent" then return "a-user-agent-longer-than-forty-bytes-read-" .. reads[k] end
+        end })
+      local req = assert(core.prepare("DescribeCampaign", { id = "c" }, target, creds, "20150830T123600Z"))
+      assert.are.equal("h1.test", req.headers.Host)
+      assert.are.equal("a-user-agent-longer-than-forty-bytes-read-1", req.headers["User-Agent"])
+      local headers = {}
+      for k, v in pairs(req.headers) do if k ~= "Authorization" then headers[k] = v end end
+      assert.are.equal(assert(core.signer():sign({ method = "GET", path = req.path, query = req.query,
+        headers = headers, body = "" }, creds, "us-east-1", "connect-campaigns", "20150830T123600Z")),
+        req.headers.Authorization)
+      -- a plain target: the strings it holds, the same objects
+      local plain = { signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+        origin = "https://h.test", host = "h.test", base_path = "", user_agent = string.rep("u", 60) }
+      req = assert(core.prepare("DescribeCampaign", { id = "c" }, plain, creds, "20150830T123600Z"))
+      assert.are.equal(plain.host, req.headers.Host)
+      assert.are.equal(plain.user_agent, req.headers["User-Agent"])
+    end)
+
     it("tell in one call how a transport's answer can be read", function()
       assert.is_true(core.answer_form { status = 200, body = "", headers = { ["x-a"] = "1" } })
       for _, copied in ipairs {
