@@ -82,15 +82,19 @@ def main():
             raise SystemExit("unknown argument " + args[0])
 
     def measure(name, fn, count=None):
+        # five timed slices, the median one reported, as bench/bench.lua does
         if only and only != name:
             return
         count = count or n
         for _ in range(min(count, 100)):
             fn()
-        t = time.perf_counter()
-        for _ in range(count):
-            fn()
-        print("%s\t%.3f\t0" % (name, (time.perf_counter() - t) / count * 1e6), flush=True)
+        per_slice, each = max(1, count // 5), []
+        for _ in range(5):
+            t = time.perf_counter()
+            for _ in range(per_slice):
+                fn()
+            each.append((time.perf_counter() - t) / per_slice)
+        print("%s\t%.3f\t0" % (name, sorted(each)[2] * 1e6), flush=True)
 
     if not only or only == "startup":
         print("startup\t%.1f\t0" % (startup * 1e6))
