@@ -195,7 +195,9 @@ int main(void)
     }
     CHECK(strcmp(outcome, "ok") == 0, "the last run, with no failure, succeeds");
     CHECK(bad == 0, "every failed Lua allocation ends in a memory error or success");
-    CHECK(memory > 100 && runs > 100, "allocations were made to fail");
+    /* the path makes about a hundred allocations (98 now): fewer than half
+     * would mean the failing allocator did not reach it */
+    CHECK(memory > 50 && runs > 50, "allocations were made to fail");
     CHECK(strcmp(run(L, why, sizeof why), "ok") == 0, "the client is usable after every failure");
     lua_close(L);
     printf("lua_alloc: %ld runs, %ld memory errors\n", runs, memory);
