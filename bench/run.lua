@@ -188,7 +188,13 @@ if loop.loopback_client then
 else
   out("- loopback: nginx or luasocket missing, not measured")
 end
-if not has_botocore then out("- botocore is not installed: no botocore figures") end
+if has_botocore then
+  -- which botocore: the python3 on PATH may hold another than Debian's
+  out("- botocore measured: %s", (sh("python3 -c 'import botocore, sys; print(\"botocore \" + botocore.__version__ + "
+    .. "\" on Python \" + sys.version.split()[0] + \", \" + botocore.__file__)'"):gsub("%s+$", "")))
+else
+  out("- botocore is not installed: no botocore figures")
+end
 
 local f = assert(io.open(RESULTS, "wb"))
 f:write("# Benchmark results\n\n")
