@@ -152,8 +152,10 @@ out("- list parsing per summary: %.2f us at 100, %.2f us at 1000 (linear when eq
 if ours.list_1000_tables then
   local floor = median(ours.list_1000_tables)
   out("- list_1000: making its Lua tables alone (no JSON read, bench/tables.c) takes %.0f us of the %.0f us, "
-    .. "so no parser could take it past %s botocore on %s; reading the JSON is the other %.0f us", floor, l1000,
-    paired(boto.list_1000, ours.list_1000_tables), LUA, paired_difference(ours.list_1000, ours.list_1000_tables))
+    .. "%sreading the JSON is the other %.0f us", floor, l1000,
+    boto.list_1000 and string.format("so no parser could take it past %s botocore on %s; ",
+      paired(boto.list_1000, ours.list_1000_tables), LUA) or "",
+    paired_difference(ours.list_1000, ours.list_1000_tables))
 end
 if ours.describe_2k_tables then
   out("- describe_2k: making its answer's Lua tables alone takes %.2f us of the %.2f us call",

@@ -11,13 +11,15 @@ function M.sh(cmd)
 end
 
 --- Which optional sides a run can measure with lua and the module built in
--- build: botocore (python3-botocore imports) and loopback (nginx, and
+-- build: botocore (a botocore that knows connectcampaignsv2: Debian 12's
+-- 1.29 imports but predates it) and loopback (nginx, and
 -- luasocket for this interpreter). run.lua measures them; check.lua expects
 -- their figures.
 function M.sides(lua, build)
   local function ok(cmd) return select(2, M.sh(cmd .. " >/dev/null")) end
   return {
-    botocore = ok("python3 -c 'import botocore'"),
+    botocore = ok("python3 -c 'import botocore.session; "
+      .. "botocore.session.get_session().get_service_model(\"connectcampaignsv2\")' 2>/dev/null"),
     loopback = ok("command -v nginx") and ok(string.format("LUA_CPATH='./%s/?.so;;' %s -e 'require \"socket\"'",
       build, lua)),
   }
