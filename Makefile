@@ -73,7 +73,7 @@ $(EMU_MODULE): $(EMU_OBJ)
 $(BUILD)/test_lua_alloc: tests/test_lua_alloc.c $(CORE_OBJ) $(BIND_OBJ) tests/check.h
 	$(CC) $(ALL_CFLAGS) $(LUA_INC) -o $@ $< $(CORE_OBJ) $(BIND_OBJ) $(LUA_LIBS) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
 
-$(BUILD)/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h
+$(BUILD)/test_%: tests/test_%.c $(CORE_OBJ) tests/check.h tests/wipe_watch.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(CORE_OBJ) $(DEPS_LIBS) -lpthread -lm $(ALL_LDFLAGS)
 
 # LuaRocks builds through these (build.type = "make" in the rockspecs), into

@@ -3,27 +3,19 @@
  * defaults turned off), from request to request on one handle; and the
  * handle's copy of them (a signature among them) is in no block it frees. */
 #include <arpa/inet.h>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#endif
-#endif
-#ifndef VALGRIND_MAKE_MEM_DEFINED
-#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
-#endif
 
 #include <curl/curl.h>
 
 #include "../csrc/alloc.h"
 #include "../csrc/http.h"
 #include "check.h"
+#include "wipe_watch.h"
 
 /* {====== A server that answers {} and keeps each request's head ====== */
 #define HEAD_MAX 16384
@@ -149,20 +141,8 @@ static void test_wire(void)
     close(s.listener);
 }
 
-/* The secret no freed block may hold (its first 40 bytes: a buffer grown
- * midway holds a part), and how many freed blocks held it. */
-#define WIPED_PREFIX 40
+/* The signature the wipe must leave in no freed block (wiped[0]). */
 static char secret[301];
-static size_t frees_seen, blocks_holding;
-
-static void watch_free(void *p)
-{
-    size_t n = malloc_usable_size(p);
-    VALGRIND_MAKE_MEM_DEFINED(p, n); /* the bytes never written are read too */
-    frees_seen++;
-    if (memmem(p, n, secret, WIPED_PREFIX) != NULL)
-        blocks_holding++;
-}
 
 /* Started and finished without a transfer, as a multi handle drops one:
  * what curl copies when it sends (its request buffer, freed unwiped) is
@@ -203,6 +183,7 @@ static void test_wipe(void)
     first[0] = "X-Amz-Date: 20150830T123600Z";
     first[1] = authz;
     first[2] = "X-Bad: a\r\nX-Injected: 1";
+    wiped[0] = secret;
     cc_alloc_set_free_watch(watch_free);
     h = cc_http_new(&opts, &err);
     CHECK(h != NULL, "a handle");
@@ -217,6 +198,7 @@ static void test_wipe(void)
         cc_http_free(h);
     }
     cc_alloc_set_free_watch(NULL);
+    wiped[0] = NULL;
     CHECK(frees_seen >= 3 && blocks_holding == 0, "no block the handle freed held the signature");
 }
 

@@ -4,22 +4,14 @@
 #define _GNU_SOURCE /* memmem, malloc_usable_size */
 #endif
 #include <dirent.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#endif
-#endif
-#ifndef VALGRIND_MAKE_MEM_DEFINED
-#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
-#endif
 
 #include "../csrc/alloc.h"
 #include "../csrc/sigv4.h"
 #include "check.h"
+#include "wipe_watch.h"
 
 #define MAX_HEADERS 32
 
@@ -239,25 +231,6 @@ static void test_key_cache(cc_signer_t *signer)
     cc_signer_sign(signer, &sr, &b, "us-west-2", "service", "20150831T000000Z", &out, NULL, NULL, &err);
     CHECK(cc_signer_derivations(signer) == before + 4, "another day derives again");
     cc_buf_free(&out);
-}
-
-/* The credentials a wipe must leave in no freed block (a block holding
- * their first 40 bytes counts: a buffer grown midway holds a part), and what
- * was seen. */
-#define WIPED_PREFIX 40
-static const char *wiped[2];
-static size_t frees_seen, blocks_holding;
-
-static void watch_free(void *p)
-{
-    size_t n = malloc_usable_size(p), i;
-    /* the bytes never written are read too: under valgrind, say they are
-     * defined (the test looks for what was written, wherever it is) */
-    VALGRIND_MAKE_MEM_DEFINED(p, n);
-    frees_seen++;
-    for (i = 0; i < sizeof wiped / sizeof wiped[0]; i++)
-        if (wiped[i] && memmem(p, n, wiped[i], WIPED_PREFIX) != NULL)
-            blocks_holding++;
 }
 
 /* The signer's own copies of a credential are wiped before it frees them:
