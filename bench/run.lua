@@ -107,24 +107,24 @@ local function out(fmt, ...)
   lines[#lines + 1] = s
 end
 
-local function ratio(a, b) return (a and b and b > 0) and string.format("%.1fx", a / b) or "-" end
+local function divide(a, b) return a / b end
+local function subtract(a, b) return a - b end
 
--- The median of the rounds' ratios a[i] / b[i]: figures of one round share
--- its load. Lists of different lengths (a side missing from a round) fall
--- back on the ratio of the medians.
-local function paired(a, b)
-  if not (a and b) or #a ~= #b then return ratio(median(a), median(b)) end
+-- The median over the rounds of op(a[i], b[i]): the figures of one round
+-- share its load. Lists of different lengths (a side missing from a round)
+-- fall back on op of the medians; nil when a side was not measured.
+local function per_round(a, b, op)
+  if not (a and b) then return nil end
+  if #a ~= #b then return op(median(a), median(b)) end
   local r = {}
-  for i = 1, #a do r[i] = a[i] / b[i] end
-  return string.format("%.1fx", median(r))
+  for i = 1, #a do r[i] = op(a[i], b[i]) end
+  return median(r)
 end
 
--- The same for a difference a[i] - b[i], as a number.
-local function paired_difference(a, b)
-  if #a ~= #b then return median(a) - median(b) end
-  local d = {}
-  for i = 1, #a do d[i] = a[i] - b[i] end
-  return median(d)
+-- The ratio column: the rounds' ratio, or "-".
+local function paired(a, b)
+  local r = per_round(a, b, divide)
+  return r and string.format("%.1fx", r) or "-"
 end
 
 local JIT_HEAD = JIT_LUA and string.format(" %s | botocore / %s |", JIT_LUA, JIT_LUA) or ""
@@ -155,7 +155,7 @@ if ours.list_1000_tables then
     .. "%sreading the JSON is the other %.0f us", floor, l1000,
     boto.list_1000 and string.format("so no parser could take it past %s botocore on %s; ",
       paired(boto.list_1000, ours.list_1000_tables), LUA) or "",
-    paired_difference(ours.list_1000, ours.list_1000_tables))
+    per_round(ours.list_1000, ours.list_1000_tables, subtract))
 end
 if ours.describe_2k_tables then
   out("- describe_2k: making its answer's Lua tables alone takes %.2f us of the %.2f us call",
@@ -171,14 +171,13 @@ out("- startup (require + cc.new): %.1f ms%s", median(ours.startup) / 1000,
 out("- RSS growth over 300,000 calls: %d KiB (goal: within 1024)", median(ours.rss_kib))
 if loop.loopback_client then
   local c, r = median(loop.loopback_client), median(loop.loopback_curl)
-  local each = {}
-  for i = 1, #loop.loopback_client do each[i] = loop.loopback_client[i] / loop.loopback_curl[i] end
   out("- loopback keep-alive: client %.0f req/s, raw libcurl loop %.0f req/s: %.2fx (goal >= 0.9x)", c, r,
-    median(each))
+    per_round(loop.loopback_client, loop.loopback_curl, divide))
   if loop.loopback_curl_headers then
     local h = median(loop.loopback_curl_headers)
     out("- the raw libcurl loop sending the client's header lines: %.0f req/s (%.2fx the bare loop): libcurl's own "
-      .. "cost for them; the client is %.2fx that loop", h, h / r, c / h)
+      .. "cost for them; the client is %.2fx that loop", h, per_round(loop.loopback_curl_headers, loop.loopback_curl,
+      divide), per_round(loop.loopback_client, loop.loopback_curl_headers, divide))
     local tables = median(ours.describe_2k_tables)
     if tables then
       -- one connection, one request at a time: each microsecond of the
