@@ -189,12 +189,19 @@ void cc_http_free(cc_http_t *h)
  * (Accept, a form Content-Type). */
 static const char *const CURL_OFF[] = {"Expect:", "Accept:", "Content-Type:"};
 
+/* Node i of curl's list points at the line about to be written: h->lines
+ * was reserved whole, so it never moves while the lines go in. */
+static void link_line(cc_http_t *h, size_t i, size_t count)
+{
+    h->nodes[i].data = h->lines.data + h->lines.len;
+    h->nodes[i].next = i + 1 < count ? &h->nodes[i + 1] : NULL;
+}
+
 /* Writes req's header lines, checked, and the lines that turn curl's own
  * off, into h->lines, and links h->nodes over them for CURLOPT_HTTPHEADER. */
 static int set_lines(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
 {
     size_t i, n = req->nheaders, off = req->has_body ? 2 : 3, bytes = 0, count = n + off;
-    char *p;
     for (i = 0; i < n; i++)
         bytes += strlen(req->headers[i]) + 2; /* a ';' may stand for ": " and a NUL */
     for (i = 0; i < off; i++)
@@ -202,26 +209,6 @@ static int set_lines(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
     /* room for all at once: growing would move (and free) lines already written */
     if (!cc_buf_reserve(&h->lines, bytes))
         goto nomem;
-    for (i = 0; i < n; i++) {
-        const char *line = req->headers[i], *colon = strchr(line, ':');
-        const char *value = colon ? colon + 1 + (colon[1] == ' ') : line;
-        if (colon == NULL) {
-            forget_lines(h);
-            return cc_err_set(err, CC_E_PARAM, "a header line without a name");
-        }
-        if (cc_header_check(line, (size_t)(colon - line), value, strlen(value), err) != CC_OK) {
-            forget_lines(h);
-            return err->code;
-        }
-        if (*value == '\0') { /* "Name:" would make curl drop the header: "Name;" sends it empty */
-            cc_buf_append(&h->lines, line, (size_t)(colon - line));
-            cc_buf_append(&h->lines, ";", 2);
-        } else {
-            cc_buf_append(&h->lines, line, strlen(line) + 1);
-        }
-    }
-    for (i = 0; i < off; i++)
-        cc_buf_append(&h->lines, CURL_OFF[i], strlen(CURL_OFF[i]) + 1);
     if (count > h->nodes_cap) {
         struct curl_slist *grown = cc_realloc(h->nodes, count * sizeof *grown);
         if (grown == NULL)
@@ -229,9 +216,29 @@ static int set_lines(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
         h->nodes = grown;
         h->nodes_cap = count;
     }
-    for (i = 0, p = h->lines.data; i < count; i++, p += strlen(p) + 1) {
-        h->nodes[i].data = p;
-        h->nodes[i].next = i + 1 < count ? &h->nodes[i + 1] : NULL;
+    for (i = 0; i < n; i++) {
+        const char *line = req->headers[i], *colon = strchr(line, ':');
+        const char *value = colon ? colon + 1 + (colon[1] == ' ') : line;
+        size_t vlen = strlen(value);
+        if (colon == NULL) {
+            forget_lines(h);
+            return cc_err_set(err, CC_E_PARAM, "a header line without a name");
+        }
+        if (cc_header_check(line, (size_t)(colon - line), value, vlen, err) != CC_OK) {
+            forget_lines(h);
+            return err->code;
+        }
+        link_line(h, i, count);
+        if (vlen == 0) { /* "Name:" would make curl drop the header: "Name;" sends it empty */
+            cc_buf_append(&h->lines, line, (size_t)(colon - line));
+            cc_buf_append(&h->lines, ";", 2);
+        } else {
+            cc_buf_append(&h->lines, line, (size_t)(value - line) + vlen + 1);
+        }
+    }
+    for (i = 0; i < off; i++) {
+        link_line(h, n + i, count);
+        cc_buf_append(&h->lines, CURL_OFF[i], strlen(CURL_OFF[i]) + 1);
     }
     return CC_OK;
 nomem:
