@@ -50,11 +50,12 @@ int cc_utf8_valid(const char *s, size_t n, size_t *chars)
 {
     size_t i = 0, count = 0;
     while (i < n) {
-        uint64_t w;
-        /* ASCII, the usual text, eight bytes at a time */
-        if (i + 8 <= n && (memcpy(&w, s + i, 8), !cc_swar_high(w))) {
-            i += 8;
-            count += 8;
+        /* ASCII, the usual text, eight bytes at a time, the last few too */
+        size_t step = n - i < 8 ? n - i : 8;
+        uint64_t w = cc_swar_load(s + i, step, 0);
+        if (!cc_swar_high(w)) {
+            i += step;
+            count += step;
             continue;
         }
         if (utf8_next((const unsigned char *)s, n, &i) < 0)
@@ -80,14 +81,16 @@ static uint64_t special_bits(uint64_t w)
 static size_t plain_end(const char *s, size_t i, size_t n)
 {
     uint64_t w, bits;
-    /* eight plain bytes at a time, then the rest of the run by bytes */
-    while (i + 8 <= n) {
-        memcpy(&w, s + i, 8);
+    /* eight plain bytes at a time (the last few padded with plain ones),
+     * then the rest of the run by bytes */
+    while (i < n) {
+        size_t step = n - i < 8 ? n - i : 8;
+        w = cc_swar_load(s + i, step, 'a');
         if ((bits = special_bits(w) | cc_swar_has_bits(w, 0x7F)) != 0) {
             i += cc_swar_skip(bits);
             break;
         }
-        i += 8;
+        i += step;
     }
     while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
         i++;

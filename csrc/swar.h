@@ -5,7 +5,9 @@
 #ifndef CC_SWAR_H
 #define CC_SWAR_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CC_SWAR_ONES 0x0101010101010101ULL
 #define CC_SWAR_HIGH 0x8080808080808080ULL
@@ -41,6 +43,20 @@ static inline int cc_swar_has(uint64_t w, unsigned char c)
 static inline int cc_swar_high(uint64_t w)
 {
     return (w & CC_SWAR_HIGH) != 0;
+}
+
+/* The first n bytes of s as a word (8 when n is 8 or more), its other bytes
+ * pad: a short string, or a long one's last few bytes, is one word too. */
+static inline uint64_t cc_swar_load(const char *s, size_t n, unsigned char pad)
+{
+    uint64_t w;
+    if (n >= 8) {
+        memcpy(&w, s, 8);
+        return w;
+    }
+    w = CC_SWAR_ONES * pad;
+    memcpy(&w, s, n);
+    return w;
 }
 
 /* How many bytes of a word loaded from memory come before the first flagged

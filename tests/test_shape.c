@@ -235,20 +235,48 @@ static void test_string_scan(void)
     {
         static const char *raw[] = {"\"", "\\", "\x01", "\x7f", "\xc3\xa9"};
         static const char *escaped[] = {"\\\"", "\\\\", "\\u0001", "\\u007f", "\\u00e9"};
+        static const char *after[] = {"xyz", ""}; /* in a whole word, or in the last few bytes */
+        size_t e;
         ok = 1;
         for (k = 0; k < 20; k++) {
             for (i = 0; i < 5; i++) {
-                char text[64], want[64];
-                cc_buf_t b;
-                cc_buf_init(&b);
-                snprintf(text, sizeof text, "%.*s%sxyz", (int)k, "abcdefghijklmnopqrstuvwxyz", raw[i]);
-                snprintf(want, sizeof want, "\"%.*s%sxyz\"", (int)k, "abcdefghijklmnopqrstuvwxyz", escaped[i]);
-                cc_json_put_string(&b, text, strlen(text));
-                ok &= strcmp(cc_buf_cstr(&b), want) == 0;
-                cc_buf_free(&b);
+                for (e = 0; e < 2; e++) {
+                    char text[64], want[64];
+                    cc_buf_t b;
+                    cc_buf_init(&b);
+                    snprintf(text, sizeof text, "%.*s%s%s", (int)k, "abcdefghijklmnopqrstuvwxyz", raw[i], after[e]);
+                    snprintf(want, sizeof want, "\"%.*s%s%s\"", (int)k, "abcdefghijklmnopqrstuvwxyz", escaped[i],
+                             after[e]);
+                    cc_json_put_string(&b, text, strlen(text));
+                    ok &= strcmp(cc_buf_cstr(&b), want) == 0;
+                    cc_buf_free(&b);
+                }
             }
         }
         CHECK(ok, "bytes to escape found at every offset of the writer's 8-byte scan");
+    }
+
+    /* UTF-8 checking reads eight bytes at a time too, and the last few as one
+     * word: a bad byte, or a character's length, at every offset */
+    {
+        static const char *mid[] = {"\xff", "\xc3", "\xc3\xa9", "\xe2\x82\xac", "\xed\xa0\x80"};
+        static const int valid[] = {0, 0, 1, 1, 0};
+        static const char *after[] = {"xyz", ""};
+        size_t e, chars;
+        ok = 1;
+        for (k = 0; k < 20; k++) {
+            for (i = 0; i < 5; i++) {
+                for (e = 0; e < 2; e++) {
+                    char text[64];
+                    int got;
+                    snprintf(text, sizeof text, "%.*s%s%s", (int)k, "abcdefghijklmnopqrstuvwxyz", mid[i], after[e]);
+                    got = cc_utf8_valid(text, strlen(text), &chars);
+                    ok &= got == valid[i] && (!got || chars == k + 1 + strlen(after[e]));
+                }
+            }
+            ok &= cc_utf8_valid("abcdefghijklmnopqrstuvwxyz", k, &chars) && chars == k;
+        }
+        CHECK(ok, "bad UTF-8 found, and characters counted, at every offset of the 8-byte scan");
     }
 }
 
