@@ -157,6 +157,48 @@ void cc_json_put_string(cc_buf_t *b, const char *s, size_t n)
     cc_buf_putc(b, '"');
 }
 
+/* d written as its shortest decimal when that has at most six digits after
+ * the point and 1e-4 <= |d| < 1e9 (a capacity of 0.25, a rate of 1.5):
+ * integer digits, no printf and strtod. In that range two decimals of six
+ * places lie farther apart than two neighbouring doubles, so the one that
+ * comes back as d is the only one of its length: the digits of the first
+ * scale that makes d whole, their trailing zeros cut. 0 when d is not such
+ * a number (nothing written). */
+static int short_decimal(double d, char *out)
+{
+    static const double scale[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    double a = fabs(d), m;
+    long long whole, frac, p = 10;
+    int k, places;
+    char *o = out, digits[24];
+    if (!(a >= 1e-4 && a < 1e9) || a == floor(a))
+        return 0;
+    for (k = 0; k < 6; k++, p *= 10) {
+        m = a * scale[k];
+        if (m == floor(m) && m / scale[k] == a) /* that decimal reads back as d */
+            break;
+    }
+    if (k == 6)
+        return 0;
+    whole = (long long)m / p;
+    frac = (long long)m % p;
+    for (places = k + 1; frac % 10 == 0; places--)
+        frac /= 10;
+    if (d < 0)
+        *o++ = '-';
+    k = 0;
+    do
+        digits[k++] = (char)('0' + whole % 10);
+    while ((whole /= 10) > 0);
+    while (k > 0)
+        *o++ = digits[--k];
+    *o++ = '.';
+    for (k = places; k > 0; k--, frac /= 10)
+        o[k - 1] = (char)('0' + frac % 10);
+    o[places] = '\0';
+    return 1;
+}
+
 void cc_format_double(double d, char *out)
 {
     int prec;
@@ -164,6 +206,8 @@ void cc_format_double(double d, char *out)
         snprintf(out, 32, "%.0f", d);
         return;
     }
+    if (short_decimal(d, out))
+        return;
     for (prec = 1; prec <= 17; prec++) {
         snprintf(out, 32, "%.*g", prec, d);
         if (strtod(out, NULL) == d)

@@ -478,6 +478,62 @@ static void test_number_text(void)
     }
 }
 
+/* The shortest "%.*g" that reads back as d: what cc_format_double writes
+ * for a double that is not whole, by its definition. */
+static void shortest_g(double d, char out[32])
+{
+    int prec;
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, d);
+        if (strtod(out, NULL) == d)
+            return;
+    }
+}
+
+/* Decimals of a few places are written from their digits, not by printf:
+ * the same text, for decimals of every length, the doubles next to them,
+ * and doubles of any bits in and around the range that path takes. */
+static void test_short_decimals(void)
+{
+    static const double some[] = {0.1, 0.2, 0.3, 0.25, 0.5, 1.1, 2.675, 0.1 + 0.2, 1e-4, 1.5e-4, 9.99e-5,
+                                  999999999.5, 999999999.25, 1e9 + 0.5, 123456.789, 0.000123, 4.35, 0.07,
+                                  1.0000001, 33.333333, 1.23456789};
+    unsigned long long bits = 0x9E3779B97F4A7C15ULL;
+    size_t i, wrong = 0, tried = 0;
+    char got[32], want[32];
+    for (i = 0; i < sizeof some / sizeof some[0]; i++) {
+        int sign;
+        for (sign = 1; sign >= -1; sign -= 2) {
+            double d = sign * some[i];
+            cc_format_double(d, got);
+            shortest_g(d, want);
+            tried++;
+            if (strcmp(got, want) != 0 && wrong++ < 5)
+                fprintf(stderr, "  %.17g: wrote %s, not %s\n", d, got, want);
+        }
+    }
+    for (i = 0; i < 200000; i++) {
+        double d;
+        long long m;
+        int places = (int)(i % 8);
+        bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
+        m = (long long)(bits % 2000000000000000ULL);
+        switch (i % 3) {
+        case 0: d = (double)(m % 1000000000LL) / pow(10, places); break;          /* a decimal */
+        case 1: d = nextafter((double)(m % 100000000LL) / pow(10, places), 1e300); break; /* its neighbour */
+        default: d = ldexp((double)(m % 4503599627370496LL) + 4503599627370496.0, (int)(m % 84) - 68); /* any bits */
+        }
+        if (d == floor(d) || !isfinite(d))
+            continue;
+        cc_format_double(d, got);
+        shortest_g(d, want);
+        tried++;
+        if (strcmp(got, want) != 0 && wrong++ < 5)
+            fprintf(stderr, "  %.17g: wrote %s, not %s\n", d, got, want);
+    }
+    CHECK(wrong == 0 && tried > 100000, "doubles written from their digits are the shortest that read back");
+}
+
 /* An id drawn in a forked child, as an nginx worker draws them. */
 static void id_of_child(char out[37])
 {
@@ -586,5 +642,6 @@ int main(void)
     test_codecs();
     test_request_ids();
     test_number_text();
+    test_short_decimals();
     return CHECK_DONE("shape");
 }
