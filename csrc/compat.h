@@ -29,6 +29,18 @@ void luaL_setfuncs(lua_State *L, const luaL_Reg *l, int nup);
 #endif
 #endif
 
+/* A userdata's one user value (a table: 5.1 takes nothing else) */
+#if LUA_VERSION_NUM >= 504
+#define cc_lua_getuservalue(L, i) lua_getiuservalue((L), (i), 1)
+#define cc_lua_setuservalue(L, i) lua_setiuservalue((L), (i), 1)
+#elif LUA_VERSION_NUM >= 502
+#define cc_lua_getuservalue(L, i) lua_getuservalue((L), (i))
+#define cc_lua_setuservalue(L, i) lua_setuservalue((L), (i))
+#else
+#define cc_lua_getuservalue(L, i) lua_getfenv((L), (i))
+#define cc_lua_setuservalue(L, i) lua_setfenv((L), (i))
+#endif
+
 #if LUA_VERSION_NUM < 503
 #define cc_lua_isinteger(L, i) 0
 #else

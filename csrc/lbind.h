@@ -59,6 +59,11 @@ int cc_lua_fail(lua_State *L, const char *code, const char *message);
 /* The signer userdata at idx (raises when it is none, or closed) and the
  * buffer it owns for an Authorization value, empty. */
 cc_signer_t *cc_lua_check_signer(lua_State *L, int idx, cc_buf_t **authz);
+/* The signer userdata at idx (raises when it is none, or closed), as a
+ * pointer for cc_lua_signer_of while something keeps the userdata alive. */
+void *cc_lua_signer_box(lua_State *L, int idx);
+/* cc_lua_check_signer for a signer held by its cc_lua_signer_box pointer. */
+cc_signer_t *cc_lua_signer_of(lua_State *L, void *box, cc_buf_t **authz);
 
 /* Each opens its part into the module table on top of the stack. */
 void cc_lua_bind_open(lua_State *L);

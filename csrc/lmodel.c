@@ -32,6 +32,7 @@ static void push_problems(lua_State *L, cc_problems_t *p)
 }
 
 /* {====== Models ====== */
+#define TARGET_META "connectcampaigns.Target"
 #define MODEL_META "connectcampaigns.Model"
 #define VIEWS_KEY "connectcampaigns.ModelViews"
 
@@ -386,10 +387,10 @@ typedef struct {
     long min_compression;
 } target_t;
 
-static void read_target(lua_State *L, int t, target_t *o)
+/* Reads the target table at t (argument argn, for errors). */
+static void read_target(lua_State *L, int t, int argn, target_t *o)
 {
     size_t unused;
-    luaL_checktype(L, t, LUA_TTABLE);
     get_key(L, t, K_SIGNER);
     o->signer = cc_lua_check_signer(L, -1, &o->authz);
     lua_pop(L, 1);
@@ -400,11 +401,86 @@ static void read_target(lua_State *L, int t, target_t *o)
     o->base_path = string_key(L, t, K_BASE_PATH, &o->base_path_len);
     o->user_agent = string_key(L, t, K_USER_AGENT, &o->user_agent_len);
     if (!o->region || !o->service || !o->origin || !o->host || !o->base_path || !o->user_agent)
-        luaL_argerror(L, t, "region, service, origin, host, base_path and user_agent are required");
+        luaL_argerror(L, argn, "region, service, origin, host, base_path and user_agent are required");
     get_key(L, t, K_MIN_COMPRESSION);
     o->min_compression = lua_isnumber(L, -1) ? (long)lua_tointeger(L, -1) : -1;
     lua_pop(L, 1);
 }
+
+/* {====== Targets read once ====== */
+/* core.target's userdata: a client's target table read once, as every call
+ * would read it (eight lookups a call, 5% of a describe). Its user value is
+ * an anchor table holding each value as it was read: the strings t points
+ * into, the signer (whose box is fetched again on each call, so a closed
+ * one still raises), and Host and User-Agent pushed as they are. */
+typedef struct {
+    target_t t;
+    void *signer_box;
+} compiled_target_t;
+
+#define TARGET_UPVALUE (K_COUNT + 1) /* the metatable of targets, after KEYS */
+
+static const int TARGET_FIELDS[] = {K_SIGNER, K_HOST, K_REGION, K_SERVICE, K_ORIGIN, K_BASE_PATH, K_USER_AGENT,
+                                    K_MIN_COMPRESSION};
+
+/*** Reads a client's target table once, for core.prepare to use on every call.
+ * @tparam table target {signer, region, service, origin, host, base_path, user_agent, min_compression?}
+ * @treturn userdata what core.prepare takes in place of the table */
+static int l_target(lua_State *L)
+{
+    compiled_target_t *ct;
+    target_t t;
+    size_t i;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_createtable(L, 0, (int)(sizeof TARGET_FIELDS / sizeof TARGET_FIELDS[0])); /* 2: the anchor */
+    for (i = 0; i < sizeof TARGET_FIELDS / sizeof TARGET_FIELDS[0]; i++) {
+        push_key(L, TARGET_FIELDS[i]);
+        get_key(L, 1, TARGET_FIELDS[i]); /* once: a metamethod's next answer is not what is kept */
+        lua_rawset(L, 2);
+    }
+    read_target(L, 2, 1, &t);
+    get_key(L, 2, K_SIGNER);
+    ct = lua_newuserdatauv(L, sizeof *ct, 1);
+    ct->t = t;
+    ct->t.signer = NULL; /* fetched by each call */
+    ct->t.authz = NULL;
+    ct->signer_box = cc_lua_signer_box(L, -2);
+    lua_pushvalue(L, lua_upvalueindex(TARGET_UPVALUE));
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, 2);
+    cc_lua_setuservalue(L, -2);
+    return 1;
+}
+
+/* The target userdata at idx, or NULL when it is something else. */
+static const compiled_target_t *compiled_target(lua_State *L, int idx)
+{
+    const compiled_target_t *ct = NULL;
+    if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+        if (lua_rawequal(L, -1, lua_upvalueindex(TARGET_UPVALUE)))
+            ct = lua_touserdata(L, idx);
+        lua_pop(L, 1);
+    }
+    return ct;
+}
+
+/* The target at idx, a table or a core.target, into t; a core.target is
+ * replaced by its anchor table, where push_signed finds Host and User-Agent. */
+static void check_target(lua_State *L, int idx, target_t *t)
+{
+    const compiled_target_t *ct = compiled_target(L, idx);
+    if (ct == NULL) {
+        luaL_checktype(L, idx, LUA_TTABLE);
+        read_target(L, idx, idx, t);
+        return;
+    }
+    *t = ct->t;
+    t->signer = cc_lua_signer_of(L, ct->signer_box, &t->authz);
+    cc_lua_getuservalue(L, idx);
+    lua_replace(L, idx);
+}
+/* }====== */
 
 /* Pushes a header's value, which is the target's string k itself when
  * from_target: that Lua string again, not a copy (the User-Agent is a long
@@ -470,7 +546,8 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
  * signs it, in one call: nothing is read back from Lua tables.
  * @tparam string op
  * @tparam table params
- * @tparam table target {signer, region, service, origin, host, base_path, user_agent, min_compression?}
+ * @tparam table|userdata target {signer, region, service, origin, host, base_path, user_agent, min_compression?},
+ *   or that table read once by core.target
  * @tparam table creds {access_key_id, secret_access_key, session_token?}
  * @tparam string|number amz_date, or the epoch seconds to write it from
  * @tparam[opt] string token for idempotency tokens left out
@@ -494,7 +571,7 @@ static int l_prepare(lua_State *L)
     int rc;
     /* phase 1: read every Lua value (this may raise; nothing is owned yet) */
     luaL_checktype(L, 2, LUA_TTABLE);
-    read_target(L, 3, &t);
+    check_target(L, 3, &t);
     luaL_checktype(L, 4, LUA_TTABLE);
     creds.access_key_id = string_key(L, 4, K_ACCESS_KEY_ID, &unused);
     creds.secret_access_key = string_key(L, 4, K_SECRET_ACCESS_KEY, &unused);
@@ -760,10 +837,15 @@ void cc_lua_model_open(lua_State *L)
     luaL_setfuncs(L, funcs, 0);
     {
         int k;
-        luaL_checkstack(L, K_COUNT, "opening the module");
+        luaL_checkstack(L, 2 * K_COUNT + 4, "opening the module");
         for (k = 0; k < K_COUNT; k++)
             lua_pushstring(L, KEYS[k]);
-        lua_pushcclosure(L, l_prepare, K_COUNT);
+        luaL_newmetatable(L, TARGET_META);
+        for (k = 0; k < TARGET_UPVALUE; k++)
+            lua_pushvalue(L, -TARGET_UPVALUE);
+        lua_pushcclosure(L, l_target, TARGET_UPVALUE);
+        lua_setfield(L, -TARGET_UPVALUE - 2, "target");
+        lua_pushcclosure(L, l_prepare, TARGET_UPVALUE);
         lua_setfield(L, -2, "prepare");
     }
 }

@@ -33,6 +33,21 @@ cc_signer_t *cc_lua_check_signer(lua_State *L, int idx, cc_buf_t **authz)
     return s->signer;
 }
 
+void *cc_lua_signer_box(lua_State *L, int idx)
+{
+    return signer_at(L, idx);
+}
+
+cc_signer_t *cc_lua_signer_of(lua_State *L, void *box, cc_buf_t **authz)
+{
+    lsigner_t *s = box;
+    if (s->signer == NULL)
+        luaL_error(L, "attempt to use a closed " SIGNER_META);
+    cc_buf_reset(&s->authz);
+    *authz = &s->authz;
+    return s->signer;
+}
+
 static int signer_gc(lua_State *L)
 {
     lsigner_t *s = luaL_checkudata(L, 1, SIGNER_META);

@@ -11,6 +11,17 @@ local function recorder(reply)
   end
 end
 
+-- A target whose host and user_agent come from a function: another string
+-- (and other bytes) at every read, counted in reads.
+local function answering_target(reads)
+  return setmetatable({ signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+    origin = "https://h.test", base_path = "" }, { __index = function(_, k)
+      reads[k] = (reads[k] or 0) + 1
+      if k == "host" then return "h" .. reads[k] .. ".test" end
+      if k == "user_agent" then return "a-user-agent-longer-than-forty-bytes-read-" .. reads[k] end
+    end })
+end
+
 describe("connectcampaigns", function()
   describe("the model", function()
     it("makes every one of the 37 operations a client method and a module function", function()
@@ -207,14 +218,7 @@ describe("connectcampaigns", function()
 
     it("prepare sends the Host and User-Agent it signed, even from a target that answers anew each read", function()
       local creds = { access_key_id = "AKIDSTUB", secret_access_key = "secret" }
-      local reads = {}
-      -- host and user_agent from a function: another string (and other bytes) at every read
-      local target = setmetatable({ signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
-        origin = "https://h.test", base_path = "" }, { __index = function(_, k)
-          reads[k] = (reads[k] or 0) + 1
-          if k == "host" then return "h" .. reads[k] .. ".test" end
-          if k == "user_agent" then return "a-user-agent-longer-than-forty-bytes-read-" .. reads[k] end
-        end })
+      local target = answering_target({})
       local req = assert(core.prepare("DescribeCampaign", { id = "c" }, target, creds, "20150830T123600Z"))
       assert.are.equal("h1.test", req.headers.Host)
       assert.are.equal("a-user-agent-longer-than-forty-bytes-read-1", req.headers["User-Agent"])
@@ -229,6 +233,58 @@ describe("connectcampaigns", function()
       req = assert(core.prepare("DescribeCampaign", { id = "c" }, plain, creds, "20150830T123600Z"))
       assert.are.equal(plain.host, req.headers.Host)
       assert.are.equal(plain.user_agent, req.headers["User-Agent"])
+    end)
+
+    it("prepare from a target read once by core.target: the same requests, from what was read then", function()
+      local creds = { access_key_id = "AKIDSTUB", secret_access_key = "secret", session_token = "tok" }
+      local date = "20150830T123600Z"
+      local function fresh() -- strings made here, collected once nothing else holds them
+        return { signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+          origin = "https://" .. string.rep("h", 3) .. ".test", host = string.rep("h", 3) .. ".test",
+          base_path = "/base", user_agent = string.rep("u", 60), min_compression = 10 }
+      end
+      local target = fresh()
+      local compiled = core.target(fresh())
+      collectgarbage()
+      collectgarbage()
+      for _, case in ipairs {
+        { "DescribeCampaign", { id = "a:b/c" } },
+        { "CreateCampaign", { name = "n", connectInstanceId = "i", tags = { team = "growth" } } },
+        { "PutProfileOutboundRequestBatch", { id = "c", profileOutboundRequests = { { clientToken = "t",
+          profileId = "p" } } } },
+      } do
+        assert.are.same(core.prepare(case[1], case[2], target, creds, date, "tok-1"),
+          core.prepare(case[1], case[2], compiled, creds, date, "tok-1"), case[1])
+      end
+      -- each value read once: a later answer of a metamethod is not used
+      local reads = {}
+      compiled = core.target(answering_target(reads))
+      for _ = 1, 3 do
+        local req = assert(core.prepare("DescribeCampaign", { id = "c" }, compiled, creds, date))
+        assert.are.equal("h1.test", req.headers.Host)
+        assert.are.equal("a-user-agent-longer-than-forty-bytes-read-1", req.headers["User-Agent"])
+        assert.are.same(core.prepare("DescribeCampaign", { id = "c" }, { signer = core.signer(), region = "us-east-1",
+          service = "connect-campaigns", origin = "https://h.test", base_path = "", host = "h1.test",
+          user_agent = "a-user-agent-longer-than-forty-bytes-read-1" }, creds, date).headers, req.headers)
+      end
+      assert.are.same({ host = 1, user_agent = 1 }, { host = reads.host, user_agent = reads.user_agent })
+      -- a change to the table afterwards changes nothing
+      target = fresh()
+      compiled = core.target(target)
+      target.host, target.region = "other.test", "eu-west-1"
+      local req = assert(core.prepare("DescribeCampaign", { id = "c" }, compiled, creds, date))
+      assert.are.equal("hhh.test", req.headers.Host)
+      assert.matches("/us%-east%-1/", req.headers.Authorization)
+      -- its signer closed: the call raises, as with the table
+      target.signer:close()
+      assert.has_error(function() core.prepare("DescribeCampaign", { id = "c" }, compiled, creds, date) end,
+        "attempt to use a closed connectcampaigns.Signer")
+      -- what is no target
+      assert.has_error(function() core.target { signer = core.signer() } end,
+        "bad argument #1 to 'target' (region, service, origin, host, base_path and user_agent are required)")
+      assert.has_error(function() core.target(42) end)
+      assert.has_error(function() core.target { signer = {}, region = "r" } end)
+      assert.has_error(function() core.prepare("DescribeCampaign", { id = "c" }, core.signer(), creds, date) end)
     end)
 
     it("tell in one call how a transport's answer can be read", function()

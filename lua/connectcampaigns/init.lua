@@ -590,7 +590,7 @@ function M.new(opts)
     end,
   }
   -- what every request of this client is sent and signed with (core.prepare)
-  p.target = { signer = p.signer, region = s.region, service = p.svc.meta.signing_name, origin = s.ep.origin,
+  p.target = core.target { signer = p.signer, region = s.region, service = p.svc.meta.signing_name, origin = s.ep.origin,
     host = s.ep.host, base_path = s.ep.base_path, user_agent = USER_AGENT, min_compression = s.min_compression }
   p.retry = retry.new { mode = s.retry_mode, max_attempts = s.max_attempts, sleep = p.sleep,
     clock = core.monotonic, random = opts.random }
