@@ -8,6 +8,7 @@
 
 #include "header.h"
 #include "model.h"
+#include "uuid.h"
 
 static void push_problems(lua_State *L, cc_problems_t *p)
 {
@@ -339,6 +340,7 @@ enum {
     K_ACCESS_KEY_ID, K_SECRET_ACCESS_KEY, K_SESSION_TOKEN,
     K_OPERATION, K_METHOD, K_PATH, K_QUERY, K_BODY, K_HEADERS, K_URL,
     K_HOST_HEADER, K_DATE_HEADER, K_USER_AGENT_HEADER, K_CONTENT_TYPE_HEADER, K_TOKEN_HEADER, K_AUTHORIZATION,
+    K_INVOCATION_ID_HEADER, K_REQUEST_HEADER,
     K_COUNT
 };
 static const char *const KEYS[K_COUNT] = {
@@ -346,6 +348,7 @@ static const char *const KEYS[K_COUNT] = {
     "access_key_id", "secret_access_key", "session_token",
     "operation", "method", "path", "query", "body", "headers", "url",
     "Host", "X-Amz-Date", "User-Agent", "Content-Type", "X-Amz-Security-Token", "Authorization",
+    "amz-sdk-invocation-id", "amz-sdk-request",
 };
 
 static void push_key(lua_State *L, int k)
@@ -496,11 +499,58 @@ static void push_header_value(lua_State *L, const cc_header_t *h, int target, in
     lua_pushlstring(L, h->value, h->value_len);
 }
 
+/* The two headers of an attempt of a call, added after signing, as botocore
+ * adds them: the call's invocation id (the string given, or one made here)
+ * and the attempt's amz-sdk-request value. */
+typedef struct {
+    int id_arg, request_arg; /* the arguments that give them, or 0 */
+    char made_id[37];        /* the id made, when made_id[0] */
+} attempt_ids_t;
+
+static void read_attempt_ids(lua_State *L, int id_arg, int request_arg, attempt_ids_t *ids)
+{
+    ids->id_arg = lua_type(L, id_arg) == LUA_TSTRING ? id_arg : 0;
+    ids->made_id[0] = '\0';
+    if (ids->id_arg == 0 && lua_toboolean(L, id_arg))
+        cc_uuid4(ids->made_id);
+    luaL_optstring(L, request_arg, NULL);
+    ids->request_arg = lua_isnoneornil(L, request_arg) ? 0 : request_arg;
+}
+
+/* CC_OK when the ids given cannot split a header line (the ones the client
+ * gives are its own; core.prepare is callable with anything). */
+static int check_attempt_ids(lua_State *L, const attempt_ids_t *ids, cc_err_t *err)
+{
+    size_t n;
+    const char *v;
+    int rc = CC_OK;
+    if (ids->id_arg && (v = lua_tolstring(L, ids->id_arg, &n)) != NULL)
+        rc = cc_header_check(KEYS[K_INVOCATION_ID_HEADER], 21, v, n, err);
+    if (rc == CC_OK && ids->request_arg && (v = lua_tolstring(L, ids->request_arg, &n)) != NULL)
+        rc = cc_header_check(KEYS[K_REQUEST_HEADER], 15, v, n, err);
+    return rc;
+}
+
+static void push_attempt_ids(lua_State *L, const attempt_ids_t *ids)
+{
+    if (ids->id_arg || ids->made_id[0]) {
+        if (ids->id_arg)
+            lua_pushvalue(L, ids->id_arg);
+        else
+            lua_pushlstring(L, ids->made_id, 36);
+        set_key(L, K_INVOCATION_ID_HEADER);
+    }
+    if (ids->request_arg) {
+        lua_pushvalue(L, ids->request_arg);
+        set_key(L, K_REQUEST_HEADER);
+    }
+}
+
 /* The signed request's table: what core.build gives, with the headers every
- * request carries and Authorization among them, and url. */
+ * request carries and Authorization among them, an attempt's ids, and url. */
 static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *box, const cc_header_t *h,
                         size_t nh, const char *path, size_t path_len, const char *url, size_t url_len,
-                        const cc_buf_t *authz, int target, const target_t *t)
+                        const cc_buf_t *authz, int target, const target_t *t, const attempt_ids_t *ids)
 {
     size_t i;
     int k;
@@ -517,7 +567,7 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
         lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.body), box->parts.body.len);
         set_key(L, K_BODY);
     }
-    lua_createtable(L, 0, (int)nh + 3); /* room for the two ids added per attempt */
+    lua_createtable(L, 0, (int)nh + 3); /* room for the two ids of an attempt */
     for (i = 0; i < nh; i++) {
         /* the headers of every request are named by KEYS; a member's header by the model */
         for (k = K_HOST_HEADER; k < K_AUTHORIZATION && h[i].name != KEYS[k]; k++)
@@ -535,6 +585,7 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
     }
     lua_pushlstring(L, authz->data, authz->len);
     set_key(L, K_AUTHORIZATION);
+    push_attempt_ids(L, ids);
     set_key(L, K_HEADERS);
     lua_pushlstring(L, url, url_len);
     set_key(L, K_URL);
@@ -551,6 +602,9 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
  * @tparam table creds {access_key_id, secret_access_key, session_token?}
  * @tparam string|number amz_date, or the epoch seconds to write it from
  * @tparam[opt] string token for idempotency tokens left out
+ * @tparam[opt] string|boolean invocation_id an attempt's amz-sdk-invocation-id header, unsigned (true: a new
+ *   UUID v4, the first attempt of a call)
+ * @tparam[opt] string request the attempt's amz-sdk-request header, unsigned
  * @treturn[1] table {operation, method, path, query, body?, headers, url, host_prefix?}
  * @treturn[2] nil
  * @treturn[2] table error {code, message, problems?} */
@@ -561,6 +615,7 @@ static int l_prepare(lua_State *L)
     cc_build_opts_t opts = {NULL, -1};
     cc_credentials_t creds;
     cc_sigv4_request_t req;
+    attempt_ids_t ids;
     target_t t;
     cc_box_t *box;
     cc_header_t *h;
@@ -586,6 +641,7 @@ static int l_prepare(lua_State *L)
     }
     opts.token = luaL_optstring(L, 6, NULL);
     opts.min_compression = t.min_compression;
+    read_attempt_ids(L, 7, 8, &ids);
     /* phase 2: C into the box, which a Lua error frees */
     box = cc_lua_newbox(L);
     if ((rc = build_into(L, m, op, 2, &opts, box, &err)) != CC_OK)
@@ -640,6 +696,8 @@ static int l_prepare(lua_State *L)
      * the client and the credentials, and none may split a line */
     for (rc = CC_OK, i = 0; rc == CC_OK && i < nh; i++)
         rc = cc_header_check(h[i].name, h[i].name_len, h[i].value, h[i].value_len, &err);
+    if (rc == CC_OK)
+        rc = check_attempt_ids(L, &ids, &err);
     if (rc != CC_OK) {
         cc_lua_box_release(box);
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
@@ -661,7 +719,7 @@ static int l_prepare(lua_State *L)
         return cc_lua_fail(L, cc_strerror(rc), err.msg);
     }
     /* phase 3: push (may raise on memory: the box frees itself) */
-    push_signed(L, op, box, h, nh, path, path_len, url, url_len, t.authz, 3, &t);
+    push_signed(L, op, box, h, nh, path, path_len, url, url_len, t.authz, 3, &t, &ids);
     cc_lua_box_release(box);
     return 1;
 }

@@ -287,6 +287,36 @@ describe("connectcampaigns", function()
       assert.has_error(function() core.prepare("DescribeCampaign", { id = "c" }, core.signer(), creds, date) end)
     end)
 
+    it("prepare adds an attempt's two id headers, unsigned, when asked", function()
+      local creds = { access_key_id = "AKIDSTUB", secret_access_key = "secret" }
+      local target = { signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+        origin = "https://h.test", host = "h.test", base_path = "", user_agent = "ua/1" }
+      local date = "20150830T123600Z"
+      local bare = assert(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date))
+      assert.is_nil(bare.headers["amz-sdk-invocation-id"])
+      assert.is_nil(bare.headers["amz-sdk-request"])
+      local made = assert(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date, nil, true, "attempt=1; max=3"))
+      local again = assert(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date, nil, true))
+      local id = made.headers["amz-sdk-invocation-id"]
+      assert.matches("^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$", id)
+      assert.are_not.equal(id, again.headers["amz-sdk-invocation-id"])
+      assert.are.equal("attempt=1; max=3", made.headers["amz-sdk-request"])
+      assert.is_nil(again.headers["amz-sdk-request"])
+      local given = assert(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date, nil, id, "attempt=2; max=3"))
+      assert.are.equal(id, given.headers["amz-sdk-invocation-id"])
+      assert.are.equal("attempt=2; max=3", given.headers["amz-sdk-request"])
+      -- unsigned: the rest of the request is the one without them
+      for _, req in ipairs { made, given } do
+        req.headers["amz-sdk-invocation-id"], req.headers["amz-sdk-request"] = nil, nil
+        assert.are.same(bare, req)
+      end
+      for _, bad in ipairs { { "x\r\nInjected: 1", nil }, { true, "attempt=1\nX: y" } } do
+        local none, err = core.prepare("DescribeCampaign", { id = "c" }, target, creds, date, nil, bad[1], bad[2])
+        assert.is_nil(none)
+        assert.matches("amz%-sdk%-", err.message)
+      end
+    end)
+
     it("tell in one call how a transport's answer can be read", function()
       assert.is_true(core.answer_form { status = 200, body = "", headers = { ["x-a"] = "1" } })
       for _, copied in ipairs {

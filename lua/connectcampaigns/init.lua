@@ -619,8 +619,10 @@ local function refused(err, operation)
 end
 
 -- The signed request of op (an entry of svc.operations), for a client p
--- already checked.
-local function prepare(p, op, params)
+-- already checked; for an attempt of a call, with its two id headers,
+-- unsigned as botocore adds them: the call's invocation id (true: core.prepare
+-- makes one, for the first attempt) and the attempt's amz-sdk-request value.
+local function prepare(p, op, params, call_id, attempt_header)
   local creds = p.credentials:fresh()
   if not creds then
     -- parameters first: a bad call fetches no credentials
@@ -633,7 +635,8 @@ local function prepare(p, op, params)
   -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
   -- Content-Type and the session token, signs, and gives the url
   -- the clock's seconds: core.prepare writes them as X-Amz-Date
-  local req, err = p.svc.prepare(op.index, params, p.target, creds, p.clock(), p.new_token and p.new_token())
+  local req, err = p.svc.prepare(op.index, params, p.target, creds, p.clock(), p.new_token and p.new_token(),
+    call_id, attempt_header)
   if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
   return req
 end
@@ -650,17 +653,14 @@ function Client:prepare(opname, params)
   return prepare(p, op, params)
 end
 
-local invocation_id = core.invocation_id -- a UUID v4 from C: one call, no string.format
-
--- One attempt: prepare (signing again: the date moves), send, parse.
+-- One attempt: prepare (signing again: the date moves), send, parse. The
+-- same invocation id for every attempt of a call: the first one's, made by
+-- core.prepare (call_id nil).
 local function attempt(p, op, params, call_id, n)
-  local req, err = prepare(p, op, params)
+  local req, err = prepare(p, op, params, call_id or true,
+    n == 1 and p.first_attempt_header or string.format("attempt=%d; max=%d", n, p.max_attempts))
   if not req then return nil, err, nil end
-  -- added after signing, as botocore adds them: the same id for every attempt of a call
-  req.headers["amz-sdk-invocation-id"] = call_id
-  req.headers["amz-sdk-request"] = n == 1 and p.first_attempt_header
-    or string.format("attempt=%d; max=%d", n, p.max_attempts)
-  local resp, terr = send(p, req, nil, true) -- the two ids added here are ours: no line breaks
+  local resp, terr = send(p, req, nil, true) -- core.prepare checked every header
   if not resp then
     return nil, errors.new(terr.code, terr.message, { operation = req.operation, retryable = terr.retryable }), req
   end
@@ -685,7 +685,7 @@ local function call(p, op, params)
   end
   local last_cost = 0
   local n = 0
-  local call_id = invocation_id()
+  local call_id -- the first attempt's, read back from it for a retry
   while true do
     n = n + 1
     local waited = p.retry:before_attempt()
@@ -730,6 +730,7 @@ local function call(p, op, params)
       return nil, err
     end
     last_cost = cost
+    call_id = call_id or req.headers["amz-sdk-invocation-id"]
     p.sleep(delay)
   end
 end
