@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "json.h"
@@ -82,9 +83,22 @@ static cc_box_t *push_box(lua_State *L, int shared)
     return b;
 }
 
-cc_box_t *cc_lua_newbox(lua_State *L)
+/* Stacks that grow down, and a compiler that tells a frame's address (the
+ * frame itself, not a local: ASan may move locals to a heap "fake stack"). */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || \
+                          defined(__riscv) || defined(__powerpc__) || defined(__s390__) || defined(__mips__))
+#define FRAMES_COMPARE 1
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+NOINLINE cc_box_t *cc_lua_newbox(lua_State *L)
 {
     cc_box_t *b;
+#ifdef FRAMES_COMPARE
+    const void *here = __builtin_frame_address(0);
+#endif
     lua_pushlightuserdata(L, (void *)&shared_box_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     b = lua_touserdata(L, -1);
@@ -95,12 +109,21 @@ cc_box_t *cc_lua_newbox(lua_State *L)
         lua_pushvalue(L, -2);
         lua_rawset(L, LUA_REGISTRYINDEX);
     }
+#ifdef FRAMES_COMPARE
+    /* taken on this thread by a frame at or below this one: that call is
+     * gone, unwound by an error (comparing the addresses as integers) */
+    if (b->taken && b->owner == L && (uintptr_t)here >= (uintptr_t)b->owner_frame)
+        cc_lua_box_release(b);
+#endif
     if (b->taken) {
         lua_pop(L, 1);
         b = push_box(L, 0);
     }
     b->taken = 1;
-#if LUA_VERSION_NUM >= 504
+#ifdef FRAMES_COMPARE
+    b->owner = L;
+    b->owner_frame = here;
+#elif LUA_VERSION_NUM >= 504
     lua_toclose(L, -1); /* released as the function returns or raises, not at the next collection */
 #endif
     return b;

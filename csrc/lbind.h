@@ -9,19 +9,28 @@
 #include "value.h"
 
 /* A scratch box: an arena and request buffers owned by a userdata, so a Lua
- * error raised while they hold memory frees them: through __close at once
- * where Lua has to-be-closed slots (5.4), else through __gc.
+ * error raised while they hold memory leaks nothing: __gc frees them.
  *
  * Each Lua state keeps one box in its registry for the calls it makes, so
  * a call allocates no userdata and its buffers stay warm. A call finds it
- * taken when a finalizer run inside another call makes a call, or (before
- * 5.4, where nothing frees it as an error unwinds) after a call raised: it
- * then gets a box of its own, as every call once did. */
+ * taken when a finalizer run inside another call makes a call: it then gets
+ * a box of its own, as every call once did. A call that raised (a memory
+ * error) leaves it taken too; the next call on that thread from a C frame
+ * no deeper than the one that took it empties and takes it, since a call
+ * still running is always above the calls made within it (owner,
+ * owner_frame); a coroutine killed by the error never calls again, and
+ * its box stays taken (5.4's __close would not run either: a coroutine
+ * that dies of an error closes nothing). Where frames cannot be compared,
+ * 5.4 releases the box through __close as a call returns or raises (a
+ * metamethod call on every call, 4% of a describe), and older versions
+ * leave it taken. */
 typedef struct cc_box {
     cc_arena_t arena;
     cc_request_parts_t parts;
     int shared; /* the state's box: released by emptying it */
     int taken;
+    lua_State *owner;       /* the thread of the call that took it */
+    const void *owner_frame; /* and that call's C frame */
 } cc_box_t;
 
 /* Pushes a box for this call onto the stack: the state's, or a new one. */

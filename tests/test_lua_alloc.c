@@ -157,10 +157,62 @@ static void test_nested_box(void)
     lua_close(L);
 }
 
+/* Fails each allocation in turn, from the first, of one run of the calls
+ * (the function at 1) in one state throughout: a memory error must leave
+ * it, and the client, usable. Returns the runs; last, the last outcome. */
+static long fail_each(lua_State *L, long *memory, long *bad, const char **last)
+{
+    long n, runs = 0;
+    char why[512];
+    for (n = 1;; n++) {
+        lua_gc(L, LUA_GCCOLLECT, 0);
+        alloc_count = 0;
+        fail_at = n;
+        *last = run(L, why, sizeof why);
+        runs++;
+        if (alloc_count < n) /* nothing failed: the whole path ran */
+            return runs;
+        if (strcmp(*last, "memory") == 0) {
+            (*memory)++;
+        } else if (strcmp(*last, "ok") != 0) {
+            (*bad)++;
+            fprintf(stderr, "lua_alloc: allocation %ld failed: %s\n", n, *last);
+        }
+    }
+}
+
+/* Whether a run of the calls, after one to warm up, allocates nothing in C. */
+static int no_allocation_now(lua_State *L)
+{
+    char why[512];
+    long before;
+    run(L, why, sizeof why);
+    before = cc_alloc_total();
+    return strcmp(run(L, why, sizeof why), "ok") == 0 && cc_alloc_total() == before;
+}
+
+/* The function at 1 replaced by one that runs it in a new coroutine. */
+static void in_coroutines(lua_State *L)
+{
+    static const char WRAP[] = "local calls = ...\n"
+                               "return function()\n"
+                               "  local ok, r = coroutine.resume(coroutine.create(calls))\n"
+                               "  if not ok then error(r, 0) end\n"
+                               "  return r\n"
+                               "end\n";
+    if (luaL_loadstring(L, WRAP) != LUA_OK)
+        return;
+    lua_pushvalue(L, 1);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK)
+        lua_replace(L, 1);
+    else
+        lua_pop(L, 1);
+}
+
 int main(void)
 {
     lua_State *L;
-    long n, runs = 0, bad = 0, memory = 0;
+    long runs = 0, bad = 0, memory = 0;
     char why[512];
     const char *outcome = "";
     if ((L = new_state()) == NULL) {
@@ -177,27 +229,22 @@ int main(void)
         return 1;
     }
     CHECK(strcmp(run(L, why, sizeof why), "ok") == 0, "the calls succeed with memory to spare");
-    /* one state throughout: a memory error must leave it, and the client, usable */
-    for (n = 1;; n++) {
-        lua_gc(L, LUA_GCCOLLECT, 0);
-        alloc_count = 0;
-        fail_at = n;
-        outcome = run(L, why, sizeof why);
-        runs++;
-        if (alloc_count < n) /* nothing failed: the whole path ran */
-            break;
-        if (strcmp(outcome, "memory") == 0) {
-            memory++;
-        } else if (strcmp(outcome, "ok") != 0) {
-            bad++;
-            fprintf(stderr, "lua_alloc: allocation %ld failed: %s\n", n, outcome);
-        }
-    }
+    runs = fail_each(L, &memory, &bad, &outcome);
     CHECK(strcmp(outcome, "ok") == 0, "the last run, with no failure, succeeds");
     CHECK(bad == 0, "every failed Lua allocation ends in a memory error or success");
     /* the path makes about a hundred allocations (98 now): fewer than half
      * would mean the failing allocator did not reach it */
     CHECK(memory > 50 && runs > 50, "allocations were made to fail");
+    /* a memory error left the state's box taken; the calls made after it,
+     * from where the failed one was made, take it back */
+    CHECK(no_allocation_now(L), "after the memory errors, the state's box serves the calls again with no allocation");
+    /* the same calls, each run in a new coroutine: one killed by the error
+     * never calls again (its box stays taken: the calls get boxes of their
+     * own), and the state and client stay usable */
+    in_coroutines(L);
+    memory = bad = 0;
+    runs += fail_each(L, &memory, &bad, &outcome);
+    CHECK(strcmp(outcome, "ok") == 0 && bad == 0 && memory > 50, "the same in coroutines");
     CHECK(strcmp(run(L, why, sizeof why), "ok") == 0, "the client is usable after every failure");
     lua_close(L);
     printf("lua_alloc: %ld runs, %ld memory errors\n", runs, memory);
