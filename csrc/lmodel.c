@@ -363,11 +363,12 @@ static void get_key(lua_State *L, int t, int k)
     lua_gettable(L, t);
 }
 
-/* t[KEYS[k]] = the value on top, t below it a fresh table of ours. */
-static void set_key(lua_State *L, int k)
+/* t[KEYS[k]] = s (n bytes), t on top: a fresh table of ours. The key goes
+ * first, so nothing is moved under the value. */
+static void set_lstring(lua_State *L, int k, const char *s, size_t n)
 {
     push_key(L, k);
-    lua_insert(L, -2);
+    lua_pushlstring(L, s, n);
     lua_rawset(L, -3);
 }
 
@@ -533,16 +534,17 @@ static int check_attempt_ids(lua_State *L, const attempt_ids_t *ids, cc_err_t *e
 
 static void push_attempt_ids(lua_State *L, const attempt_ids_t *ids)
 {
-    if (ids->id_arg || ids->made_id[0]) {
-        if (ids->id_arg)
-            lua_pushvalue(L, ids->id_arg);
-        else
-            lua_pushlstring(L, ids->made_id, 36);
-        set_key(L, K_INVOCATION_ID_HEADER);
+    if (ids->id_arg) {
+        push_key(L, K_INVOCATION_ID_HEADER);
+        lua_pushvalue(L, ids->id_arg);
+        lua_rawset(L, -3);
+    } else if (ids->made_id[0]) {
+        set_lstring(L, K_INVOCATION_ID_HEADER, ids->made_id, 36);
     }
     if (ids->request_arg) {
+        push_key(L, K_REQUEST_HEADER);
         lua_pushvalue(L, ids->request_arg);
-        set_key(L, K_REQUEST_HEADER);
+        lua_rawset(L, -3);
     }
 }
 
@@ -555,40 +557,40 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
     size_t i;
     int k;
     lua_createtable(L, 0, 8);
+    push_key(L, K_OPERATION);
     lua_pushstring(L, op->name);
-    set_key(L, K_OPERATION);
+    lua_rawset(L, -3);
+    push_key(L, K_METHOD);
     lua_pushstring(L, op->method);
-    set_key(L, K_METHOD);
-    lua_pushlstring(L, path, path_len);
-    set_key(L, K_PATH);
-    lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.query), box->parts.query.len);
-    set_key(L, K_QUERY);
-    if (box->parts.has_body) {
-        lua_pushlstring(L, cc_buf_cstr((cc_buf_t *)&box->parts.body), box->parts.body.len);
-        set_key(L, K_BODY);
-    }
+    lua_rawset(L, -3);
+    set_lstring(L, K_PATH, path, path_len);
+    set_lstring(L, K_QUERY, cc_buf_cstr((cc_buf_t *)&box->parts.query), box->parts.query.len);
+    if (box->parts.has_body)
+        set_lstring(L, K_BODY, cc_buf_cstr((cc_buf_t *)&box->parts.body), box->parts.body.len);
+    push_key(L, K_HEADERS);
     lua_createtable(L, 0, (int)nh + 3); /* room for the two ids of an attempt */
     for (i = 0; i < nh; i++) {
         /* the headers of every request are named by KEYS; a member's header by the model */
         for (k = K_HOST_HEADER; k < K_AUTHORIZATION && h[i].name != KEYS[k]; k++)
             ;
+        if (k == K_AUTHORIZATION) {
+            lua_pushlstring(L, h[i].value, h[i].value_len);
+            lua_setfield(L, -2, h[i].name);
+            continue;
+        }
+        push_key(L, k);
         if (k == K_USER_AGENT_HEADER)
             push_header_value(L, &h[i], target, K_USER_AGENT, h[i].value == t->user_agent);
         else if (k == K_HOST_HEADER) /* the target's host, unless the operation prefixes it */
             push_header_value(L, &h[i], target, K_HOST, h[i].value == t->host);
         else
             lua_pushlstring(L, h[i].value, h[i].value_len);
-        if (k < K_AUTHORIZATION)
-            set_key(L, k);
-        else
-            lua_setfield(L, -2, h[i].name);
+        lua_rawset(L, -3);
     }
-    lua_pushlstring(L, authz->data, authz->len);
-    set_key(L, K_AUTHORIZATION);
+    set_lstring(L, K_AUTHORIZATION, authz->data, authz->len);
     push_attempt_ids(L, ids);
-    set_key(L, K_HEADERS);
-    lua_pushlstring(L, url, url_len);
-    set_key(L, K_URL);
+    lua_rawset(L, -3);
+    set_lstring(L, K_URL, url, url_len);
     push_host_prefix(L, &box->parts);
 }
 
