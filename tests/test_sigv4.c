@@ -233,6 +233,52 @@ static void test_key_cache(cc_signer_t *signer)
     cc_buf_free(&out);
 }
 
+/* Header names sort by bytes, and a name given twice keeps its values in
+ * the order given, however many headers: a few are sorted in place, many
+ * by qsort. Names X-<k>, given from the last to the first, each twice. */
+static void test_many_headers(void)
+{
+    static const size_t counts[] = {1, 2, 5, 16, 33, 48};
+    size_t c, i;
+    for (c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        size_t n = counts[c], distinct = (n + 1) / 2;
+        cc_header_t h[48];
+        char names[48][8], values[48][8];
+        cc_sigv4_request_t sr = {"GET", "/", 1, NULL, 0, h, n, "", 0};
+        cc_buf_t out, sh, want, want_sh;
+        cc_buf_init(&out);
+        cc_buf_init(&sh);
+        cc_buf_init(&want);
+        cc_buf_init(&want_sh);
+        for (i = 0; i < n; i++) {
+            size_t k = distinct - 1 - i % distinct; /* X-<k>, last first, then again */
+            snprintf(names[i], sizeof names[i], "X-%02zu", k);
+            snprintf(values[i], sizeof values[i], "v%zu", i);
+            h[i].name = names[i];
+            h[i].name_len = strlen(names[i]);
+            h[i].value = values[i];
+            h[i].value_len = strlen(values[i]);
+        }
+        cc_buf_puts(&want, "GET\n/\n\n");
+        for (i = 0; i < distinct; i++) {
+            size_t first = distinct - 1 - i, second = first + distinct;
+            cc_buf_printf(&want, "x-%02zu:v%zu", i, first);
+            if (second < n)
+                cc_buf_printf(&want, ",v%zu", second);
+            cc_buf_putc(&want, '\n');
+            cc_buf_printf(&want_sh, "%sx-%02zu", i ? ";" : "", i);
+        }
+        cc_buf_printf(&want, "\n%s\n-", cc_buf_cstr(&want_sh));
+        CHECK(cc_sigv4_canonical_request(&sr, "-", &out, &sh) && strcmp(cc_buf_cstr(&out), cc_buf_cstr(&want)) == 0 &&
+                  strcmp(cc_buf_cstr(&sh), cc_buf_cstr(&want_sh)) == 0,
+              "headers sorted by name, a repeated name's values in the order given");
+        cc_buf_free(&out);
+        cc_buf_free(&sh);
+        cc_buf_free(&want);
+        cc_buf_free(&want_sh);
+    }
+}
+
 /* The signer's own copies of a credential are wiped before it frees them:
  * the secret's copy in the key cache (when the secret changes, and with the
  * signer), the "AWS4" + secret seed of a secret too long for the stack, and
@@ -347,6 +393,7 @@ int main(int argc, char **argv)
     cases = walk(signer, root);
     CHECK(cases >= 30, "the whole SigV4 suite was found");
     test_key_cache(signer);
+    test_many_headers();
     test_double_encoding();
     test_wipe();
     cc_signer_free(signer);
