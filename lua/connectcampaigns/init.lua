@@ -738,8 +738,8 @@ end
 --- Calls an operation by name (`"CreateCampaign"` or `"create_campaign"`),
 -- retrying as the retry mode says. Errors carry `attempts`.
 function Client:call(opname, params)
-  local p = check_client(self, "call", 2)
-  params = check_params(params, 2, "call", 2)
+  local p = private[self] or check_client(self, "call", 2)
+  if type(params) ~= "table" then params = check_params(params, 2, "call", 2) end
   local op = p.svc.by_name[opname]
   if not op then error(unknown_operation(opname, p.svc), 2) end
   return call(p, op, params)
@@ -842,8 +842,9 @@ Client.__close = Client.close
 local function method_of(op)
   local snake = op.snake
   return function(self, params)
-    local p = check_client(self, snake, 2)
-    params = check_params(params, 1, snake, 2)
+    -- the checks' usual outcome inline: a call less each
+    local p = private[self] or check_client(self, snake, 2)
+    if type(params) ~= "table" then params = check_params(params, 1, snake, 2) end
     -- the client's own entry: a client of another model may lack this one
     local own = p.svc.by_name[snake]
     if not own then error(unknown_operation(snake, p.svc), 2) end
