@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -477,11 +478,34 @@ const cc_shape_t *cc_model_find_error(const cc_model_t *m, const char *code)
     return s && s->is_error ? s : NULL;
 }
 
+/* Whether n bytes at a and b are the same: a member's name is a few words,
+ * compared inline where a call to memcmp, once per key of every table a
+ * request holds, was 4% of a create_campaign. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    while (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    while (n > 0 && *a == *b) {
+        a++;
+        b++;
+        n--;
+    }
+    return n == 0;
+}
+
 const cc_member_t *cc_shape_find_member(const cc_shape_t *s, const char *name, size_t len)
 {
     size_t i;
     for (i = 0; i < s->nmembers; i++)
-        if (s->members[i].name_len == len && memcmp(s->members[i].name, name, len) == 0)
+        if (s->members[i].name_len == len && same_bytes(s->members[i].name, name, len))
             return &s->members[i];
     return NULL;
 }
@@ -493,7 +517,7 @@ const cc_member_t *cc_shape_wire_member(const cc_shape_t *s, cc_location_t loc, 
         return NULL;
     for (h = wire_hash(wire, len) & s->wire_mask; (i = s->wire_slots[h]) != 0; h = (h + 1) & s->wire_mask) {
         const cc_member_t *mem = &s->members[i - 1];
-        if (mem->wire_len == len && mem->location == loc && memcmp(mem->wire_name, wire, len) == 0)
+        if (mem->wire_len == len && mem->location == loc && same_bytes(mem->wire_name, wire, len))
             return mem;
     }
     return NULL;
