@@ -54,9 +54,33 @@ static inline uint64_t cc_swar_load(const char *s, size_t n, unsigned char pad)
         memcpy(&w, s, 8);
         return w;
     }
-    w = CC_SWAR_ONES * pad;
-    memcpy(&w, s, n);
-    return w;
+    /* in pieces of 4, 2 and 1 bytes: loads of a known size, where a memcpy
+     * of n bytes is a call; a piece's bytes land in some lanes of the word,
+     * the pad in the rest, which is all a test for a flagged byte needs */
+    {
+        uint64_t piece;
+        size_t at = 0;
+        w = 0;
+        if (n & 4) {
+            uint32_t x;
+            memcpy(&x, s, 4);
+            w = x;
+            at = 4;
+        }
+        if (n & 2) {
+            uint16_t x;
+            memcpy(&x, s + at, 2);
+            piece = x;
+            w |= piece << (8 * at);
+            at += 2;
+        }
+        if (n & 1) {
+            piece = (unsigned char)s[at];
+            w |= piece << (8 * at);
+            at++;
+        }
+        return w | (CC_SWAR_ONES * pad) << (8 * at);
+    }
 }
 
 /* How many bytes of a word loaded from memory come before the first flagged
