@@ -602,7 +602,7 @@ static void push_signed(lua_State *L, const cc_operation_t *op, const cc_box_t *
  * @tparam table|userdata target {signer, region, service, origin, host, base_path, user_agent, min_compression?},
  *   or that table read once by core.target
  * @tparam table creds {access_key_id, secret_access_key, session_token?}
- * @tparam string|number amz_date, or the epoch seconds to write it from
+ * @tparam string|number|nil amz_date, or the epoch seconds to write it from (nil: the wall clock's)
  * @tparam[opt] string token for idempotency tokens left out
  * @tparam[opt] string|boolean invocation_id an attempt's amz-sdk-invocation-id header, unsigned (true: a new
  *   UUID v4, the first attempt of a call)
@@ -635,7 +635,10 @@ static int l_prepare(lua_State *L)
     creds.session_token = string_key(L, 4, K_SESSION_TOKEN, &token_len);
     /* the clock's seconds (a number, or a numeric string) save the caller a
      * core.amz_date call; a date ("20150830T123600Z") is no number */
-    if (lua_isnumber(L, 5)) {
+    if (lua_isnoneornil(L, 5)) { /* the wall clock, read here: core.now's, without a call of it */
+        cc_ts_amz_date((long long)cc_wall_seconds(), date_text);
+        amz_date = date_text;
+    } else if (lua_isnumber(L, 5)) {
         cc_ts_amz_date((long long)lua_tonumber(L, 5), date_text);
         amz_date = date_text;
     } else {

@@ -211,6 +211,10 @@ describe("connectcampaigns", function()
         assert.are.same(core.prepare("DescribeCampaign", { id = "c" }, target, creds, date),
           core.prepare("DescribeCampaign", { id = "c" }, target, creds, seconds), tostring(seconds))
       end
+      -- no date: the wall clock's, as core.now reads it
+      local before = core.amz_date(core.now())
+      local now = core.prepare("DescribeCampaign", { id = "c" }, target, creds).headers["X-Amz-Date"]
+      assert.is_true(now == before or now == core.amz_date(core.now()), now)
       local _, err = core.prepare("DescribeCampaign", {}, target, creds, date)
       assert.are.equal("ParamValidationError", err.code)
       assert.are.equal("id", err.problems[1].path)
