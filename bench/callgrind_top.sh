@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The top functions of one call of a bench figure, in instructions: callgrind
 # runs the figure with N and with 2N iterations (bench.lua warms up with as
-# many calls first), and each function's difference between the two runs,
-# over the 2N calls that make it, is its cost per call: loading Lua, the
+# many calls first, at most 500), and each function's difference between the
+# two runs, over the calls that make it, is its cost per call: loading Lua, the
 # module and the model cancels out.
 #
 # usage: bench/callgrind_top.sh FIGURE LUA BUILD [N]   (a per-call figure:
@@ -34,7 +34,10 @@ profile() {
 profile "$n"
 profile $((2 * n))
 echo "$figure: instructions per call by function (self cost; ??? is code without symbols)"
-awk -F'\t' -v calls=$((2 * n)) '
+# the calls between the two runs: N more timed ones, and the warm-up's
+# difference (bench.lua warms up with as many calls, at most 500)
+warm() { echo $(($1 < 500 ? $1 : 500)); }
+awk -F'\t' -v calls=$((n + $(warm $((2 * n))) - $(warm "$n"))) '
     FNR == NR { before[$2] += $1; next }
     { after[$2] += $1 }
     END {
