@@ -33,7 +33,10 @@ typedef struct cc_box {
     const void *owner_frame; /* and that call's C frame */
 } cc_box_t;
 
-/* Pushes a box for this call onto the stack: the state's, or a new one. */
+/* Pushes a box for this call onto the stack: the state's, or a new one.
+ * A C function takes one box at most, and releases it before it returns: a
+ * second one asked for from the same frame would find the state's box
+ * taken from that frame, and take it back as if its call were gone. */
 cc_box_t *cc_lua_newbox(lua_State *L);
 /* Done with what a box holds (the box stays usable): the state's box is
  * emptied for the next call, another one freed. */
