@@ -580,7 +580,6 @@ function M.new(opts)
     http = {},
     http_opts = {},
     clock = opts.clock or core.now, -- wall-clock seconds: signing dates, expiry (no os library needed)
-    own_clock = opts.clock, -- a user's clock, asked for each signing date; else core.prepare reads core.now's
     -- between retries: ngx.sleep where it can be used (never blocks a worker), else a real sleep
     sleep = opts.sleep or function(seconds)
       if async.current() then
@@ -635,9 +634,10 @@ local function prepare(p, op, params, call_id, attempt_header)
   end
   -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
   -- Content-Type and the session token, signs, and gives the url
-  -- the clock's seconds: core.prepare writes them as X-Amz-Date
-  local req, err = p.svc.prepare(op.index, params, p.target, creds, p.own_clock and p.own_clock(),
-    p.new_token and p.new_token(),
+  -- the clock's seconds: core.prepare writes them as X-Amz-Date (nil: it
+  -- reads the wall clock itself, without a call of core.now from here)
+  local date = p.clock ~= core.now and p.clock() or nil
+  local req, err = p.svc.prepare(op.index, params, p.target, creds, date, p.new_token and p.new_token(),
     call_id, attempt_header)
   if not req then return nil, err.problems and refused(err) or errors.new(err.code, err.message) end
   return req
