@@ -526,9 +526,9 @@ static int check_attempt_ids(lua_State *L, const attempt_ids_t *ids, cc_err_t *e
     const char *v;
     int rc = CC_OK;
     if (ids->id_arg && (v = lua_tolstring(L, ids->id_arg, &n)) != NULL)
-        rc = cc_header_check(KEYS[K_INVOCATION_ID_HEADER], 21, v, n, err);
+        rc = cc_header_check(KEYS[K_INVOCATION_ID_HEADER], strlen(KEYS[K_INVOCATION_ID_HEADER]), v, n, err);
     if (rc == CC_OK && ids->request_arg && (v = lua_tolstring(L, ids->request_arg, &n)) != NULL)
-        rc = cc_header_check(KEYS[K_REQUEST_HEADER], 15, v, n, err);
+        rc = cc_header_check(KEYS[K_REQUEST_HEADER], strlen(KEYS[K_REQUEST_HEADER]), v, n, err);
     return rc;
 }
 

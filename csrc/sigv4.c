@@ -116,19 +116,13 @@ static int sha256(cc_signer_t *s, const void *p, size_t n, unsigned char out[SHA
            EVP_DigestFinal_ex(s->md, out, &len) && len == SHA256_LEN;
 }
 
-/* HMAC-SHA256 with ctx, keyed anew. */
-static int hmac_with(EVP_MAC_CTX *ctx, const void *key, size_t klen, const void *p, size_t n,
-                     unsigned char out[SHA256_LEN])
-{
-    size_t len = 0;
-    return EVP_MAC_init(ctx, key, klen, NULL) && EVP_MAC_update(ctx, p, n) &&
-           EVP_MAC_final(ctx, out, &len, SHA256_LEN) && len == SHA256_LEN;
-}
-
+/* HMAC-SHA256 of p with key: the key derivation's steps. */
 static int hmac(cc_signer_t *s, const void *key, size_t klen, const void *p, size_t n,
                 unsigned char out[SHA256_LEN])
 {
-    return hmac_with(s->mac, key, klen, p, n, out);
+    size_t len = 0;
+    return EVP_MAC_init(s->mac, key, klen, NULL) && EVP_MAC_update(s->mac, p, n) &&
+           EVP_MAC_final(s->mac, out, &len, SHA256_LEN) && len == SHA256_LEN;
 }
 
 /* The two pad states of HMAC (RFC 2104) with s->key, a 32-byte key: the
