@@ -11,6 +11,9 @@
 --   list_<N>_tables    making the same result tables without reading JSON
 --   describe_2k_tables (bench/tables.c, when built): the interpreter's share,
 --                      which no parser can go below
+--   floor:<Operation>  (bench/tables.c) reading the call's parameters through
+--                      the Lua API and hashing its body, nothing else: what
+--                      no client reading Lua tables can go below
 --   sign               a bare SigV4 signature (cached key) through the binding
 --   startup            require + cc.new, in this fresh process
 --   rss_kib            RSS growth over 300,000 calls (only with --rss)
@@ -97,6 +100,14 @@ end
 
 local has_tables, tables = pcall(require, "bench_tables")
 if has_tables then
+  for _, input in ipairs(INPUTS) do
+    local name, params = input[1], input[2]
+    local body = assert(core.build(name, params)).body or ""
+    measure("floor:" .. name, function()
+      tables.walk(params)
+      tables.hash(body)
+    end)
+  end
   local answer = tables.load("DescribeCampaign", DESCRIBE)
   assert(same(tables.build(answer), core.parse("DescribeCampaign", 200, DESCRIBE)), "describe tables differ")
   measure("describe_2k_tables", function() assert(tables.build(answer)) end)

@@ -110,16 +110,29 @@ end
 local function divide(a, b) return a / b end
 local function subtract(a, b) return a - b end
 
--- The median over the rounds of op(a[i], b[i]): the figures of one round
--- share its load. Lists of different lengths (a side missing from a round)
--- fall back on op of the medians; nil when a side was not measured.
-local function per_round(a, b, op)
-  if not (a and b) then return nil end
-  if #a ~= #b then return op(median(a), median(b)) end
+-- The median over the rounds of op(a[i], b[i], ...): the figures of one
+-- round share its load. Lists of different lengths (a side missing from a
+-- round) fall back on op of the medians; nil when a side was not measured.
+local unpack = table.unpack or unpack -- Lua 5.1 and LuaJIT
+local function rounds(op, ...)
+  local lists, n = { ... }, select("#", ...)
+  for k = 1, n do
+    if not lists[k] then return nil end
+    if #lists[k] ~= #lists[1] then
+      local medians = {}
+      for j = 1, n do medians[j] = median(lists[j]) end
+      return op(unpack(medians, 1, n))
+    end
+  end
   local r = {}
-  for i = 1, #a do r[i] = op(a[i], b[i]) end
+  for i = 1, #lists[1] do
+    local row = {}
+    for k = 1, n do row[k] = lists[k][i] end
+    r[i] = op(unpack(row, 1, n))
+  end
   return median(r)
 end
+local function per_round(a, b, op) return rounds(op, a, b) end
 
 -- The ratio column: the rounds' ratio, or "-".
 local function paired(a, b)
@@ -156,6 +169,33 @@ if ours.list_1000_tables then
     boto.list_1000 and string.format("so no parser could take it past %s botocore on %s; ",
       paired(boto.list_1000, ours.list_1000_tables), LUA) or "",
     per_round(ours.list_1000, ours.list_1000_tables, subtract))
+end
+-- The request side's floor: a call costs at least a describe's own work
+-- beside its parameters read and its body hashed (bench/tables.c)
+local D, FD = ours["call:DescribeCampaign"], ours["floor:DescribeCampaign"]
+if D and FD then
+  local floors, bounds, at_goal = {}, {}, {}
+  for _, name in ipairs(names) do
+    local op = name:match("^floor:(.+)$")
+    if op and op ~= "DescribeCampaign" then
+      local call, floor = ours["call:" .. op], ours[name]
+      floors[#floors + 1] = string.format("%s %.2f of %.2f us", op, median(floor), median(call))
+      local b = rounds(function(boto_op, d, fd, f) return boto_op / (d - fd + f) end, boto["call:" .. op], D, FD, floor)
+      local g = rounds(function(boto_op, boto_d, fd, f) return boto_op / (boto_d / 100 + f - fd) end, boto["call:" .. op],
+        boto["call:DescribeCampaign"], FD, floor)
+      if b and g then
+        bounds[#bounds + 1] = string.format("%s %.1fx", op, b)
+        at_goal[#at_goal + 1] = string.format("%s %.1fx", op, g)
+      end
+    end
+  end
+  out("- the request side's floor (bench/tables.c: the parameters read through the Lua API and the body hashed, "
+    .. "nothing kept, checked or written): %s", table.concat(floors, ", "))
+  if #bounds > 0 then
+    out("- with a describe's own work beside that floor, a client that read, checked and wrote the parameters for "
+      .. "nothing would reach, on %s: %s; and were a describe at 100x botocore: %s", LUA, table.concat(bounds, ", "),
+      table.concat(at_goal, ", "))
+  end
 end
 if ours.describe_2k_tables then
   out("- describe_2k: making its answer's Lua tables alone takes %.2f us of the %.2f us call",

@@ -4,9 +4,18 @@
  * reading any JSON. No parser can make a list cheaper than this on a given
  * interpreter: bench.lua's list_<N>_tables figures.
  *
+ * The request side's floor the same way: walk() reads a parameter table as
+ * any C code reading it through the Lua API must, and hash() is the body's
+ * SHA-256 the signature needs (botocore computes it too). bench.lua's
+ * floor:<Operation> figures.
+ *
  *   local tables = require "bench_tables"
  *   local answer = tables.load("ListCampaigns", body)
- *   local result = tables.build(answer) */
+ *   local result = tables.build(answer)
+ *   local bytes = tables.walk(params)
+ *   local digest = tables.hash(body) */
+#include <openssl/evp.h>
+
 #include "compat.h"
 #include "lbind.h"
 #include "model.h"
@@ -85,6 +94,62 @@ static int l_build(lua_State *L)
     return 1;
 }
 
+/* Every entry of the table at idx and of the tables in it, through
+ * lua_next (which finds the previous key again by hashing it), with the
+ * type of its key and value and the bytes of each string: what reading the
+ * parameters costs before anything is checked, kept or written. The
+ * binding's reading (cc_lua_to_value) does this and keeps each value. */
+static size_t walk(lua_State *L, int idx, int depth)
+{
+    size_t bytes = 0, len;
+    if (depth > 64 || !lua_checkstack(L, 3))
+        luaL_error(L, "tables nested too deeply");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int value_type = lua_type(L, -1);
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            lua_tolstring(L, -2, &len);
+            bytes += len;
+        }
+        if (value_type == LUA_TTABLE) {
+            bytes += walk(L, lua_gettop(L), depth + 1);
+        } else if (value_type == LUA_TSTRING) {
+            lua_tolstring(L, -1, &len);
+            bytes += len;
+        }
+        lua_pop(L, 1);
+    }
+    return bytes;
+}
+
+static int l_walk(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushinteger(L, (lua_Integer)walk(L, 1, 0));
+    return 1;
+}
+
+/* The body's SHA-256 as the signer takes it: EVP, the digest fetched once,
+ * one context reused. */
+static int l_hash(lua_State *L)
+{
+    static EVP_MD *sha256;
+    static EVP_MD_CTX *ctx;
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (sha256 == NULL)
+        sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (ctx == NULL)
+        ctx = EVP_MD_CTX_new();
+    if (sha256 == NULL || ctx == NULL || !EVP_DigestInit_ex2(ctx, sha256, NULL) || !EVP_DigestUpdate(ctx, s, n) ||
+        !EVP_DigestFinal_ex(ctx, digest, &len))
+        return luaL_error(L, "SHA-256 failed");
+    lua_pushlstring(L, (const char *)digest, len);
+    return 1;
+}
+
 static int l_gc(lua_State *L)
 {
     cc_arena_free(&((answer_t *)luaL_checkudata(L, 1, "bench_tables.answer"))->a);
@@ -102,5 +167,9 @@ CC_API int luaopen_bench_tables(lua_State *L)
     lua_setfield(L, -2, "load");
     lua_pushcfunction(L, l_build);
     lua_setfield(L, -2, "build");
+    lua_pushcfunction(L, l_walk);
+    lua_setfield(L, -2, "walk");
+    lua_pushcfunction(L, l_hash);
+    lua_setfield(L, -2, "hash");
     return 1;
 }
