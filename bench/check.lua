@@ -69,7 +69,7 @@ local lines = {
   { "RSS growth", "\n%- RSS growth over 300,000 calls: %-?%d+ KiB" },
 }
 if botocore then
-  lines[#lines + 1] = { "the request side's bound", "\n%- with a describe's own work beside that floor, [^\n]*"
+  lines[#lines + 1] = { "the request side's bound", "\n%- beside a describe's own work, a client whose [^\n]*"
     .. "CreateCampaign " .. NUMBER .. "x[^\n]*were a describe at 100x botocore: [^\n]*CreateCampaign " .. NUMBER .. "x" }
 end
 if loopback then

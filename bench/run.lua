@@ -192,8 +192,8 @@ if D and FD then
   out("- the request side's floor (bench/tables.c: the parameters read through the Lua API and the body hashed, "
     .. "nothing kept, checked or written): %s", table.concat(floors, ", "))
   if #bounds > 0 then
-    out("- with a describe's own work beside that floor, a client that read, checked and wrote the parameters for "
-      .. "nothing would reach, on %s: %s; and were a describe at 100x botocore: %s", LUA, table.concat(bounds, ", "),
+    out("- beside a describe's own work, a client whose reading, checking and writing of the parameters cost no more "
+      .. "than that floor would reach, on %s: %s; and were a describe at 100x botocore: %s", LUA, table.concat(bounds, ", "),
       table.concat(at_goal, ", "))
   end
 end
