@@ -321,6 +321,40 @@ describe("connectcampaigns", function()
       end
     end)
 
+    it("prepare refuses outside text that would split a header line, from a table target or a core.target", function()
+      local creds = { access_key_id = "AKIDSTUB", secret_access_key = "secret" }
+      local date = "20150830T123600Z"
+      local function target(field, value)
+        local t = { signer = core.signer(), region = "us-east-1", service = "connect-campaigns",
+          origin = "https://h.test", host = "h.test", base_path = "", user_agent = "ua/1" }
+        if field then t[field] = value end
+        return t
+      end
+      local function refused(header, ...)
+        local none, err = core.prepare("DescribeCampaign", { id = "c" }, ...)
+        assert.is_nil(none, header)
+        assert.are.equal("ParamValidationError", err.code)
+        assert.matches("header " .. header:gsub("%-", "%%-") .. ": its value holds a control character", err.message)
+        assert.is_nil(err.message:find("Injected", 1, true), "the value is not quoted")
+      end
+      for _, case in ipairs { { "host", "Host" }, { "user_agent", "User-Agent" }, { "region", "Authorization" },
+        { "service", "Authorization" } } do
+        local bad = target(case[1], "x\r\nInjected: 1")
+        refused(case[2], bad, creds, date)
+        local compiled = core.target(bad) -- found bad once, and refused by every call
+        refused(case[2], compiled, creds, date)
+        refused(case[2], compiled, creds, date)
+      end
+      local good = core.target(target())
+      refused("Authorization", good, { access_key_id = "AKID\nInjected", secret_access_key = "secret" }, date)
+      refused("X-Amz-Security-Token", good, { access_key_id = "AKIDSTUB", secret_access_key = "secret",
+        session_token = "tok\r\nInjected: 1" }, date)
+      refused("X-Amz-Date", good, creds, "20150830T12\r\nInj")
+      -- the checks refuse, and a good call right after is whole
+      local req = assert(core.prepare("DescribeCampaign", { id = "c" }, good, creds, date))
+      assert.are.same(req, assert(core.prepare("DescribeCampaign", { id = "c" }, target(), creds, date)))
+    end)
+
     it("tell in one call how a transport's answer can be read", function()
       assert.is_true(core.answer_form { status = 200, body = "", headers = { ["x-a"] = "1" } })
       for _, copied in ipairs {
