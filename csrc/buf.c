@@ -33,11 +33,11 @@ void cc_buf_trim(cc_buf_t *b, size_t keep)
         cc_buf_free(b);
 }
 
-void cc_buf_recycle(cc_buf_t *b, size_t keep)
+void cc_buf_recycle_used(cc_buf_t *b, size_t keep)
 {
     if (b->cap > keep) {
         cc_buf_free(b);
-    } else if (b->len || b->oom) { /* an unused buffer is left as it is */
+    } else if (b->len || b->oom) {
         b->len = 0;
         b->oom = 0;
         if (b->data) /* NULL when the first growth failed */

@@ -22,8 +22,14 @@ void cc_buf_reset(cc_buf_t *b);
  * answer), so a buffer kept between calls stays small. */
 void cc_buf_trim(cc_buf_t *b, size_t keep);
 /* cc_buf_trim then cc_buf_reset, in one step that leaves an unused buffer
- * untouched (a kept request's buffers, most of them unused by a call). */
-void cc_buf_recycle(cc_buf_t *b, size_t keep);
+ * untouched (a kept request's buffers, most of them unused by a call: that
+ * test is inline, seven of them end every call). */
+void cc_buf_recycle_used(cc_buf_t *b, size_t keep);
+static inline void cc_buf_recycle(cc_buf_t *b, size_t keep)
+{
+    if (b->len || b->oom || b->cap > keep)
+        cc_buf_recycle_used(b, keep);
+}
 /* Makes room for n more bytes and a NUL; 0 when out of memory (sticky). */
 int cc_buf_reserve(cc_buf_t *b, size_t n);
 void cc_buf_append_slow(cc_buf_t *b, const void *p, size_t n);
