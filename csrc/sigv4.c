@@ -424,7 +424,8 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
     }
     sort_headers(hs, n);
     for (i = 0; i < n; i++) {
-        int same_as_prev = i > 0 && strcmp(hs[i].name, hs[i - 1].name) == 0;
+        int same_as_prev = i > 0 && hs[i].name_len == hs[i - 1].name_len &&
+                           memcmp(hs[i].name, hs[i - 1].name, hs[i].name_len) == 0;
         if (same_as_prev) {
             cc_buf_putc(out, ',');
         } else {
@@ -432,9 +433,9 @@ int cc_sigv4_canonical_request(const cc_sigv4_request_t *req, const char *payloa
                 cc_buf_putc(out, '\n');
                 cc_buf_putc(signed_headers, ';');
             }
-            cc_buf_puts(out, hs[i].name);
+            cc_buf_append(out, hs[i].name, hs[i].name_len); /* lengths known: no strlen per name */
             cc_buf_putc(out, ':');
-            cc_buf_puts(signed_headers, hs[i].name);
+            cc_buf_append(signed_headers, hs[i].name, hs[i].name_len);
         }
         put_header_value(out, hs[i].h->value, hs[i].h->value_len);
     }
