@@ -208,7 +208,8 @@ static void scalar_to_value(lua_State *L, int idx, cc_value_t *out)
 }
 
 /* Whether the table at idx may be entered: not already on the path (a
- * cycle), not past the depth the model allows, room on the Lua stack. */
+ * cycle), not past the depth the model allows, room on the Lua stack. When
+ * it may, it is put on the path, for the walk that enters it to count. */
 static int may_enter(conv_t *c, int idx, cc_value_t *out)
 {
     const void *self = lua_topointer(c->L, idx);
@@ -223,6 +224,8 @@ static int may_enter(conv_t *c, int idx, cc_value_t *out)
         why = "tables nested too deeply for the Lua stack";
     if (why)
         refuse(out, why);
+    else
+        c->path[c->depth] = self; /* depth < max_depth: within the path */
     return why == NULL;
 }
 
@@ -276,7 +279,7 @@ static void struct_to_value(conv_t *c, int idx, const cc_shape_t *s, cc_value_t 
     if (!new_table(c, out, nm + extra, extra))
         return;
     items = out->u.tab.items;
-    c->path[c->depth++] = lua_topointer(L, idx);
+    c->depth++; /* may_enter put the table on the path */
     value = lua_gettop(L) + 2; /* where lua_next puts each value */
     lua_pushnil(L);
     while (lua_next(L, idx)) {
@@ -327,7 +330,7 @@ static void table_to_value(conv_t *c, int idx, const cc_shape_t *s, int shaped, 
         n = count_entries(L, idx);
     if (!new_table(c, out, n, n))
         return;
-    c->path[c->depth++] = lua_topointer(L, idx);
+    c->depth++; /* may_enter put the table on the path */
     value = lua_gettop(L) + 2;
     lua_pushnil(L);
     while (lua_next(L, idx)) {

@@ -208,11 +208,16 @@ static void put_digits(char *out, unsigned long v, int n)
     }
 }
 
+int cc_ts_in_range(cc_ts_t t)
+{
+    return t.sec >= -62135596800LL && t.sec <= 253402300799LL && t.usec >= 0 && t.usec <= 999999;
+}
+
 int cc_ts_format(cc_ts_t t, char *out)
 {
     long long days, rem, y;
     unsigned m, d;
-    if (t.sec < -62135596800LL || t.sec > 253402300799LL || t.usec < 0 || t.usec > 999999)
+    if (!cc_ts_in_range(t))
         return 0;
     days = t.sec >= 0 ? t.sec / 86400 : -((-t.sec + 86399) / 86400);
     rem = t.sec - days * 86400;

@@ -24,6 +24,9 @@ int cc_ts_parse_input(const char *s, size_t len, cc_ts_t *t);
 int cc_ts_from_number(double d, cc_ts_t *t);
 /* As cc_ts_format_iso8601, exactly; 0 outside years 1-9999. out needs 32 bytes. */
 int cc_ts_format(cc_ts_t t, char *out);
+/* Whether cc_ts_format writes t: within the years 1 to 9999 (validation's
+ * test, without the writing). */
+int cc_ts_in_range(cc_ts_t t);
 
 /* Parses an RFC 822/1123 date, "Tue, 29 Apr 2014 18:30:38 GMT" (the day name
  * optional; GMT, UTC, Z or +hhmm/-hhmm) into epoch seconds. 1 on success. */

@@ -472,7 +472,6 @@ static int validate_number(vctx_t *c, const cc_shape_t *s, const cc_value_t *v, 
 static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *v)
 {
     cc_ts_t t = {0, 0};
-    char out[32];
     int ok = 1;
     if (v->kind == CC_V_INT)
         t.sec = v->u.i;
@@ -485,7 +484,7 @@ static int validate_timestamp(vctx_t *c, const cc_shape_t *s, const cc_value_t *
                               where(c), valid_types(s));
     } else
         return type_error(c, s, v);
-    if (!ok || !cc_ts_format(t, out))
+    if (!ok || !cc_ts_in_range(t))
         return problem(c, CC_P_VALUE, "Invalid value for parameter %s: a time outside the years 1 to 9999", where(c));
     return CC_OK;
 }

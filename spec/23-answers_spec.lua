@@ -146,4 +146,15 @@ describe("timestamp inputs", function()
     assert.are.equal("9999-12-31T23:59:59.999999Z", sent("9999-12-31T23:59:59.999999Z"))
     assert.are.equal("0001-01-01T00:00:00.000001Z", sent("0001-01-01T00:00:00.000001Z"))
   end)
+
+  it("refuses, before sending, a time it could not write: outside the years 1 to 9999", function()
+    assert.are.equal("9999-12-31T23:59:59Z", sent(253402300799))
+    assert.are.equal("0001-01-01T00:00:00Z", sent(-62135596800))
+    for _, start in ipairs { 253402300800, -62135596801, 1e300 } do
+      local req, err = c:prepare("update_campaign_schedule", { id = "c", schedule = { startTime = start, endTime = 1 } })
+      assert.is_nil(req, tostring(start))
+      assert.are.equal("ParamValidationError", err.code)
+      assert.matches("schedule%.startTime: a time outside the years 1 to 9999", err.message)
+    end
+  end)
 end)

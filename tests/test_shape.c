@@ -599,8 +599,9 @@ static void test_wire_index(void)
         for (j = 0; j < model->shapes[i].nmembers; j++) {
             const cc_member_t *mem = &model->shapes[i].members[j];
             wrong += cc_shape_wire_member(&model->shapes[i], mem->location, mem->wire_name, mem->wire_len) != mem;
+            wrong += cc_shape_find_member(&model->shapes[i], mem->name, mem->name_len) != mem;
         }
-    CHECK(wrong == 0, "every member of the model is found by its wire name and location");
+    CHECK(wrong == 0, "every member of the model is found by its wire name and location, and by its name");
     m = cc_model_compile(tiny, &err);
     CHECK(m != NULL, "a model of colliding member names compiles");
     if (m == NULL) {
@@ -618,6 +619,16 @@ static void test_wire_index(void)
     CHECK(cc_shape_wire_member(t, CC_LOC_BODY, "abc", 3) == NULL, "a member's prefix is no member");
     CHECK(cc_shape_wire_member(t, CC_LOC_BODY, "", 0) == NULL, "the empty name is no member");
     CHECK(cc_shape_wire_member(t, CC_LOC_QUERY, "m0", 2) == NULL, "a member in another location is not found");
+    for (i = 0; i < sizeof body / sizeof *body; i++) {
+        const cc_member_t *mem = cc_shape_find_member(t, body[i], strlen(body[i]));
+        CHECK(mem != NULL && strcmp(mem->name, body[i]) == 0, body[i]);
+    }
+    h = cc_shape_find_member(t, "h", 1);
+    CHECK(h != NULL && strcmp(h->wire_name, "abcd") == 0, "a header member by its own name");
+    CHECK(cc_shape_find_member(t, "axcd", 4) == NULL, "a colliding name that is no member, by name");
+    CHECK(cc_shape_find_member(t, "abc", 3) == NULL, "a member's prefix is no member, by name");
+    CHECK(cc_shape_find_member(t, "", 0) == NULL, "the empty name is no member, by name");
+    CHECK(cc_shape_find_member(cc_model_find_shape(m, "S"), "abcd", 4) == NULL, "a shape without members has none");
     cc_model_free(m);
 }
 
