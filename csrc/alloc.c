@@ -1,7 +1,24 @@
 #include "alloc.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25))) || defined(__OpenBSD__) || \
+    defined(__FreeBSD__) || defined(__NetBSD__)
+#define HAVE_EXPLICIT_BZERO 1
+#endif
+
+void cc_wipe(void *p, size_t n)
+{
+    if (p == NULL || n == 0)
+        return;
+#ifdef HAVE_EXPLICIT_BZERO
+    explicit_bzero(p, n);
+#else
+    OPENSSL_cleanse(p, n);
+#endif
+}
 
 static cc_alloc_gate_t gate_fn;
 static cc_free_watch_t free_watch;

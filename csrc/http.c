@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <curl/curl.h>
-#include <openssl/crypto.h>
 
 struct cc_http {
     CURL *curl;
@@ -165,7 +164,7 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
 static void forget_lines(cc_http_t *h)
 {
     if (h->lines.data)
-        OPENSSL_cleanse(h->lines.data, h->lines.len);
+        cc_wipe(h->lines.data, h->lines.len);
     cc_buf_reset(&h->lines);
 }
 

@@ -42,7 +42,7 @@ struct cc_signer {
 static void forget_secret(cc_signer_t *s)
 {
     if (s->secret) {
-        OPENSSL_cleanse(s->secret, s->secret_len);
+        cc_wipe(s->secret, s->secret_len);
         cc_free(s->secret);
     }
     s->secret = NULL;
@@ -97,7 +97,7 @@ void cc_signer_free(cc_signer_t *s)
     forget_secret(s);
     EVP_MD_free(s->alg_sha256);
     EVP_MAC_free(s->alg_hmac);
-    OPENSSL_cleanse(s->key, sizeof s->key);
+    cc_wipe(s->key, sizeof s->key);
     cc_buf_free(&s->creq);
     cc_buf_free(&s->sh);
     cc_buf_free(&s->sts);
@@ -137,7 +137,7 @@ static int key_pads(cc_signer_t *s)
     for (i = 0; i < 64; i++)
         pad[i] ^= 0x36 ^ 0x5c;
     ok = ok && EVP_DigestInit_ex2(s->outer, s->alg_sha256, NULL) && EVP_DigestUpdate(s->outer, pad, sizeof pad);
-    OPENSSL_cleanse(pad, sizeof pad);
+    cc_wipe(pad, sizeof pad);
     return ok;
 }
 
@@ -480,10 +480,10 @@ static int derive_key(cc_signer_t *s, const char *secret, const char *date, cons
     ok = hmac(s, seed, klen + 4, date, 8, k) && hmac(s, k, SHA256_LEN, region, rlen, k) &&
          hmac(s, k, SHA256_LEN, service, slen, k) && hmac(s, k, SHA256_LEN, "aws4_request", 12, s->key) &&
          key_pads(s);
-    OPENSSL_cleanse(seed, klen + 4);
+    cc_wipe(seed, klen + 4);
     if (seed != small)
         cc_free(seed);
-    OPENSSL_cleanse(k, sizeof k);
+    cc_wipe(k, sizeof k);
     if (!ok) {
         forget_secret(s);
         return CC_E_INTERNAL;
@@ -604,7 +604,7 @@ done:
     /* the canonical request holds the session token's header: kept buffers
      * keep no credential between calls */
     if (creq->data)
-        OPENSSL_cleanse(creq->data, creq->len);
+        cc_wipe(creq->data, creq->len);
     cc_buf_trim(creq, KEEP_SCRATCH_BYTES);
     cc_buf_trim(sh, KEEP_SCRATCH_BYTES);
     cc_buf_trim(sts, KEEP_SCRATCH_BYTES);

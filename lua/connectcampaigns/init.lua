@@ -456,11 +456,14 @@ end
 -- NetworkError, not a crash), OpenResty's cosockets, the cc.async loop, or
 -- a libcurl handle of the client.
 local function send(p, req, kind, checked)
-  if p.transport == "ngx" and not ngx_transport.available() then
-    return nil, { code = "NetworkError", message = 'transport "ngx" needs OpenResty cosockets (a request phase or a timer)',
-      retryable = false }
+  local transport = p.user_transport
+  if not transport then
+    if p.transport == "ngx" and not ngx_transport.available() then
+      return nil, { code = "NetworkError", message = 'transport "ngx" needs OpenResty cosockets (a request phase or a timer)',
+        retryable = false }
+    end
+    transport = pick_transport(p)
   end
-  local transport = p.user_transport or pick_transport(p)
   if transport then
     -- every transport, the user's too, gets only headers that cannot split a
     -- line (libcurl's handles run the same C check as they read the request;
@@ -688,15 +691,16 @@ local function call(p, op, params)
   local last_cost = 0
   local n = 0
   local call_id -- the first attempt's, read back from it for a retry
+  local policy, logger = p.retry, p.logger
   while true do
     n = n + 1
-    local waited = p.retry:before_attempt()
-    local started = p.logger and core.monotonic()
+    local waited = policy:before_attempt()
+    local started = logger and core.monotonic()
     local out, err, req, resp = attempt(p, op, params, call_id, n)
     -- the log's fields and lines are built only for a logger: a call without
     -- one does no string work here
     local fields
-    if p.logger then
+    if logger then
       local input = view_of(p.svc).operations[op.name].input
       fields = {
         operation = op.name, attempt = n, max_attempts = p.max_attempts,
@@ -707,7 +711,7 @@ local function call(p, op, params)
       }
     end
     if out then
-      p.retry:after_success(last_cost)
+      policy:after_success(last_cost)
       if fields then
         fields.retry = false
         log(p, "info", string.format("%s attempt %d: HTTP %s in %.3f s", fields.operation, n,
@@ -719,8 +723,8 @@ local function call(p, op, params)
       err.attempts = n - 1
       return nil, err
     end
-    local again, why, cost = p.retry:after_failure(err, n)
-    local delay = again and p.retry:backoff(n) or nil
+    local again, why, cost = policy:after_failure(err, n)
+    local delay = again and policy:backoff(n) or nil
     if fields then
       fields.error, fields.retry, fields.decision, fields.delay = err.code, again, why, delay
       log(p, again and "warn" or "error", string.format("%s attempt %d: %s%s in %.3f s; %s", fields.operation, n,
@@ -841,27 +845,28 @@ function Client:close()
 end
 Client.__close = Client.close
 
-local function method_of(op)
+local function method_of(op, svc)
   local snake = op.snake
   return function(self, params)
     -- the checks' usual outcome inline: a call less each
     local p = private[self] or check_client(self, snake, 2)
     if type(params) ~= "table" then params = check_params(params, 1, snake, 2) end
-    -- the client's own entry: a client of another model may lack this one
-    local own = p.svc.by_name[snake]
+    -- the client's own entry: op itself for a client of op's model; a client
+    -- of another model may lack this one
+    local own = p.svc == svc and op or p.svc.by_name[snake]
     if not own then error(unknown_operation(snake, p.svc), 2) end
     return call(p, own, params)
   end
 end
 
-for _, op in ipairs(operations) do Client[op.snake] = method_of(op) end
+for _, op in ipairs(operations) do Client[op.snake] = method_of(op, embedded) end
 
 -- The class of a client of another model: its own operations' methods, the
 -- rest from Client.
 class_of = function(svc)
   if not svc.class then
     local methods = setmetatable({}, { __index = Client })
-    for _, op in ipairs(svc.operations) do methods[op.snake] = method_of(op) end
+    for _, op in ipairs(svc.operations) do methods[op.snake] = method_of(op, svc) end
     svc.class = { __index = methods, __tostring = Client.__tostring, __close = Client.__close, __name = Client.__name }
     classes[svc.class] = true
   end
