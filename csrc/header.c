@@ -28,6 +28,12 @@ int cc_header_check(const char *name, size_t nlen, const char *value, size_t vle
     for (i = 0; i < nlen; i++)
         if (!is_tchar((unsigned char)name[i]))
             return cc_err_set(err, CC_E_PARAM, "a header name holds a character a header name may not hold");
+    return cc_header_check_value(name, nlen, value, vlen, err);
+}
+
+int cc_header_check_value(const char *name, size_t nlen, const char *value, size_t vlen, cc_err_t *err)
+{
+    size_t i;
     for (i = 0; i + 8 <= vlen; i += 8) {
         uint64_t w;
         memcpy(&w, value + i, 8);

@@ -12,5 +12,8 @@
  * but tab; else CC_E_PARAM with a message that names the header (when its
  * name is printable) and never quotes the value. */
 int cc_header_check(const char *name, size_t nlen, const char *value, size_t vlen, cc_err_t *err);
+/* The value's half of cc_header_check, for a header whose name is the
+ * caller's own constant (a valid token already). */
+int cc_header_check_value(const char *name, size_t nlen, const char *value, size_t vlen, cc_err_t *err);
 
 #endif

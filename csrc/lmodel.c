@@ -392,19 +392,23 @@ typedef struct {
     int checked; /* its header text found safe once (core.target): not checked again per call */
 } target_t;
 
+/* CC_OK when value, for our header KEYS[k], cannot split its line. */
+static int check_value(int k, const char *value, size_t len, cc_err_t *err)
+{
+    return cc_header_check_value(KEYS[k], strlen(KEYS[k]), value, len, err);
+}
+
 /* CC_OK when what the target puts in headers cannot split a line: Host,
  * User-Agent, and the region and service inside Authorization. */
 static int check_target_headers(const target_t *t, cc_err_t *err)
 {
-    int rc = cc_header_check(KEYS[K_HOST_HEADER], strlen(KEYS[K_HOST_HEADER]), t->host, t->host_len, err);
+    int rc = check_value(K_HOST_HEADER, t->host, t->host_len, err);
     if (rc == CC_OK)
-        rc = cc_header_check(KEYS[K_USER_AGENT_HEADER], strlen(KEYS[K_USER_AGENT_HEADER]), t->user_agent,
-                             t->user_agent_len, err);
+        rc = check_value(K_USER_AGENT_HEADER, t->user_agent, t->user_agent_len, err);
     if (rc == CC_OK)
-        rc = cc_header_check(KEYS[K_AUTHORIZATION], strlen(KEYS[K_AUTHORIZATION]), t->region, strlen(t->region), err);
+        rc = check_value(K_AUTHORIZATION, t->region, strlen(t->region), err);
     if (rc == CC_OK)
-        rc = cc_header_check(KEYS[K_AUTHORIZATION], strlen(KEYS[K_AUTHORIZATION]), t->service, strlen(t->service),
-                             err);
+        rc = check_value(K_AUTHORIZATION, t->service, strlen(t->service), err);
     return rc;
 }
 
@@ -553,9 +557,9 @@ static int check_attempt_ids(lua_State *L, const attempt_ids_t *ids, cc_err_t *e
     const char *v;
     int rc = CC_OK;
     if (ids->id_arg && (v = lua_tolstring(L, ids->id_arg, &n)) != NULL)
-        rc = cc_header_check(KEYS[K_INVOCATION_ID_HEADER], strlen(KEYS[K_INVOCATION_ID_HEADER]), v, n, err);
+        rc = check_value(K_INVOCATION_ID_HEADER, v, n, err);
     if (rc == CC_OK && ids->request_arg && (v = lua_tolstring(L, ids->request_arg, &n)) != NULL)
-        rc = cc_header_check(KEYS[K_REQUEST_HEADER], strlen(KEYS[K_REQUEST_HEADER]), v, n, err);
+        rc = check_value(K_REQUEST_HEADER, v, n, err);
     return rc;
 }
 
@@ -639,10 +643,9 @@ static int check_headers(const cc_header_t *h, size_t nh, size_t nparts, const t
         rc = cc_header_check(h[i].name, h[i].name_len, h[i].value, h[i].value_len, err);
     for (; rc == CC_OK && i < nh; i++) /* ours: their text from outside */
         if (h[i].name == KEYS[K_TOKEN_HEADER] || (h[i].name == KEYS[K_DATE_HEADER] && date_given))
-            rc = cc_header_check(h[i].name, h[i].name_len, h[i].value, h[i].value_len, err);
+            rc = cc_header_check_value(h[i].name, h[i].name_len, h[i].value, h[i].value_len, err);
     if (rc == CC_OK && creds->access_key_id)
-        rc = cc_header_check(KEYS[K_AUTHORIZATION], strlen(KEYS[K_AUTHORIZATION]), creds->access_key_id, key_id_len,
-                             err);
+        rc = check_value(K_AUTHORIZATION, creds->access_key_id, key_id_len, err);
     if (rc == CC_OK && !t->checked)
         rc = check_target_headers(t, err);
     return rc;

@@ -79,12 +79,15 @@ static uint64_t next(void)
     return state[1] + s0;
 }
 
+/* Where each byte's two hex digits go in "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
+static const unsigned char AT[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+
 void cc_uuid4(char out[37])
 {
     static const char digits[] = "0123456789abcdef";
     unsigned char b[16];
     uint64_t hi, lo;
-    int i, at = 0;
+    int i;
     pid_t pid = current_pid();
     if (seeded_by != pid || (state[0] | state[1]) == 0)
         seed(pid);
@@ -96,11 +99,10 @@ void cc_uuid4(char out[37])
     }
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* variant 10 */
-    for (i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[at++] = '-';
-        out[at++] = digits[b[i] >> 4];
-        out[at++] = digits[b[i] & 15];
+    for (i = 0; i < 16; i++) { /* no branch per byte for the dashes */
+        out[AT[i]] = digits[b[i] >> 4];
+        out[AT[i] + 1] = digits[b[i] & 15];
     }
-    out[at] = '\0';
+    out[8] = out[13] = out[18] = out[23] = '-';
+    out[36] = '\0';
 }

@@ -559,11 +559,15 @@ static void id_of_child(char out[37])
 static void test_request_ids(void)
 {
     char parent[37], first[37], second[37], next[37];
-    int i, well_formed = 1;
-    cc_uuid4(parent);
-    for (i = 0; i < 36; i++)
-        well_formed &= (i == 8 || i == 13 || i == 18 || i == 23) ? parent[i] == '-' : strchr("0123456789abcdef", parent[i]) != NULL;
-    CHECK(well_formed && parent[14] == '4' && strchr("89ab", parent[19]) != NULL, "a request id is a UUID v4");
+    int i, k, well_formed = 1;
+    for (k = 0; k < 1000; k++) {
+        cc_uuid4(parent);
+        for (i = 0; i < 36; i++)
+            well_formed &= (i == 8 || i == 13 || i == 18 || i == 23) ? parent[i] == '-'
+                                                                       : parent[i] && strchr("0123456789abcdef", parent[i]);
+        well_formed &= parent[36] == '\0' && parent[14] == '4' && strchr("89ab", parent[19]) != NULL;
+    }
+    CHECK(well_formed, "a request id is a UUID v4, a thousand of them");
     id_of_child(first);
     id_of_child(second);
     cc_uuid4(next);
