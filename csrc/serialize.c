@@ -247,8 +247,11 @@ static int put_path(const cc_operation_t *op, const cc_value_t *params, cc_buf_t
         const cc_value_t *v;
         size_t n;
         int greedy;
-        if (*p != '{') {
-            cc_buf_putc(path, *p++);
+        if (*p != '{') { /* the template's text up to its next label, in one append */
+            const char *label = memchr(p, '{', (size_t)(end - p));
+            const char *stop = label ? label : end;
+            cc_buf_append(path, p, (size_t)(stop - p));
+            p = stop;
             continue;
         }
         close = memchr(p, '}', (size_t)(end - p));
