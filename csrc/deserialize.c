@@ -196,7 +196,9 @@ static int read_structure(reader_t *r, const cc_shape_t *s)
     int more;
     if (cc_jlex_open(&r->lx) != CC_OK)
         return r->err->code;
-    EMIT(r, table(r->sink->ctx, 0, s->nmembers));
+    /* room for every member, but none for an empty object ("{}", the answer
+     * of many an update): a table with room costs an allocation more */
+    EMIT(r, table(r->sink->ctx, 0, cc_jlex_peek(&r->lx) == '}' ? 0 : s->nmembers));
     while ((more = cc_jlex_more(&r->lx, '}', &count)) > 0) {
         const cc_member_t *m;
         const char *key;
