@@ -14,6 +14,12 @@
 --   floor:<Operation>  (bench/tables.c) reading the call's parameters through
 --                      the Lua API and hashing its body, nothing else: what
 --                      no client reading Lua tables can go below
+--   floor_share:<Op>   (with floor:<Op>, but DescribeCampaign) what a client
+--   describe_share:<Op> costing that floor beside a describe's own work would
+--                      take, (describe - its floor + the op's floor) / the
+--                      op's call, and describe / the op's call: ratios of
+--                      the client's own figures, timed in turns in one
+--                      process, so the machine's state cancels out
 --   sign               a bare SigV4 signature (cached key) through the binding
 --   startup            require + cc.new, in this fresh process
 --   rss_kib            RSS growth over 300,000 calls (only with --rss)
@@ -98,15 +104,49 @@ local function same(a, b)
   return true
 end
 
+local unpack = table.unpack or unpack -- Lua 5.1 and LuaJIT
+
+--- The median over slices of fn(t1, t2, ...), each t the time of one call
+-- of fns[k] in that slice: the calls take turns, slice by slice.
+local function shares(fns, fn, n)
+  local per_slice, each = math.max(1, math.floor(n / SLICES)), {}
+  for _, f in ipairs(fns) do for _ = 1, math.min(n, 500) do f() end end -- warm up
+  for slice = 1, SLICES do
+    local t = {}
+    for k, f in ipairs(fns) do
+      local t0 = core.monotonic()
+      for _ = 1, per_slice do f() end
+      t[k] = (core.monotonic() - t0) / per_slice
+    end
+    each[slice] = fn(unpack(t))
+  end
+  table.sort(each)
+  return each[math.floor((SLICES + 1) / 2)]
+end
+
 local has_tables, tables = pcall(require, "bench_tables")
 if has_tables then
-  for _, input in ipairs(INPUTS) do
-    local name, params = input[1], input[2]
+  local function floor_of(name, params)
     local body = assert(core.build(name, params)).body or ""
-    measure("floor:" .. name, function()
+    return function()
       tables.walk(params)
       tables.hash(body)
-    end)
+    end
+  end
+  local describe_params = { id = "c-7f3a9e" }
+  local describe_call = function() assert(client:call("DescribeCampaign", describe_params)) end
+  local describe_floor = floor_of("DescribeCampaign", describe_params)
+  for _, input in ipairs(INPUTS) do
+    local name, params = input[1], input[2]
+    local floor = floor_of(name, params)
+    measure("floor:" .. name, floor)
+    if name ~= "DescribeCampaign" and (not ONLY or ONLY == "floor:" .. name) then
+      local op_call = function() assert(client:call(name, params)) end
+      local fns = { op_call, describe_call, describe_floor, floor }
+      print(string.format("floor_share:%s\t%.4f\t0", name,
+        shares(fns, function(c, d, fd, f) return (d - fd + f) / c end, N)))
+      print(string.format("describe_share:%s\t%.4f\t0", name, shares(fns, function(c, d) return d / c end, N)))
+    end
   end
   local answer = tables.load("DescribeCampaign", DESCRIBE)
   assert(same(tables.build(answer), core.parse("DescribeCampaign", 200, DESCRIBE)), "describe tables differ")

@@ -63,8 +63,8 @@ local lines = {
   { "the list's floor", "\n%- list_1000: making its Lua tables alone [^\n]*"
     .. (botocore and "no parser could take it past " .. NUMBER .. "x botocore[^\n]*" or "")
     .. "reading the JSON is the other %-?" .. NUMBER .. " us" },
-  { "the request side's floor", "\n%- the request side's floor [^\n]*: CreateCampaign " .. NUMBER .. " of "
-    .. NUMBER .. " us" },
+  { "the request side's floor", "\n%- the request side's floor [^\n]*: CreateCampaign " .. NUMBER .. " us %("
+    .. NUMBER .. "%% of its call" },
   { "startup", "\n%- startup %(require %+ cc.new%): " .. NUMBER .. " ms" },
   { "RSS growth", "\n%- RSS growth over 300,000 calls: %-?%d+ KiB" },
 }
