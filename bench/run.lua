@@ -64,7 +64,11 @@ end
 -- to the next (every side at once: a describe took 3.6 us and botocore's
 -- 296 us in one minute, 5.8 and 470 in another), so figures measured
 -- minutes apart would make a ratio of two states; a ratio is the median of
--- the rounds' ratios (paired below).
+-- the rounds' ratios (paired below). The client's runs go on either side of
+-- botocore's (client, JIT, botocore, JIT, client), and a ratio takes the
+-- mean of the two: a change of state within the figure moves it half as
+-- much.
+local again, jit_again = {}, {}
 local FIGURES = figures(CLIENT)
 local BOTO_HAS = has_botocore and select(2, figures(BOTO)) or {}
 for round = 1, RUNS do
@@ -74,7 +78,11 @@ for round = 1, RUNS do
     collect(CLIENT .. N .. " --only " .. name, 1, ours, allocs)
     if JIT then collect(JIT .. N .. " --only " .. name, 1, jit) end
     -- a tenth as many: each of its calls costs 30 to 100 of ours
-    if BOTO_HAS[name] then collect(BOTO .. math.max(1, math.floor(N / 10)) .. " --only " .. name, 1, boto) end
+    if BOTO_HAS[name] then
+      collect(BOTO .. math.max(1, math.floor(N / 10)) .. " --only " .. name, 1, boto)
+      if JIT then collect(JIT .. N .. " --only " .. name, 1, jit_again) end
+      collect(CLIENT .. N .. " --only " .. name, 1, again)
+    end
   end
   if has_nginx then collect(ENV .. " " .. LUA .. " bench/loopback.lua " .. BUILD .. "/curl_loop " .. N, 1, loop) end
 end
@@ -134,6 +142,16 @@ local function rounds(op, ...)
 end
 local function per_round(a, b, op) return rounds(op, a, b) end
 
+-- The client's side of a ratio with botocore: per round, the mean of its
+-- runs before and after botocore's (the runs before alone where there was
+-- no run after).
+local function around(before, after)
+  if not (before and after) or #before ~= #after then return before end
+  local m = {}
+  for i = 1, #before do m[i] = (before[i] + after[i]) / 2 end
+  return m
+end
+
 -- The ratio column: the rounds' ratio, or "-".
 local function paired(a, b)
   local r = per_round(a, b, divide)
@@ -161,8 +179,9 @@ for _, name in ipairs(names) do
   out("| %s | %.2f us | %s | %s | %s | %s | %s |%s", name, mine,
     allocs[name] and string.format("%.0f", allocs[name]) or "-",
     instr[name] and string.format("%.0f", instr[name]) or "-", theirs and string.format("%.1f us", theirs) or "-",
-    paired(boto[name], ours[name]), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
-    JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-", paired(boto[name], jit[name]))
+    paired(boto[name], around(ours[name], again[name])), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
+    JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-",
+      paired(boto[name], around(jit[name], jit_again[name])))
       or "")
 end
 local sign = median(ours.sign)
@@ -183,10 +202,11 @@ end
 -- bound is the paired ratio over the floor's share of the call, a ratio of
 -- the client's own figures timed in turns in one process: neither mixes two
 -- states of the machine.
-local D, BD = ours["call:DescribeCampaign"], boto["call:DescribeCampaign"]
+local D, BD = around(ours["call:DescribeCampaign"], again["call:DescribeCampaign"]), boto["call:DescribeCampaign"]
 local floors, bounds, at_goal = {}, {}, {}
 for _, op in ipairs(share_ops) do
-  local call, share, d = ours["call:" .. op], ours["floor_share:" .. op], ours["describe_share:" .. op]
+  local call, share, d = around(ours["call:" .. op], again["call:" .. op]), ours["floor_share:" .. op],
+    ours["describe_share:" .. op]
   floors[#floors + 1] = string.format("%s %.2f us (%.0f%% of its call with a describe's own work)", op,
     median(ours["floor:" .. op]), 100 * median(share))
   local b = rounds(function(boto_op, c, fs) return boto_op / c / fs end, boto["call:" .. op], call, share)
@@ -249,8 +269,9 @@ end
 local f = assert(io.open(RESULTS, "wb"))
 f:write("# Benchmark results\n\n")
 f:write(string.format("Written by `make bench` on %s. Machine: %s, %s CPUs; %s. Medians of %d rounds, each a run "
-  .. "of every side in turn, figure by figure (a ratio is the median of the rounds' ratios: the two sides of a "
-  .. "figure share the load of its moment); "
+  .. "of every side in turn, figure by figure, the client's on either side of botocore's (a ratio is the median of the "
+  .. "rounds' ratios, each over the mean of the client's two runs: the two sides of a figure share the load of its "
+  .. "moment); "
   .. "instructions per op from callgrind (the difference of 200 and 400 iterations, each after as many warm-up "
   .. "calls; OpenSSL runs its generic code under valgrind, so signing counts run high).%s\n\n",
   os.date("!%Y-%m-%d %H:%M UTC"), (sh("uname -srm"):gsub("%s+$", "")), (sh("nproc"):gsub("%s+$", "")),
