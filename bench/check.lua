@@ -22,6 +22,17 @@ local function check(ok, what)
   end
 end
 
+-- the pairing of rounds: a round where the client's two runs around
+-- botocore's differ by more than a fifth is left out, unless all are
+local function ratio(boto, before, after)
+  return S.rounds(function(b, c) return b / c end, boto, S.around(before, after))
+end
+check(ratio({ 300, 300, 300 }, { 3, 3, 3 }, { 3, 3, 3 }) == 100, "steady rounds: botocore over the client's mean")
+check(ratio({ 300, 600, 600 }, { 3, 3, 3 }, { 3, 5, 5 }) == 100, "rounds that changed state are left out")
+check(ratio({ 400, 400, 400 }, { 3, 3, 3 }, { 5, 5, 5 }) == 100, "every round changed: their means")
+check(ratio({ 300, 330 }, { 3, 3 }, { 3, 3.3 }) ~= nil, "a change within a fifth is kept")
+check(S.rounds(function(b, c) return b / c end, { 300 }, nil) == nil, "a side not measured: no ratio")
+
 local results = (sh("mktemp"):gsub("%s+$", ""))
 local out, ok = sh(string.format("BENCH_N=50 BENCH_CALLGRIND=0 BENCH_RESULTS=%s %s bench/run.lua %s %s 1 2>&1",
   results, LUA, LUA, BUILD))

@@ -118,39 +118,8 @@ end
 local function divide(a, b) return a / b end
 local function subtract(a, b) return a - b end
 
--- The median over the rounds of op(a[i], b[i], ...): the figures of one
--- round share its load. Lists of different lengths (a side missing from a
--- round) fall back on op of the medians; nil when a side was not measured.
-local unpack = table.unpack or unpack -- Lua 5.1 and LuaJIT
-local function rounds(op, ...)
-  local lists, n = { ... }, select("#", ...)
-  for k = 1, n do
-    if not lists[k] then return nil end
-    if #lists[k] ~= #lists[1] then
-      local medians = {}
-      for j = 1, n do medians[j] = median(lists[j]) end
-      return op(unpack(medians, 1, n))
-    end
-  end
-  local r = {}
-  for i = 1, #lists[1] do
-    local row = {}
-    for k = 1, n do row[k] = lists[k][i] end
-    r[i] = op(unpack(row, 1, n))
-  end
-  return median(r)
-end
+local rounds, around = S.rounds, S.around
 local function per_round(a, b, op) return rounds(op, a, b) end
-
--- The client's side of a ratio with botocore: per round, the mean of its
--- runs before and after botocore's (the runs before alone where there was
--- no run after).
-local function around(before, after)
-  if not (before and after) or #before ~= #after then return before end
-  local m = {}
-  for i = 1, #before do m[i] = (before[i] + after[i]) / 2 end
-  return m
-end
 
 -- The ratio column: the rounds' ratio, or "-".
 local function paired(a, b)

@@ -53,4 +53,57 @@ function M.median(list)
   return t[math.ceil(#t / 2)]
 end
 
+local unpack = table.unpack or unpack -- Lua 5.1 and LuaJIT
+
+--- The median over the rounds of op(a[i], b[i], ...): the figures of one
+-- round share its load. A round where a figure is false (see around) is
+-- left out, unless all are. Lists of different lengths (a side missing from
+-- a round) fall back on op of the medians; nil when a side was not measured.
+function M.rounds(op, ...)
+  local lists, n = { ... }, select("#", ...)
+  for k = 1, n do
+    if not lists[k] then return nil end
+    if #lists[k] ~= #lists[1] then
+      local medians = {}
+      for j = 1, n do medians[j] = M.median(lists[j].fallback or lists[j]) end
+      return op(unpack(medians, 1, n))
+    end
+  end
+  local r, all = {}, {}
+  for i = 1, #lists[1] do
+    local row, kept = {}, true
+    for k = 1, n do
+      row[k] = lists[k][i]
+      if row[k] == false then kept = false end
+    end
+    if kept then r[#r + 1] = op(unpack(row, 1, n)) end
+    all[i] = row
+  end
+  if #r == 0 then -- every round left out: the rounds as they were, their runs' means
+    for i, row in ipairs(all) do
+      for k = 1, n do if row[k] == false then row[k] = (lists[k].fallback or {})[i] end end
+      r[i] = op(unpack(row, 1, n))
+    end
+  end
+  return M.median(r)
+end
+
+--- The client's side of a ratio with botocore: per round, the mean of its
+-- runs before and after botocore's (the runs before alone where there was
+-- no run after). A round whose two runs differ by more than a fifth saw
+-- the machine change state around botocore's run, which then belongs to
+-- neither: false, and the ratio leaves it out.
+local STATE_CHANGE = 1.2
+function M.around(before, after)
+  if not (before and after) or #before ~= #after then return before end
+  local m, means = {}, {}
+  for i = 1, #before do
+    means[i] = (before[i] + after[i]) / 2
+    local steady = math.max(before[i], after[i]) <= STATE_CHANGE * math.min(before[i], after[i])
+    m[i] = steady and means[i] or false
+  end
+  m.fallback = means
+  return m
+end
+
 return M
