@@ -163,8 +163,7 @@ cc_http_t *cc_http_new(const cc_http_options_t *opts, cc_err_t *err)
  * its header option is reset. */
 static void forget_lines(cc_http_t *h)
 {
-    if (h->lines.data)
-        cc_wipe(h->lines.data, h->lines.len);
+    cc_wipe(h->lines.data, h->lines.len);
     cc_buf_reset(&h->lines);
 }
 

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #define SHA256_LEN 32
@@ -603,8 +602,7 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
 done:
     /* the canonical request holds the session token's header: kept buffers
      * keep no credential between calls */
-    if (creq->data)
-        cc_wipe(creq->data, creq->len);
+    cc_wipe(creq->data, creq->len);
     cc_buf_trim(creq, KEEP_SCRATCH_BYTES);
     cc_buf_trim(sh, KEEP_SCRATCH_BYTES);
     cc_buf_trim(sts, KEEP_SCRATCH_BYTES);
