@@ -68,20 +68,39 @@ end
 -- The calls are timed in five slices and the median slice is reported: a
 -- burst of this shared machine's slowness spoils one slice, not the figure.
 local SLICES = 5
+local unpack = table.unpack or unpack -- Lua 5.1 and LuaJIT
+
+--- Warms fns up, then times n calls of each in SLICES slices, the fns
+-- taking turns within a slice: per slice, the seconds one call of each took
+-- ({t1, t2, ...}), and the core's allocations over the timed calls.
+local function slices(fns, n)
+  local per_slice, each = math.max(1, math.floor(n / SLICES)), {}
+  for _, f in ipairs(fns) do for _ = 1, math.min(n, 500) do f() end end -- warm up
+  local a0 = core.allocations()
+  for slice = 1, SLICES do
+    local t = {}
+    for k, f in ipairs(fns) do
+      local t0 = core.monotonic()
+      for _ = 1, per_slice do f() end
+      t[k] = (core.monotonic() - t0) / per_slice
+    end
+    each[slice] = t
+  end
+  return each, (core.allocations() - a0) / (per_slice * SLICES * #fns)
+end
+
+--- The median over the slices of fn(t1, t2, ...).
+local function median_slice(each, fn)
+  local v = {}
+  for k, t in ipairs(each) do v[k] = fn(unpack(t)) end
+  table.sort(v)
+  return v[math.floor((SLICES + 1) / 2)]
+end
+
 local function measure(name, fn, n)
   if ONLY and ONLY ~= name then return end
-  n = n or N
-  for _ = 1, math.min(n, 500) do fn() end -- warm up
-  local a0 = core.allocations()
-  local per_slice, each = math.max(1, math.floor(n / SLICES)), {}
-  for slice = 1, SLICES do
-    local t = core.monotonic()
-    for _ = 1, per_slice do fn() end
-    each[slice] = (core.monotonic() - t) / per_slice
-  end
-  table.sort(each)
-  print(string.format("%s\t%.3f\t%.1f", name, each[math.floor((SLICES + 1) / 2)] * 1e6,
-    (core.allocations() - a0) / (per_slice * SLICES)))
+  local each, allocations = slices({ fn }, n or N)
+  print(string.format("%s\t%.3f\t%.1f", name, median_slice(each, function(t) return t end) * 1e6, allocations))
 end
 
 if not ONLY or ONLY == "startup" then print(string.format("startup\t%.1f\t0", startup * 1e6)) end
@@ -104,26 +123,6 @@ local function same(a, b)
   return true
 end
 
-local unpack = table.unpack or unpack -- Lua 5.1 and LuaJIT
-
---- The median over slices of fn(t1, t2, ...), each t the time of one call
--- of fns[k] in that slice: the calls take turns, slice by slice.
-local function shares(fns, fn, n)
-  local per_slice, each = math.max(1, math.floor(n / SLICES)), {}
-  for _, f in ipairs(fns) do for _ = 1, math.min(n, 500) do f() end end -- warm up
-  for slice = 1, SLICES do
-    local t = {}
-    for k, f in ipairs(fns) do
-      local t0 = core.monotonic()
-      for _ = 1, per_slice do f() end
-      t[k] = (core.monotonic() - t0) / per_slice
-    end
-    each[slice] = fn(unpack(t))
-  end
-  table.sort(each)
-  return each[math.floor((SLICES + 1) / 2)]
-end
-
 local has_tables, tables = pcall(require, "bench_tables")
 if has_tables then
   local function floor_of(name, params)
@@ -142,10 +141,10 @@ if has_tables then
     measure("floor:" .. name, floor)
     if name ~= "DescribeCampaign" and (not ONLY or ONLY == "floor:" .. name) then
       local op_call = function() assert(client:call(name, params)) end
-      local fns = { op_call, describe_call, describe_floor, floor }
+      local each = slices({ op_call, describe_call, describe_floor, floor }, N) -- both shares from the same slices
       print(string.format("floor_share:%s\t%.4f\t0", name,
-        shares(fns, function(c, d, fd, f) return (d - fd + f) / c end, N)))
-      print(string.format("describe_share:%s\t%.4f\t0", name, shares(fns, function(c, d) return d / c end, N)))
+        median_slice(each, function(c, d, fd, f) return (d - fd + f) / c end)))
+      print(string.format("describe_share:%s\t%.4f\t0", name, median_slice(each, function(c, d) return d / c end)))
     end
   end
   local answer = tables.load("DescribeCampaign", DESCRIBE)
