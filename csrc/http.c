@@ -182,10 +182,19 @@ void cc_http_free(cc_http_t *h)
     cc_free(h);
 }
 
-/* The lines curl sends beside the request's: no Expect: 100-continue round
- * trip, and none of curl's default headers that the request did not sign
- * (Accept, a form Content-Type). */
-static const char *const CURL_OFF[] = {"Expect:", "Accept:", "Content-Type:"};
+/* The lines curl sends beside the request's, turning off curl's own
+ * headers that the request did not sign: Accept always; for a request that
+ * goes out with a body (POST, PUT, or any with one), the Expect: 100-continue
+ * round trip and, when the request has no body of its own, a form
+ * Content-Type. A GET or DELETE without a body gets neither from curl, and
+ * each line given costs curl a scan per header it looks for. */
+static const char *const CURL_OFF[] = {"Accept:", "Expect:", "Content-Type:"};
+
+/* Whether req goes out through curl's POST path (a body, even empty). */
+static int sends_body(const cc_http_request_t *req)
+{
+    return req->has_body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0;
+}
 
 /* Node i of curl's list points at the line about to be written: h->lines
  * was reserved whole, so it never moves while the lines go in. */
@@ -199,7 +208,7 @@ static void link_line(cc_http_t *h, size_t i, size_t count)
  * off, into h->lines, and links h->nodes over them for CURLOPT_HTTPHEADER. */
 static int set_lines(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
 {
-    size_t i, n = req->nheaders, off = req->has_body ? 2 : 3, bytes = 0, count = n + off;
+    size_t i, n = req->nheaders, off = !sends_body(req) ? 1 : req->has_body ? 2 : 3, bytes = 0, count = n + off;
     for (i = 0; i < n; i++)
         bytes += strlen(req->headers[i]) + 2; /* a ';' may stand for ": " and a NUL */
     for (i = 0; i < off; i++)
@@ -261,7 +270,7 @@ int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_
     if (strcmp(req->method, "GET") == 0 && !req->has_body) {
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
-    } else if (req->has_body || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0) {
+    } else if (sends_body(req)) {
         /* a transfer on a multi handle outlives the caller's string: copied;
          * a blocking one ends before the caller's string can go: not */
         curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->has_body ? req->body_len : 0));

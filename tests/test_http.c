@@ -66,16 +66,30 @@ static int server_start(server_t *s, pthread_t *thread)
 }
 /* }====== */
 
-static int perform(cc_http_t *h, const char *url, const char *const *lines, size_t n, cc_http_response_t *resp)
+static int perform_method(cc_http_t *h, const char *method, const char *url, const char *const *lines, size_t n,
+                          cc_http_response_t *resp)
 {
     cc_http_request_t req;
     cc_err_t err;
     memset(&req, 0, sizeof req);
-    req.method = "GET";
+    req.method = method;
     req.url = url;
     req.headers = lines;
     req.nheaders = n;
     return cc_http_perform(h, &req, resp, &err);
+}
+
+static int perform(cc_http_t *h, const char *url, const char *const *lines, size_t n, cc_http_response_t *resp)
+{
+    return perform_method(h, "GET", url, lines, n, resp);
+}
+
+/* None of curl's own headers in a request's head: the lines that turn them
+ * off are given only where curl would add one. */
+static int no_curl_defaults(const char *head)
+{
+    return strstr(head, "\r\nAccept:") == NULL && strstr(head, "\r\nExpect:") == NULL &&
+           strstr(head, "\r\nContent-Type:") == NULL;
 }
 
 static void test_wire(void)
@@ -114,9 +128,7 @@ static void test_wire(void)
     CHECK(strstr(s.heads[0], "\r\nX-Empty:\r\n") != NULL, "an empty value is sent, not dropped");
     CHECK(strstr(s.heads[0], long_line) != NULL, "a 315-byte line whole");
     CHECK(strstr(s.heads[0], "\r\nX-Last: 1\r\n") != NULL, "the last line");
-    CHECK(strstr(s.heads[0], "\r\nAccept:") == NULL && strstr(s.heads[0], "\r\nExpect:") == NULL &&
-              strstr(s.heads[0], "\r\nContent-Type:") == NULL,
-          "none of curl's own defaults");
+    CHECK(no_curl_defaults(s.heads[0]), "none of curl's own defaults");
 
     CHECK(perform(h, url, second, 1, &resp) == CC_OK, "the next request on the handle");
     CHECK(strstr(s.heads[1], "X-Amz-Date") != NULL && strstr(s.heads[1], "X-Long") == NULL &&
@@ -136,6 +148,16 @@ static void test_wire(void)
     CHECK(perform(h, url, first, 4, &resp) == CC_E_PARAM, "a line with CR LF is refused");
     CHECK(s.requests == 3, "and nothing is sent");
     CHECK(perform(h, url, second, 1, &resp) == CC_OK && s.requests == 4, "the handle works after a refusal");
+    CHECK(perform_method(h, "DELETE", url, second, 1, &resp) == CC_OK && s.requests == 5 &&
+              strstr(s.heads[0], "DELETE /campaigns-v2/c-1 HTTP/1.1\r\n") == s.heads[0],
+          "a DELETE without a body");
+    CHECK(no_curl_defaults(s.heads[0]) && strstr(s.heads[0], "Content-Length") == NULL,
+          "with none of curl's own headers");
+    CHECK(perform_method(h, "POST", url, second, 1, &resp) == CC_OK && s.requests == 6 &&
+              strstr(s.heads[1], "POST /campaigns-v2/c-1 HTTP/1.1\r\n") == s.heads[1],
+          "a POST without a body");
+    CHECK(no_curl_defaults(s.heads[1]) && strstr(s.heads[1], "\r\nContent-Length: 0\r\n") != NULL,
+          "with none of curl's own headers, its length 0");
     cc_http_free(h); /* closes the connection: the server's thread ends */
     pthread_join(thread, NULL);
     close(s.listener);
