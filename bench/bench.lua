@@ -1,5 +1,6 @@
 -- The client's per-call costs without the network, one line per figure:
 --   <name> <TAB> <microseconds per op> <TAB> <core allocations per op>
+--     [<TAB> <Lua heap allocations per op>]   (with bench/tables.c built)
 -- bench/botocore_bench.py prints the same names for botocore; bench/run.lua
 -- runs both several times, takes medians and writes bench/RESULTS.md.
 --
@@ -97,10 +98,17 @@ local function median_slice(each, fn)
   return v[math.floor((SLICES + 1) / 2)]
 end
 
+local has_tables, tables = pcall(require, "bench_tables")
+
 local function measure(name, fn, n)
   if ONLY and ONLY ~= name then return end
   local each, allocations = slices({ fn }, n or N)
-  print(string.format("%s\t%.3f\t%.1f", name, median_slice(each, function(t) return t end) * 1e6, allocations))
+  -- the interpreter's allocations are counted in calls of their own, after
+  -- the timing: the counting allocator would weigh on the time
+  local counted = math.max(1, math.min(n or N, 200))
+  local lua_allocations = has_tables and tables.lua_allocations(fn, counted) / counted
+  print(string.format("%s\t%.3f\t%.1f%s", name, median_slice(each, function(t) return t end) * 1e6, allocations,
+    lua_allocations and string.format("\t%.1f", lua_allocations) or ""))
 end
 
 if not ONLY or ONLY == "startup" then print(string.format("startup\t%.1f\t0", startup * 1e6)) end
@@ -123,7 +131,6 @@ local function same(a, b)
   return true
 end
 
-local has_tables, tables = pcall(require, "bench_tables")
 if has_tables then
   local function floor_of(name, params)
     local body = assert(core.build(name, params)).body or ""

@@ -46,7 +46,7 @@ check(text:match("^# Benchmark results\n") ~= nil, "the results file has its tit
 local sides = S.sides(LUA, BUILD)
 local botocore, loopback = sides.botocore, sides.loopback
 
--- | figure | client | allocations | instructions | botocore | botocore / client | goal |
+-- | figure | client | core allocations | Lua allocations | instructions | botocore | botocore / client | goal |
 local NUMBER = "%d+%.?%d*"
 local figures = { "call:CreateCampaign", "call:DescribeCampaign", "call:PutInstanceCommunicationLimits",
   "call:UpdateCampaignCommunicationLimits", "call:UpdateCampaignCommunicationTime", "describe_2k",
@@ -60,10 +60,11 @@ for _, name in ipairs(figures) do
   local cells = {}
   for cell in row:gmatch("%s*([^|]-)%s*|") do cells[#cells + 1] = cell end
   check((cells[1] or ""):match("^" .. NUMBER .. " us$") ~= nil, name .. ": the client's time, got " .. tostring(cells[1]))
-  check((cells[2] or ""):match("^%d+$") ~= nil, name .. ": allocations counted, got " .. tostring(cells[2]))
+  check((cells[2] or ""):match("^%d+$") ~= nil, name .. ": core allocations counted, got " .. tostring(cells[2]))
+  check((cells[3] or ""):match("^" .. NUMBER .. "$") ~= nil, name .. ": Lua allocations counted, got " .. tostring(cells[3]))
   if botocore and not name:match("_tables$") and not name:match("^floor:") then
-    check((cells[4] or ""):match("^" .. NUMBER .. " us$") ~= nil, name .. ": botocore's time, got " .. tostring(cells[4]))
-    check((cells[5] or ""):match("^" .. NUMBER .. "x$") ~= nil, name .. ": the ratio, got " .. tostring(cells[5]))
+    check((cells[5] or ""):match("^" .. NUMBER .. " us$") ~= nil, name .. ": botocore's time, got " .. tostring(cells[5]))
+    check((cells[6] or ""):match("^" .. NUMBER .. "x$") ~= nil, name .. ": the ratio, got " .. tostring(cells[6]))
   end
 end
 

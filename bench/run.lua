@@ -30,20 +30,22 @@ local sides = S.sides(LUA, BUILD)
 
 local function have(cmd) return select(2, sh("command -v " .. cmd .. " >/dev/null")) end
 
--- name -> list of values over the runs (column 1: us/op or req/s, column 2: allocations)
+-- name -> list of values over the runs (column 1: us/op or req/s; column 2:
+-- core allocations, column 3: the Lua heap's, into allocs.core and .lua)
 local function collect(cmd, runs, into, allocs)
   for _ = 1, runs do
     local out, ok = sh(cmd)
     assert(ok, cmd .. " failed:\n" .. out)
-    for name, value, alloc in out:gmatch("([%w_:]+)\t([%d.]+)\t?([%d.]*)") do
+    for name, value, core_allocs, lua_allocs in out:gmatch("([%w_:]+)\t([%d.]+)\t?([%d.]*)\t?([%d.]*)") do
       into[name] = into[name] or {}
       table.insert(into[name], tonumber(value))
-      if allocs and alloc ~= "" then allocs[name] = tonumber(alloc) end
+      if allocs and core_allocs ~= "" then allocs.core[name] = tonumber(core_allocs) end
+      if allocs and lua_allocs ~= "" then allocs.lua[name] = tonumber(lua_allocs) end
     end
   end
 end
 
-local ours, allocs, boto, loop, jit = {}, {}, {}, {}, {}
+local ours, allocs, boto, loop, jit = {}, { core = {}, lua = {} }, {}, {}, {}
 local has_botocore, has_nginx = sides.botocore, sides.loopback
 local CLIENT = ENV .. " " .. LUA .. " bench/bench.lua --iterations "
 local JIT = JIT_LUA and (env(JIT_BUILD) .. " " .. JIT_LUA .. " bench/bench.lua --iterations ")
@@ -128,8 +130,9 @@ local function paired(a, b)
 end
 
 local JIT_HEAD = JIT_LUA and string.format(" %s | botocore / %s |", JIT_LUA, JIT_LUA) or ""
-out("| figure | client | allocations | instructions | botocore | botocore / client | goal |%s", JIT_HEAD)
-out("|---|---|---|---|---|---|---|%s", JIT_LUA and "---|---|" or "")
+out("| figure | client | core allocations | Lua allocations | instructions | botocore | botocore / client | goal |%s",
+  JIT_HEAD)
+out("|---|---|---|---|---|---|---|---|%s", JIT_LUA and "---|---|" or "")
 local names = {}
 local share_ops = {} -- the operations with floor shares (ratios, not times: no row of the table)
 for name in pairs(ours) do
@@ -145,8 +148,9 @@ local GOALS = { ["call:DescribeCampaign"] = 100, ["call:CreateCampaign"] = 100, 
   ["call:UpdateCampaignCommunicationLimits"] = 100, ["call:PutInstanceCommunicationLimits"] = 100, list_1000 = 30 }
 for _, name in ipairs(names) do
   local mine, theirs, jitted = median(ours[name]), median(boto[name]), median(jit[name])
-  out("| %s | %.2f us | %s | %s | %s | %s | %s |%s", name, mine,
-    allocs[name] and string.format("%.0f", allocs[name]) or "-",
+  out("| %s | %.2f us | %s | %s | %s | %s | %s | %s |%s", name, mine,
+    allocs.core[name] and string.format("%.0f", allocs.core[name]) or "-",
+    allocs.lua[name] and string.format("%.1f", allocs.lua[name]) or "-",
     instr[name] and string.format("%.0f", instr[name]) or "-", theirs and string.format("%.1f us", theirs) or "-",
     paired(boto[name], around(ours[name], again[name])), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
     JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-",
@@ -241,6 +245,9 @@ f:write(string.format("Written by `make bench` on %s. Machine: %s, %s CPUs; %s. 
   .. "of every side in turn, figure by figure, the client's on either side of botocore's (a ratio is the median of the "
   .. "rounds' ratios, each over the mean of the client's two runs: the two sides of a figure share the load of its "
   .. "moment); "
+  .. "allocations per op: the C core's (its own counter) and the Lua heap's (new or grown blocks, counted over "
+  .. "calls of their own by an allocator wrapped around the state's, bench/tables.c; the figures through a "
+  .. "transport, call: and describe_2k, include the three of the transport's answer table); "
   .. "instructions per op from callgrind (the difference of 200 and 400 iterations, each after as many warm-up "
   .. "calls; OpenSSL runs its generic code under valgrind, so signing counts run high).%s\n\n",
   os.date("!%Y-%m-%d %H:%M UTC"), (sh("uname -srm"):gsub("%s+$", "")), (sh("nproc"):gsub("%s+$", "")),
