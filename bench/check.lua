@@ -81,6 +81,7 @@ local lines = {
   { "RSS growth", "\n%- RSS growth over 300,000 calls: %-?%d+ KiB" },
 }
 if botocore then
+  lines[#lines + 1] = { "the ratio goals met", "\n%- ratio goals met on [^\n:]+: [^\n]*%(%d of 6%)" }
   lines[#lines + 1] = { "the request side's bound", "\n%- beside a describe's own work, a client whose [^\n]*"
     .. "CreateCampaign " .. NUMBER .. "x[^\n]*were a describe at 100x botocore: [^\n]*CreateCampaign " .. NUMBER .. "x" }
 end

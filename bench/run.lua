@@ -159,6 +159,23 @@ for _, name in ipairs(names) do
 end
 local sign = median(ours.sign)
 out("")
+-- the ratio goals met on each interpreter: the table judges the first only
+if has_botocore then
+  local goal_names = {}
+  for name in pairs(GOALS) do goal_names[#goal_names + 1] = name end
+  table.sort(goal_names)
+  local function met(mine, mine_again)
+    local reached = {}
+    for _, name in ipairs(goal_names) do
+      local r = per_round(boto[name], around(mine[name], mine_again[name]), divide)
+      if r and r >= GOALS[name] then reached[#reached + 1] = name end
+    end
+    return string.format("%s (%d of %d)", #reached > 0 and table.concat(reached, ", ") or "none", #reached,
+      #goal_names)
+  end
+  out("- ratio goals met on %s: %s%s", LUA, met(ours, again),
+    JIT_LUA and string.format("; under %s: %s", JIT_LUA, met(jit, jit_again)) or "")
+end
 out("- describe / bare signature: %s (goal <= 3x)", paired(ours["call:DescribeCampaign"], ours.sign))
 local l100, l1000 = median(ours.list_100), median(ours.list_1000)
 out("- list parsing per summary: %.2f us at 100, %.2f us at 1000 (linear when equal)", l100 / 100, l1000 / 1000)
