@@ -75,6 +75,20 @@ function M.many()
   reply { ok = true }
 end
 
+-- one describe through the cosocket transport of a fresh client (a raw
+-- upstream's connection is closed after its answer: no pooled connection is
+-- shared between tests), with what came of it and how long it took
+function M.raw()
+  local c = assert(cc.new { region = "us-east-1", endpoint = ngx.var.arg_endpoint, max_attempts = 1, timeout = 30,
+    max_response = tonumber(ngx.var.arg_max), credentials = { access_key_id = "test", secret_access_key = "test" } })
+  ngx.update_time()
+  local started = ngx.now()
+  local out, err = c:describe_campaign { id = "c1" }
+  ngx.update_time()
+  reply { ok = out ~= nil, name = out and out.campaign and out.campaign.name, code = err and err.code,
+    message = err and err.message, request_id = err and err.request_id, took = ngx.now() - started }
+end
+
 -- a slow upstream (1 s), answering as the service would
 function M.slow()
   ngx.sleep(tonumber(ngx.var.arg_delay) or 1)
@@ -127,6 +141,7 @@ http {
     location /one { content_by_lua_block { require("handlers").one() } }
     location /many { content_by_lua_block { require("handlers").many() } }
     location /slow/ { content_by_lua_block { require("handlers").slow() } }
+    location /raw { content_by_lua_block { require("handlers").raw() } }
   }
   server {
     listen 127.0.0.1:%d ssl;
@@ -193,6 +208,75 @@ http {
       assert.is_true(r.signature_ok, r.why)
       assert.are.equal(requests[1].peer_port, r.peer_port)
     end
+  end)
+
+  -- The cosocket transport reads answers itself (libcurl's are read in C):
+  -- each way an answer may be framed, and each way one may be hostile.
+  describe("reads the answers of a raw upstream", function()
+    local f = assert(io.open("spec/fixtures/responses/describe_campaign.json", "rb"))
+    local DESCRIBE = f:read("*a")
+    f:close()
+    local HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+    local function through(answer, query)
+      local raw = H.start_raw(answer)
+      local out = get("/raw?endpoint=" .. raw.url .. (query or ""))
+      raw.stop()
+      return out
+    end
+
+    it("by Content-Length, with any case of header name", function()
+      local out = through(HEAD .. "content-LENGTH: " .. #DESCRIBE .. "\r\n\r\n" .. DESCRIBE)
+      assert.is_true(out.ok, tostring(out.message))
+      assert.are.equal("spring-renewals", out.name)
+    end)
+
+    it("by chunks, with extensions and trailers", function()
+      local half = math.floor(#DESCRIBE / 2)
+      local out = through(HEAD .. "Transfer-Encoding: Chunked\r\n\r\n"
+        .. string.format("%x;ext=1\r\n%s\r\n%X\r\n%s\r\n", half, DESCRIBE:sub(1, half), #DESCRIBE - half,
+          DESCRIBE:sub(half + 1))
+        .. "0\r\nX-Trailer: t\r\n\r\n")
+      assert.is_true(out.ok, tostring(out.message))
+      assert.are.equal("spring-renewals", out.name)
+    end)
+
+    it("to the close when the answer has no length", function()
+      local out = through(HEAD .. "Connection: close\r\n\r\n" .. DESCRIBE)
+      assert.is_true(out.ok, tostring(out.message))
+      assert.are.equal("spring-renewals", out.name)
+    end)
+
+    it("joining a repeated header, as HTTP allows", function()
+      local body = '{"message": "no such campaign"}'
+      local out = through("HTTP/1.1 404 Not Found\r\nx-amzn-ErrorType: ResourceNotFoundException\r\n"
+        .. "X-Amzn-RequestId: r1\r\nx-amzn-requestid:  r2 \r\nContent-Length: " .. #body .. "\r\n\r\n" .. body)
+      assert.is_false(out.ok)
+      assert.are.equal("ResourceNotFoundException", out.code)
+      assert.are.equal("r1, r2", out.request_id)
+    end)
+
+    it("in linear time, whatever runs of spaces a header holds", function()
+      -- a value trimmed by a lazy pattern (`(.-)%s*$`) took about 15 s of
+      -- the worker for this line: quadratic in the run; a bound many times
+      -- the linear reading, not a benchmark
+      local out = through(HEAD .. "X-Pad: a" .. string.rep(" ", 60000) .. "b\r\nContent-Length: " .. #DESCRIBE
+        .. "\r\n\r\n" .. DESCRIBE)
+      assert.is_true(out.ok, tostring(out.message))
+      assert.is_true(out.took < 5, string.format("took %.1f s", out.took))
+    end)
+
+    it("refusing a header over 64 KB, a body over max_response and a bad Content-Length", function()
+      local out = through(HEAD .. "X-Big: " .. string.rep("a", 70000) .. "\r\nContent-Length: 2\r\n\r\n{}")
+      assert.are.equal("NetworkError", out.code)
+      assert.matches("response header too large", out.message)
+      out = through(HEAD .. "Content-Length: " .. #DESCRIBE .. "\r\n\r\n" .. DESCRIBE, "&max=1000")
+      assert.are.equal("NetworkError", out.code)
+      assert.matches("larger than 1000 bytes", out.message)
+      out = through(HEAD .. "Content-Length: 1.5\r\n\r\n{}")
+      assert.are.equal("NetworkError", out.code)
+      assert.matches("bad Content%-Length", out.message)
+    end)
   end)
 
   it("refuses a self-signed TLS server with a clear NetworkError", function()

@@ -276,6 +276,28 @@ describe("shared config files", function()
     assert.are.same({ region = "c", output = "json" }, s.default)
   end)
 
+  it("trims in linear time: long runs of spaces in a line take no longer than any text", function()
+    assert.are.equal("a b", config.trim(" \t a b \r\n"))
+    assert.are.equal("", config.trim(" \t "))
+    assert.are.equal("", config.trim(""))
+    assert.are.equal("x", config.trim("x"))
+    assert.are.equal(" tok en", config.rtrim(" tok en \n\t"))
+    assert.are.equal("", config.rtrim("  "))
+    -- each line below took minutes with the lazy patterns (`^%s*(.-)%s*$`
+    -- and kin retry at every length of a run: quadratic); a bound a
+    -- thousand times what the linear reading needs, not a benchmark
+    local run = string.rep(" ", 200000)
+    local started = os.clock()
+    local s = config.parse_ini("[profile a" .. run .. "b]\nregion = x" .. run .. "y" .. run .. "\nkey" .. run .. "part\n"
+      .. "[" .. run .. "default" .. run .. "]\noutput" .. run .. "=" .. run .. "json\n")
+    assert.are.equal("x" .. run .. "y", s["profile a" .. run .. "b"].region)
+    assert.are.same({ output = "json" }, s.default)
+    assert.are.equal("tok", config.rtrim("tok" .. run .. "\n"))
+    assert.are.equal("", config.rtrim(run))
+    assert.are.equal("", config.trim(run))
+    assert.is_true(os.clock() - started < 5, string.format("took %.1f s", os.clock() - started))
+  end)
+
   it("survives a binary file and refuses a huge one", function()
     local bytes = {}
     for i = 0, 4095 do bytes[#bytes + 1] = string.char((i * 7919) % 256) end

@@ -27,6 +27,21 @@ function M.getenv(env)
   end
 end
 
+--- s without the white space at its ends. Linear whatever s holds: the
+-- usual `^%s*(.-)%s*$` retries its tail at every length of a run of spaces,
+-- so a line with a long one took seconds (quadratic).
+function M.trim(s)
+  local first = s:find("%S")
+  if not first then return "" end
+  return s:match(".*%S", first) -- from the first non-space, greedy to the last
+end
+
+--- s without the white space at its end, in linear time (not `%s+$`, which
+-- starts again at each space of a run).
+function M.rtrim(s)
+  return s:match("^(.*%S)") or ""
+end
+
 --- Parses the INI text of a shared file into sections, as botocore reads
 -- them: `#` and `;` start comment lines, CRLF and a UTF-8 BOM are fine, a
 -- section named twice is one section (later keys win), and `key =` is the
@@ -42,9 +57,12 @@ function M.parse_ini(text)
   local function is_indented(line) return line ~= nil and line:match("^[ \t]+[^%s#;]") ~= nil end
   for i, line in ipairs(lines) do
     local indented = is_indented(line)
-    local trimmed = line:match("^%s*(.-)%s*$")
-    local section = trimmed:match("^%[%s*(.-)%s*%]$")
-    local key, value = trimmed:match("^([^=]-)%s*=%s*(.*)$")
+    -- each pattern here runs in linear time on any line (see M.trim)
+    local trimmed = M.trim(line)
+    local section = trimmed:match("^%[(.*)%]$")
+    if section then section = M.trim(section) end
+    local key, value = trimmed:match("^([^=]*)=(.*)$")
+    if key then key, value = M.rtrim(key), value:match("^%s*(.*)$") end
     if trimmed == "" or trimmed:match("^[#;]") then -- luacheck: ignore 542
       -- a blank line or a comment
     elseif section then

@@ -148,7 +148,7 @@ local function web_identity(ctx, token_file, role_arn, session_name)
   local creds, why = sts(ctx, "AssumeRoleWithWebIdentity", {
     RoleArn = role_arn,
     RoleSessionName = session_name or ("connectcampaigns-" .. math.floor(ctx.clock())),
-    WebIdentityToken = token:gsub("%s+$", ""),
+    WebIdentityToken = config.rtrim(token),
   })
   if not creds then return nil, why, true end
   creds.source = "web identity"
@@ -412,7 +412,7 @@ function from_container(ctx)
   if token_file then
     local t, err = config.read_file(token_file)
     if not t then return nil, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: " .. tostring(err), true end
-    token = t:gsub("%s+$", "")
+    token = config.rtrim(t)
   end
   if token then
     if token:find("[\r\n]") then return nil, "the container authorization token has a line break", true end

@@ -62,8 +62,12 @@ local function read_headers(sock)
     if line == "" then break end
     size = size + #line
     if size > MAX_HEADER_BYTES then return nil, "response header too large (over " .. MAX_HEADER_BYTES .. " bytes)" end
-    local name, value = line:match("^([^:]+):%s*(.-)%s*$")
+    -- split, then trimmed: linear on any line (`:%s*(.-)%s*$` was quadratic
+    -- in a run of spaces, and a 64 KB line of them held the worker 15 s)
+    local name, value = line:match("^([^:]+):(.*)$")
     if name then
+      local first = value:find("%S")
+      value = first and value:match(".*%S", first) or ""
       name = name:lower()
       headers[name] = headers[name] and (headers[name] .. ", " .. value) or value
     end

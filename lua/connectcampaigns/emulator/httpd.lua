@@ -73,8 +73,12 @@ local function take_request(buf)
   if not method then return nil, nil, refusal(400, "bad request line") end
   local headers, raw_headers = {}, {}
   for line in head:gmatch("\r\n([^\r\n]*)") do
-    local name, value = line:match("^([!#$%%&'*+%-.^_`|~%w]+):[ \t]*(.-)[ \t]*$")
+    -- split, then trimmed of spaces and tabs: linear on any line (a lazy
+    -- value before `[ \t]*$` is quadratic in a run of them)
+    local name, value = line:match("^([!#$%%&'*+%-.^_`|~%w]+):(.*)$")
     if not name then return nil, nil, refusal(400, "bad header line") end
+    local first = value:find("[^ \t]")
+    value = first and value:match(".*[^ \t]", first) or ""
     raw_headers[#raw_headers + 1] = { name, value }
     local lname = name:lower()
     if lname == "content-length" and headers[lname] and headers[lname] ~= value then
