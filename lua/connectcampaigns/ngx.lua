@@ -55,7 +55,9 @@ local function read_headers(sock)
   if not status_line then return nil, err end
   local status = tonumber(status_line:match("^HTTP/1%.[01] (%d%d%d)"))
   if not status then return nil, "not an HTTP/1.x status line" end
-  local headers, size = {}, #status_line
+  -- a repeated header's values are gathered and joined once at the end:
+  -- joining as they come copies the growing value per line (quadratic)
+  local headers, repeated, size = {}, nil, #status_line
   while true do
     local line, lerr = sock:receive("*l")
     if not line then return nil, lerr end
@@ -69,9 +71,17 @@ local function read_headers(sock)
       local first = value:find("%S")
       value = first and value:match(".*%S", first) or ""
       name = name:lower()
-      headers[name] = headers[name] and (headers[name] .. ", " .. value) or value
+      if headers[name] == nil then
+        headers[name] = value
+      else
+        repeated = repeated or {}
+        local values = repeated[name] or { headers[name] }
+        values[#values + 1] = value
+        repeated[name] = values
+      end
     end
   end
+  for name, values in pairs(repeated or {}) do headers[name] = table.concat(values, ", ") end
   return status, headers
 end
 
