@@ -187,6 +187,11 @@ if ours.list_1000_tables then
       paired(boto.list_1000, ours.list_1000_tables), LUA) or "",
     per_round(ours.list_1000, ours.list_1000_tables, subtract))
 end
+if ours.list_1000_incremental then
+  out("- list_1000 under the incremental collector (a state from luaL_newstate, as embedding hosts make it; the "
+    .. "standalone %s runs the generational one): %.0f us%s", LUA, median(ours.list_1000_incremental),
+    boto.list_1000 and string.format(", %s botocore", paired(boto.list_1000, ours.list_1000_incremental)) or "")
+end
 -- The request side's floor: a call costs at least a describe's own work
 -- beside its parameters read and its body hashed (bench/tables.c). The
 -- bound is the paired ratio over the floor's share of the call, a ratio of
