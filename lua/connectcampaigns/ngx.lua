@@ -13,6 +13,7 @@
 -- @module connectcampaigns.ngx
 
 local urls = require "connectcampaigns.url"
+local config = require "connectcampaigns.config"
 
 local M = {}
 
@@ -68,8 +69,7 @@ local function read_headers(sock)
     -- in a run of spaces, and a 64 KB line of them held the worker 15 s)
     local name, value = line:match("^([^:]+):(.*)$")
     if name then
-      local first = value:find("%S")
-      value = first and value:match(".*%S", first) or ""
+      value = config.trim(value)
       name = name:lower()
       if headers[name] == nil then
         headers[name] = value
