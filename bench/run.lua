@@ -124,9 +124,14 @@ local rounds, around = S.rounds, S.around
 local function per_round(a, b, op) return rounds(op, a, b) end
 
 -- The ratio column: the rounds' ratio, or "-".
-local function paired(a, b)
-  local r = per_round(a, b, divide)
-  return r and string.format("%.1fx", r) or "-"
+local function ratio_text(r) return r and string.format("%.1fx", r) or "-" end
+local function paired(a, b) return ratio_text(per_round(a, b, divide)) end
+
+-- botocore's time for a figure over a client's (its runs on either side of
+-- botocore's, mine and mine_again), round by round: the table's ratio
+-- column and the goals-met line
+local function versus_botocore(name, mine, mine_again)
+  return per_round(boto[name], around(mine[name], mine_again[name]), divide)
 end
 
 local JIT_HEAD = JIT_LUA and string.format(" %s | botocore / %s |", JIT_LUA, JIT_LUA) or ""
@@ -152,9 +157,9 @@ for _, name in ipairs(names) do
     allocs.core[name] and string.format("%.0f", allocs.core[name]) or "-",
     allocs.lua[name] and string.format("%.1f", allocs.lua[name]) or "-",
     instr[name] and string.format("%.0f", instr[name]) or "-", theirs and string.format("%.1f us", theirs) or "-",
-    paired(boto[name], around(ours[name], again[name])), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
+    ratio_text(versus_botocore(name, ours, again)), GOALS[name] and (">= " .. GOALS[name] .. "x") or "",
     JIT_LUA and string.format(" %s | %s |", jitted and string.format("%.2f us", jitted) or "-",
-      paired(boto[name], around(jit[name], jit_again[name])))
+      ratio_text(versus_botocore(name, jit, jit_again)))
       or "")
 end
 local sign = median(ours.sign)
@@ -167,7 +172,7 @@ if has_botocore then
   local function met(mine, mine_again)
     local reached = {}
     for _, name in ipairs(goal_names) do
-      local r = per_round(boto[name], around(mine[name], mine_again[name]), divide)
+      local r = versus_botocore(name, mine, mine_again)
       if r and r >= GOALS[name] then reached[#reached + 1] = name end
     end
     return string.format("%s (%d of %d)", #reached > 0 and table.concat(reached, ", ") or "none", #reached,
