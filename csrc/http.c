@@ -205,10 +205,11 @@ static void link_line(cc_http_t *h, size_t i, size_t count)
 }
 
 /* Writes req's header lines, checked, and the lines that turn curl's own
- * off, into h->lines, and links h->nodes over them for CURLOPT_HTTPHEADER. */
-static int set_lines(cc_http_t *h, const cc_http_request_t *req, cc_err_t *err)
+ * off (body_path: sends_body(req)), into h->lines, and links h->nodes over
+ * them for CURLOPT_HTTPHEADER. */
+static int set_lines(cc_http_t *h, const cc_http_request_t *req, int body_path, cc_err_t *err)
 {
-    size_t i, n = req->nheaders, off = !sends_body(req) ? 1 : req->has_body ? 2 : 3, bytes = 0, count = n + off;
+    size_t i, n = req->nheaders, off = !body_path ? 1 : req->has_body ? 2 : 3, bytes = 0, count = n + off;
     for (i = 0; i < n; i++)
         bytes += strlen(req->headers[i]) + 2; /* a ';' may stand for ": " and a NUL */
     for (i = 0; i < off; i++)
@@ -255,6 +256,7 @@ nomem:
 
 int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_err_t *err)
 {
+    int body_path = sends_body(req);
     cc_buf_reset(&h->body);
     cc_buf_reset(&h->headers);
     h->header_pairs = 0;
@@ -263,14 +265,14 @@ int cc_http_start(cc_http_t *h, const cc_http_request_t *req, int copy_body, cc_
     h->headers_too_large = 0;
     h->errbuf[0] = '\0';
     forget_lines(h);
-    if (set_lines(h, req, err) != CC_OK)
+    if (set_lines(h, req, body_path, err) != CC_OK)
         return err->code;
     curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
     curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->nodes);
     if (strcmp(req->method, "GET") == 0 && !req->has_body) {
         curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, NULL);
-    } else if (sends_body(req)) {
+    } else if (body_path) {
         /* a transfer on a multi handle outlives the caller's string: copied;
          * a blocking one ends before the caller's string can go: not */
         curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->has_body ? req->body_len : 0));
