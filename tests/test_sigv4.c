@@ -8,12 +8,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "../csrc/alloc.h"
 #include "../csrc/sigv4.h"
 #include "check.h"
 #include "wipe_watch.h"
 
 #define MAX_HEADERS 32
+
+/* the same suite with the signer's SHA-256 through EVP (OpenSSL built
+ * without its deprecated calls): make's test_sigv4_evp */
+#ifdef OPENSSL_NO_DEPRECATED
+#define SUITE "sigv4_evp"
+#else
+#define SUITE "sigv4"
+#endif
 
 static char *slurp(const char *path)
 {
@@ -337,6 +348,60 @@ static void test_wipe(void)
     wiped[0] = wiped[1] = NULL;
 }
 
+/* One HMAC-SHA256 step of the key derivation, by OpenSSL's one-shot HMAC. */
+static void oracle_hmac(const void *key, size_t klen, const char *data, unsigned char out[32])
+{
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)data, strlen(data), out, &len);
+}
+
+/* The signer's HMAC (its own pad states over SHA-256) against OpenSSL's
+ * HMAC, for secrets around a block: "AWS4" + a 60-byte secret is a whole
+ * block, one more byte is hashed first as a key (RFC 2104). Each secret signs
+ * twice: derived, then from the cached pad states. */
+static void test_hmac_against_openssl(void)
+{
+    static const size_t lengths[] = {1, 40, 59, 60, 61, 200};
+    cc_header_t h[2] = {{"Host", 4, "example.amazonaws.com", 21}, {"X-Amz-Date", 10, "20150830T123600Z", 16}};
+    cc_sigv4_request_t sr = {"GET", "/", 1, NULL, 0, h, 2, "", 0};
+    cc_err_t err;
+    cc_signer_t *s = cc_signer_new(&err);
+    size_t i, k;
+    int round;
+    CHECK(s != NULL, "a signer");
+    for (i = 0; s && i < sizeof lengths / sizeof lengths[0]; i++) {
+        char seed[4 + 200 + 1], want[65];
+        unsigned char key[32];
+        cc_credentials_t c = {"AKID", seed + 4, NULL};
+        memcpy(seed, "AWS4", 4);
+        for (k = 0; k < lengths[i]; k++)
+            seed[4 + k] = (char)('a' + (k * 7 + i) % 26);
+        seed[4 + lengths[i]] = '\0';
+        for (round = 0; round < 2; round++) {
+            cc_buf_t authz, sts;
+            const char *sig;
+            cc_buf_init(&authz);
+            cc_buf_init(&sts);
+            CHECK(cc_signer_sign(s, &sr, &c, "us-east-1", "service", "20150830T123600Z", &authz, NULL, &sts, &err) ==
+                      CC_OK,
+                  "signed");
+            oracle_hmac(seed, 4 + lengths[i], "20150830", key);
+            oracle_hmac(key, 32, "us-east-1", key);
+            oracle_hmac(key, 32, "service", key);
+            oracle_hmac(key, 32, "aws4_request", key);
+            oracle_hmac(key, 32, cc_buf_cstr(&sts), key);
+            for (k = 0; k < 32; k++)
+                snprintf(want + 2 * k, 3, "%02x", key[k]);
+            sig = strstr(cc_buf_cstr(&authz), "Signature=");
+            CHECK(sig != NULL && strcmp(sig + 10, want) == 0, "the signature is OpenSSL's HMAC chain's");
+            cc_buf_free(&authz);
+            cc_buf_free(&sts);
+        }
+    }
+    CHECK(s == NULL || cc_signer_derivations(s) == sizeof lengths / sizeof lengths[0], "each secret derived once");
+    cc_signer_free(s);
+}
+
 static void test_double_encoding(void)
 {
     cc_buf_t out;
@@ -396,6 +461,7 @@ int main(int argc, char **argv)
     test_many_headers();
     test_double_encoding();
     test_wipe();
+    test_hmac_against_openssl();
     cc_signer_free(signer);
-    return CHECK_DONE("sigv4");
+    return CHECK_DONE(SUITE);
 }
