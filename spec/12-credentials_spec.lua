@@ -71,6 +71,18 @@ describe("credentials", function()
     assert.are.equal("AKIDEXPLICIT", key_used(c))
   end)
 
+  it("holds credentials that never expire as lasting: a call reads them without a renewal check", function()
+    local credentials = require "connectcampaigns.credentials"
+    local chain = credentials.chain { explicit = { access_key_id = "AKIDEXPLICIT", secret_access_key = "s" },
+      clock = function() return 0 end }
+    assert.is_nil(chain.lasting) -- nothing resolved yet
+    local creds = assert(chain:get())
+    assert.are.equal(creds, chain.lasting)
+    assert.are.equal("AKIDEXPLICIT", chain.lasting.access_key_id)
+    -- (credentials that expire are never lasting: the credential_process and
+    -- STS cases below renew them through the same call path)
+  end)
+
   it("reads the environment, session token included", function()
     local env = with(files("[default]\nregion = eu-west-1\n", "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n"),
       { AWS_ACCESS_KEY_ID = "AKIDENV", AWS_SECRET_ACCESS_KEY = "s", AWS_SESSION_TOKEN = "TOK" })

@@ -97,6 +97,24 @@ describe("retries", function()
     assert(c:list_campaigns {})
   end)
 
+  it("is settled while a success would change nothing, and a call then skips its hooks", function()
+    local retry = require "connectcampaigns.retry"
+    local p = retry.new { max_attempts = 3 }
+    assert.is_true(p.settled)
+    assert.is_true((p:after_failure({ retryable = true, code = "ThrottlingException" }, 1)))
+    assert.is_false(p.settled) -- 495 tokens
+    for _ = 1, 4 do p:after_success(0) end
+    assert.is_false(p.settled) -- 499
+    p:after_success(0)
+    assert.is_true(p.settled) -- 500 again
+    assert.is_false((p:after_failure({ retryable = false }, 1)))
+    assert.is_true(p.settled) -- nothing taken
+    local adaptive = retry.new { mode = "adaptive", clock = function() return 0 end, sleep = function() end }
+    assert.is_false(adaptive.settled) -- its rate limiter hears of every attempt
+    adaptive:after_success(0)
+    assert.is_false(adaptive.settled)
+  end)
+
   it("backs off random() * min(2^(attempt-1), 20) seconds", function()
     emu.control("faults", { throttle_rate = 1 })
     local c, slept = client { max_attempts = 8, random = function() return 1 end }

@@ -501,6 +501,14 @@ local function resolve(self)
   return nil, "no credentials: " .. table.concat(tried, "; ")
 end
 
+-- The credentials in hand, and where renewed ones come from. `lasting` is
+-- the same credentials when they never expire (explicit, environment, a
+-- profile's keys): a call reads them without a call of fresh().
+local function hold(self, creds, provider)
+  self.current, self.provider = creds, provider
+  self.lasting = creds and not creds.expiration and creds or nil
+end
+
 --- The credentials in hand when they need no renewal, else nil: never fetches.
 function Chain:fresh()
   local c = self.current
@@ -520,16 +528,16 @@ function Chain:get()
   if c and self.provider then
     local fresh, why = self.provider(self.ctx)
     if fresh then
-      self.current = fresh
+      hold(self, fresh, self.provider)
       return fresh
     end
     if now < c.expiration then return c end -- a failed renewal keeps what still works
-    self.current, self.provider = nil, nil
+    hold(self, nil, nil)
     return nil, "the credentials expired and could not be renewed: " .. tostring(why)
   end
   local creds, provider_or_why = resolve(self)
   if not creds then return nil, provider_or_why end
-  self.current, self.provider = creds, provider_or_why
+  hold(self, creds, provider_or_why)
   return creds
 end
 

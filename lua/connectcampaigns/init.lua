@@ -626,13 +626,14 @@ end
 -- unsigned as botocore adds them: the call's invocation id (true: core.prepare
 -- makes one, for the first attempt) and the attempt's amz-sdk-request value.
 local function prepare(p, op, params, call_id, attempt_header)
-  local creds = p.credentials:fresh()
+  local chain = p.credentials
+  local creds = chain.lasting or chain:fresh()
   if not creds then
     -- parameters first: a bad call fetches no credentials
     local _, err = p.svc.build(op.name, params)
     if err then return nil, refused(err) end
     local why
-    creds, why = p.credentials:get()
+    creds, why = chain:get()
     if not creds then return nil, errors.new("CredentialsError", why, { operation = op.name }) end
   end
   -- one C call validates, serializes, adds Host, X-Amz-Date, User-Agent,
@@ -694,7 +695,7 @@ local function call(p, op, params)
   local policy, logger = p.retry, p.logger
   while true do
     n = n + 1
-    local waited = policy:before_attempt()
+    local waited = policy.settled and 0 or policy:before_attempt()
     local started = logger and core.monotonic()
     local out, err, req, resp = attempt(p, op, params, call_id, n)
     -- the log's fields and lines are built only for a logger: a call without
@@ -711,7 +712,7 @@ local function call(p, op, params)
       }
     end
     if out then
-      policy:after_success(last_cost)
+      if not policy.settled then policy:after_success(last_cost) end
       if fields then
         fields.retry = false
         log(p, "info", string.format("%s attempt %d: HTTP %s in %.3f s", fields.operation, n,

@@ -118,6 +118,10 @@ function M.new(opts)
     random = opts.random or math.random,
   }, Policy)
   if self.mode == "adaptive" then self.limiter = new_limiter(opts.clock, opts.sleep) end
+  -- true while a success would change nothing (no rate limiter, the quota
+  -- full): a call then skips before_attempt and after_success, two calls of
+  -- every attempt
+  self.settled = self.limiter == nil
   return self
 end
 
@@ -143,6 +147,7 @@ function Policy:after_failure(err, attempt)
   local cost = err.code == "TimeoutError" and TIMEOUT_RETRY_COST or RETRY_COST
   if self.quota < cost then return false, "retry quota exhausted", 0 end
   self.quota = self.quota - cost
+  self.settled = false
   return true, "retryable", cost
 end
 
@@ -151,6 +156,7 @@ function Policy:after_success(last_cost)
   if self.limiter then self.limiter:update(false) end
   local quota = self.quota + (last_cost and last_cost > 0 and last_cost or NO_RETRY_INCREMENT)
   self.quota = quota < QUOTA and quota or QUOTA -- not math.min: a call less on every success
+  self.settled = self.limiter == nil and quota >= QUOTA
 end
 
 -- }======
