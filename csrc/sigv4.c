@@ -15,7 +15,7 @@
 
 /* {====== SHA-256 and HMAC ====== */
 /* OpenSSL's own SHA256_CTX where the library still declares it (deprecated
- * since 3.0; in every 3.x and in 4.0): a state of the signer's, copied by
+ * since 3.0, still in the 3.x releases): a state of the signer's, copied by
  * assignment. Through EVP, OpenSSL 3.0 frees a digest's provider context
  * and allocates another at every init and every copy: a malloc, a free and
  * a cleanse each, three a signature, 0.1 us of a 3 us describe. A build of
