@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -402,6 +403,68 @@ static void test_hmac_against_openssl(void)
     cc_signer_free(s);
 }
 
+/* OpenSSL's allocations, counted through its memory hooks (set before its
+ * first one, in main). */
+static long openssl_allocations;
+
+static void *counting_malloc(size_t n, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    openssl_allocations++;
+    return malloc(n);
+}
+
+static void *counting_realloc(void *p, size_t n, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    openssl_allocations++;
+    return realloc(p, n);
+}
+
+static void counting_free(void *p, const char *file, int line)
+{
+    (void)file;
+    (void)line;
+    free(p);
+}
+
+/* A signature with the derived key cached allocates nothing, in the core or
+ * in OpenSSL: the signer's SHA-256 states are its own (through EVP, OpenSSL
+ * 3.0 allocated three provider contexts a signature). */
+static void test_no_allocation(void)
+{
+    cc_header_t h[2] = {{"Host", 4, "example.amazonaws.com", 21}, {"X-Amz-Date", 10, "20150830T123600Z", 16}};
+    cc_sigv4_request_t sr = {"PUT", "/", 1, NULL, 0, h, 2, "{\"a\": 1}", 8};
+    cc_credentials_t c = {"AKID", "secret", NULL};
+    cc_err_t err;
+    cc_signer_t *s = cc_signer_new(&err);
+    cc_buf_t authz;
+    long core_before, openssl_before;
+    int i, ok = 1;
+    CHECK(s != NULL, "a signer");
+    if (s == NULL)
+        return;
+    cc_buf_init(&authz);
+    ok = cc_signer_sign(s, &sr, &c, "us-east-1", "service", "20150830T123600Z", &authz, NULL, NULL, &err) == CC_OK;
+    core_before = cc_alloc_total();
+    openssl_before = openssl_allocations;
+    for (i = 0; i < 100 && ok; i++) {
+        cc_buf_reset(&authz);
+        ok = cc_signer_sign(s, &sr, &c, "us-east-1", "service", "20150830T123600Z", &authz, NULL, NULL, &err) == CC_OK;
+    }
+    CHECK(ok, "100 signatures");
+    CHECK(cc_alloc_total() == core_before, "no allocation in the core");
+#ifndef OPENSSL_NO_DEPRECATED
+    CHECK(openssl_allocations == openssl_before, "no allocation in OpenSSL");
+#else
+    (void)openssl_before; /* through EVP, OpenSSL 3.0 allocates per digest */
+#endif
+    cc_buf_free(&authz);
+    cc_signer_free(s);
+}
+
 static void test_double_encoding(void)
 {
     cc_buf_t out;
@@ -449,8 +512,12 @@ int main(int argc, char **argv)
 {
     const char *root = argc > 1 ? argv[1] : "spec/fixtures/sigv4";
     cc_err_t err;
-    cc_signer_t *signer = cc_signer_new(&err);
+    cc_signer_t *signer;
     int cases;
+    /* before OpenSSL's first allocation, or it keeps its own functions */
+    CHECK(CRYPTO_set_mem_functions(counting_malloc, counting_realloc, counting_free),
+          "OpenSSL's allocations can be counted");
+    signer = cc_signer_new(&err);
     if (!signer) {
         fprintf(stderr, "signer: %s\n", err.msg);
         return 1;
@@ -462,6 +529,7 @@ int main(int argc, char **argv)
     test_double_encoding();
     test_wipe();
     test_hmac_against_openssl();
+    test_no_allocation();
     cc_signer_free(signer);
     return CHECK_DONE(SUITE);
 }
