@@ -15,14 +15,11 @@
  *   local bytes = tables.walk(params)
  *   local digest = tables.hash(body)
  *   local count = tables.lua_allocations(fn, n)   -- the Lua heap's, over n calls */
-#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init, as the signer uses it */
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include "compat.h"
 #include "lbind.h"
 #include "model.h"
 #include "shape.h"
+#include "sigv4.h"
 #include "sink.h"
 #include "value.h"
 
@@ -132,30 +129,19 @@ static int l_walk(lua_State *L)
     return 1;
 }
 
-/* The body's SHA-256 as the signer takes it (csrc/sigv4.c): OpenSSL's
- * SHA256_CTX, or EVP with the digest fetched once and one context reused
- * where OpenSSL is built without its deprecated calls. */
+/* The body's SHA-256 as the signer takes it: through a signer's own
+ * state (cc_signer_sha256), made once. */
 static int l_hash(lua_State *L)
 {
+    static cc_signer_t *signer;
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-    SHA256_CTX ctx;
-    if (!SHA256_Init(&ctx) || !SHA256_Update(&ctx, s, n) || !SHA256_Final(digest, &ctx))
+    unsigned char digest[32];
+    cc_err_t err;
+    if (signer == NULL && (signer = cc_signer_new(&err)) == NULL)
+        return luaL_error(L, "no signer: %s", err.msg);
+    if (!cc_signer_sha256(signer, s, n, digest))
         return luaL_error(L, "SHA-256 failed");
-#else
-    static EVP_MD *sha256;
-    static EVP_MD_CTX *ctx;
-    unsigned int len = 0;
-    if (sha256 == NULL)
-        sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    if (ctx == NULL)
-        ctx = EVP_MD_CTX_new();
-    if (sha256 == NULL || ctx == NULL || !EVP_DigestInit_ex2(ctx, sha256, NULL) || !EVP_DigestUpdate(ctx, s, n) ||
-        !EVP_DigestFinal_ex(ctx, digest, &len))
-        return luaL_error(L, "SHA-256 failed");
-#endif
     lua_pushlstring(L, (const char *)digest, sizeof digest);
     return 1;
 }

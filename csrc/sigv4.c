@@ -202,6 +202,11 @@ void cc_signer_free(cc_signer_t *s)
     cc_free(s);
 }
 
+int cc_signer_sha256(cc_signer_t *s, const void *p, size_t n, unsigned char out[SHA256_LEN])
+{
+    return sha256(s, p, n, out);
+}
+
 unsigned long cc_signer_derivations(const cc_signer_t *s)
 {
     return s->derivations;

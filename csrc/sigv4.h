@@ -49,6 +49,10 @@ int cc_signer_sign(cc_signer_t *s, const cc_sigv4_request_t *req, const cc_crede
                    const char *region, const char *service, const char *amz_date,
                    cc_buf_t *authz, cc_buf_t *creq, cc_buf_t *sts, cc_err_t *err);
 
+/* SHA-256 of n bytes on the signer's own state, as it hashes a request's
+ * body (the benchmark's floor hashes through it). 1, or 0 on failure. */
+int cc_signer_sha256(cc_signer_t *s, const void *p, size_t n, unsigned char out[32]);
+
 /* How many times the signer derived a key (the cache's misses), for tests. */
 unsigned long cc_signer_derivations(const cc_signer_t *s);
 
